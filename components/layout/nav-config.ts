@@ -1,0 +1,51 @@
+import type { LucideIcon } from "lucide-react";
+import {
+  Boxes,
+  ClipboardList,
+  Factory,
+  Home,
+  PackageMinus,
+  PackagePlus,
+  Store,
+  Undo2,
+  UserCog,
+  Wallet,
+  Warehouse,
+} from "lucide-react";
+import type { Messages } from "@/lib/i18n/messages";
+
+type NavKey = keyof Messages["nav"];
+
+export type NavItem = {
+  key: NavKey;
+  icon: LucideIcon;
+  /** A module without an href is not built yet: shown, but not linked. */
+  href?: string;
+  children?: { key: NavKey; href: string }[];
+};
+
+/** The product's modules in the order of 003's menu bar. Each issue that builds a module adds its href. */
+export const NAV: NavItem[] = [
+  { key: "home", icon: Home, href: "/" },
+  { key: "orders", icon: ClipboardList },
+  { key: "channels", icon: Store },
+  { key: "outbound", icon: PackageMinus },
+  { key: "inbound", icon: PackagePlus },
+  { key: "inventory", icon: Warehouse },
+  { key: "returns", icon: Undo2 },
+  { key: "production", icon: Factory },
+  {
+    key: "masterData",
+    icon: Boxes,
+    href: "/master-data/products",
+    children: [
+      { key: "products", href: "/master-data/products" },
+      { key: "customers", href: "/master-data/customers" },
+      { key: "warehouses", href: "/master-data/warehouses" },
+      { key: "deliveryMethods", href: "/master-data/delivery-methods" },
+      { key: "precision", href: "/master-data/precision" },
+    ],
+  },
+  { key: "finance", icon: Wallet },
+  { key: "account", icon: UserCog, href: "/account" },
+];

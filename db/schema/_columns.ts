@@ -1,0 +1,20 @@
+import { numeric, timestamp, uuid } from "drizzle-orm/pg-core";
+import { v7 as uuidv7 } from "uuid";
+
+/** Time-ordered UUID v7 generated in the app, so ids sort like insertion order. */
+export const newId = () => uuidv7();
+
+export const id = () =>
+  uuid()
+    .primaryKey()
+    .$defaultFn(() => uuidv7());
+
+/** Money, prices and quantities: numeric(18,4); drizzle hands them over as strings. */
+export const decimal = () => numeric({ precision: 18, scale: 4 });
+
+export const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+export const updatedAt = () =>
+  timestamp({ withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());

@@ -1,0 +1,25 @@
+const messages = {
+  "zh-CN": {
+    organization: "商户",
+    product: "商品",
+    customer: "客户",
+    address: "收货地址",
+    warehouse: "仓库",
+    deliveryMethod: "配送方式",
+    apiKey: "API 密钥",
+    member: "成员",
+    invitation: "邀请",
+  },
+  en: {
+    organization: "Merchant",
+    product: "Product",
+    customer: "Customer",
+    address: "Address",
+    warehouse: "Warehouse",
+    deliveryMethod: "Delivery method",
+    apiKey: "API key",
+    member: "Member",
+    invitation: "Invitation",
+  },
+};
+export default messages;

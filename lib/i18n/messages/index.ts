@@ -1,0 +1,30 @@
+import type { Locale } from "../config";
+import account from "./account";
+import auth from "./auth";
+import common from "./common";
+import entities from "./entities";
+import errors from "./errors";
+import fields from "./fields";
+import masterData from "./master-data";
+import nav from "./nav";
+import roles from "./roles";
+
+/**
+ * Every namespace keeps its Chinese and English text side by side in one file, so a key added to one
+ * language is visibly missing from the other (and a test checks they match).
+ */
+export const namespaces = { common, nav, auth, account, roles, errors, fields, entities, masterData } as const;
+
+type Namespaces = typeof namespaces;
+export type Messages = { [K in keyof Namespaces]: Namespaces[K]["zh-CN"] };
+
+const cache = new Map<Locale, Messages>();
+
+export function messagesFor(locale: Locale): Messages {
+  let m = cache.get(locale);
+  if (!m) {
+    m = Object.fromEntries(Object.entries(namespaces).map(([k, v]) => [k, v[locale]])) as Messages;
+    cache.set(locale, m);
+  }
+  return m;
+}

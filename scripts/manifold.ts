@@ -1,0 +1,113 @@
+import { parseArgs } from "node:util";
+import { eq } from "drizzle-orm";
+import { createDb } from "@/db";
+import { memberships, organizations, users } from "@/db/schema";
+import { createApiKey } from "@/server/services/auth/api-keys";
+import { hashPassword } from "@/server/services/auth/passwords";
+import { createOrganization } from "@/server/services/orgs/orgs";
+import { DEMO, DEMO_PASSWORD, seedDemo } from "@/server/services/seed/demo";
+import { DomainError } from "@/server/errors";
+import { ZodError } from "zod";
+import { prepareDatabase } from "./lib";
+
+const USAGE = `Usage: npm run -s manifold -- <command> [options]
+
+Commands:
+  db:migrate                                   apply migrations
+  seed:demo                                    create merchant "demo" with master data (idempotent)
+  org:create --name <n> --slug <s> --email <e> --password <p>
+                                               create a merchant and its owner
+  apikey:create --org <slug> [--name <n>] [--role <r>]
+                                               print a new API key (only the key) on stdout
+
+Uses DATABASE_URL when set, else the embedded PostgreSQL under .data/.`;
+
+const [command, ...rest] = process.argv.slice(2);
+const { values: opts } = parseArgs({
+  args: rest,
+  options: {
+    name: { type: "string" },
+    slug: { type: "string" },
+    email: { type: "string" },
+    password: { type: "string" },
+    org: { type: "string" },
+    role: { type: "string" },
+  },
+  strict: true,
+});
+
+function need(name: keyof typeof opts): string {
+  const v = opts[name];
+  if (!v) {
+    console.error(`missing --${name}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return v;
+}
+
+async function main() {
+  if (!command || command === "help" || command === "--help") {
+    console.log(USAGE);
+    return 0;
+  }
+  const known = ["db:migrate", "seed:demo", "org:create", "apikey:create"];
+  if (!known.includes(command)) {
+    console.error(`unknown command: ${command}\n\n${USAGE}`);
+    return 2;
+  }
+  const handle = await prepareDatabase({ migrate: true });
+  const { db, sql } = createDb(process.env.DATABASE_URL!, 2);
+  try {
+    switch (command) {
+      case "db:migrate":
+        console.error("migrations applied");
+        break;
+      case "seed:demo": {
+        const r = await seedDemo(db);
+        console.error(r.created ? "demo merchant created" : "demo merchant already present; nothing changed");
+        console.log(`user: ${DEMO.email}\npassword: ${DEMO_PASSWORD}`);
+        break;
+      }
+      case "org:create": {
+        const email = need("email").toLowerCase();
+        const password = need("password");
+        if (password.length < 8) throw new Error("--password must have at least 8 characters");
+        const org = await db.transaction(async (tx) => {
+          const org = await createOrganization(tx, { name: need("name"), slug: need("slug") });
+          let [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
+          if (!user) {
+            [user] = await tx
+              .insert(users)
+              .values({ email, name: email.split("@")[0] ?? email, passwordHash: await hashPassword(password) })
+              .returning({ id: users.id });
+          }
+          await tx.insert(memberships).values({ orgId: org.id, userId: user!.id, role: "owner" });
+          return org;
+        });
+        console.log(`created merchant ${org.slug} (${org.id}) owned by ${email}`);
+        break;
+      }
+      case "apikey:create": {
+        const slug = need("org");
+        const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, slug));
+        if (!org) throw new Error(`no merchant with slug "${slug}"`);
+        const key = await createApiKey(db, org.id, { name: opts.name ?? "cli", role: (opts.role as "admin") ?? "admin" });
+        process.stdout.write(key.key + "\n");
+        break;
+      }
+    }
+    return 0;
+  } finally {
+    await sql.end();
+    await handle?.stop();
+  }
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((e) => {
+    if (e instanceof DomainError) console.error(`error: ${e.code} ${e.messageRef.key} ${JSON.stringify(e.messageRef.params ?? {})}`);
+    else if (e instanceof ZodError) console.error(`error: ${e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    else console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });

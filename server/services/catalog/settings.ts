@@ -1,0 +1,33 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { organizations } from "@/db/schema";
+import { PrecisionInput } from "@/lib/validators/catalog";
+import { requiredText } from "@/lib/validators/common";
+import type { ServiceContext } from "@/server/context";
+import { fieldError } from "@/server/errors";
+import { getPrecision } from "../_lib/precision";
+
+export const getSettings = async (ctx: ServiceContext) => {
+  const [org] = await ctx.db
+    .select({ name: organizations.name, slug: organizations.slug, timezone: organizations.timezone })
+    .from(organizations)
+    .where(eq(organizations.id, ctx.orgId));
+  return { ...org!, precision: await getPrecision(ctx.db, ctx.orgId) };
+};
+
+export async function updatePrecision(ctx: ServiceContext, raw: z.input<typeof PrecisionInput>) {
+  const input = PrecisionInput.parse(raw);
+  await ctx.db.update(organizations).set(input).where(eq(organizations.id, ctx.orgId));
+  return getPrecision(ctx.db, ctx.orgId);
+}
+
+export const OrgProfileInput = z.object({ name: requiredText(100), timezone: requiredText(60) });
+
+export async function updateOrgProfile(ctx: ServiceContext, raw: z.input<typeof OrgProfileInput>) {
+  const input = OrgProfileInput.parse(raw);
+  if (!Intl.supportedValuesOf("timeZone").includes(input.timezone) && input.timezone !== "UTC") {
+    throw fieldError("timezone", "invalidTimezone");
+  }
+  await ctx.db.update(organizations).set(input).where(eq(organizations.id, ctx.orgId));
+  return getSettings(ctx);
+}

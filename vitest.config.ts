@@ -1,0 +1,21 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": import.meta.dirname,
+      "server-only": path.join(import.meta.dirname, "tests/stubs/server-only.ts"),
+    },
+  },
+  test: {
+    environment: "node",
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", ".next/**", ".data/**", "tests/e2e/**"],
+    globalSetup: ["tests/setup/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    env: { TZ: "UTC", MANIFOLD_TEST: "1" },
+  },
+});
