@@ -1,2 +1,4 @@
 export * from "./auth";
 export * from "./catalog";
+export * from "./inventory";
+export * from "./outbox";

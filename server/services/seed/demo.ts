@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db, DbExecutor } from "@/db";
 import { customerAddresses, customers, memberships, organizations, products, users, warehouses } from "@/db/schema";
 import { hashPassword } from "../auth/passwords";
+import { seedOpeningStock } from "../inventory/opening";
 import { createOrganization } from "../orgs/orgs";
 
 export const DEMO = { slug: "demo", name: "演示工厂 Demo Factory", email: "demo@manifold.local" };
@@ -23,8 +24,15 @@ const DEMO_WAREHOUSES = [
 
 type DemoSeeder = (db: DbExecutor, orgId: string) => Promise<void>;
 
-/** Domains add their demo data here (e.g. opening stock); each seeder must be idempotent. */
-export const demoSeeders: DemoSeeder[] = [];
+/** Domains add their demo data here; each seeder must be idempotent. */
+export const demoSeeders: DemoSeeder[] = [
+  (db, orgId) =>
+    seedOpeningStock(db, orgId, [
+      ...DEMO_PRODUCTS.map((p) => ({ sku: p.sku, warehouse: "WH-SZ", qty: "100" })),
+      { sku: "00021002", warehouse: "WH-YW", qty: "40" },
+      { sku: "00021003", warehouse: "WH-YW", qty: "40" },
+    ]),
+];
 
 /**
  * Create (or complete) merchant `demo` with its owner and master data. Idempotent: a second run finds

@@ -1,0 +1,79 @@
+import { sql } from "drizzle-orm";
+import { check, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { createdAt, decimal, id, updatedAt } from "./_columns";
+import { organizations, users } from "./auth";
+import { products, warehouses } from "./catalog";
+
+/**
+ * Current balance per SKU × warehouse, kept equal to the sum of `stock_movements` by writing both in
+ * the same transaction. Reservations are guarded UPDATEs on this row (never read-then-write), and the
+ * CHECKs are the backstop: available (on_hand − reserved) can never go below zero.
+ */
+export const stockLevels = pgTable(
+  "stock_levels",
+  {
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    productId: uuid()
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    warehouseId: uuid()
+      .notNull()
+      .references(() => warehouses.id, { onDelete: "cascade" }),
+    onHand: decimal().notNull().default("0"),
+    reserved: decimal().notNull().default("0"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.productId, t.warehouseId] }),
+    index("stock_levels_org_warehouse_idx").on(t.orgId, t.warehouseId),
+    check("stock_levels_reserved_nonneg", sql`${t.reserved} >= 0`),
+    check("stock_levels_available_nonneg", sql`${t.onHand} >= ${t.reserved}`),
+  ],
+);
+
+export const MOVEMENT_KINDS = [
+  "opening",
+  "receipt",
+  "reservation",
+  "release",
+  "shipment",
+  "return",
+  "adjustment",
+  "stocktake",
+  "scrap",
+] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+/** Append-only ledger: every change of on-hand or reserved stock, with its document and author. */
+export const stockMovements = pgTable(
+  "stock_movements",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    productId: uuid()
+      .notNull()
+      .references(() => products.id, { onDelete: "cascade" }),
+    warehouseId: uuid()
+      .notNull()
+      .references(() => warehouses.id, { onDelete: "cascade" }),
+    kind: text().$type<MovementKind>().notNull(),
+    onHandDelta: decimal().notNull().default("0"),
+    reservedDelta: decimal().notNull().default("0"),
+    /** The document behind the movement: order, outbound, inbound, return, adjustment, stocktake… */
+    refType: text(),
+    refId: uuid(),
+    refNo: text(),
+    reason: text(),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("stock_movements_sku_idx").on(t.orgId, t.productId, t.warehouseId, t.createdAt),
+    index("stock_movements_ref_idx").on(t.orgId, t.refType, t.refId),
+    index("stock_movements_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+  ],
+);
