@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./catalog";
 export * from "./inventory";
 export * from "./outbox";
+export * from "./orders";

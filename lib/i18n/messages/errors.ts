@@ -46,6 +46,8 @@ const messages = {
     fileTooLarge: "文件过大（上限 {mb} MB）",
     badCursor: "分页参数无效",
     internal: "服务器内部错误，请稍后重试",
+    insufficientStock: "库存不足：{lines}",
+    releaseExceedsReserved: "释放数量超过已预占数量",
   },
   en: {
     required: "{fieldLabel}: required",
@@ -93,6 +95,8 @@ const messages = {
     fileTooLarge: "File too large (limit {mb} MB)",
     badCursor: "Invalid page cursor",
     internal: "Internal server error; please retry",
+    insufficientStock: "Insufficient stock: {lines}",
+    releaseExceedsReserved: "Release exceeds the reserved quantity",
   },
 };
 export default messages;

@@ -1,0 +1,185 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import type { LineType, OrderSource, OrderStatus } from "@/lib/orders/status";
+import { createdAt, decimal, id, updatedAt } from "./_columns";
+import { organizations, users } from "./auth";
+import { customers, products, warehouses } from "./catalog";
+
+const orgRef = () =>
+  uuid()
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" });
+
+/** 约定类型 / 加工类型: per-merchant lists with seeded values. */
+export const agreementTypes = pgTable(
+  "agreement_types",
+  {
+    id: id(),
+    orgId: orgRef(),
+    kind: text().$type<"agreement" | "processing">().notNull(),
+    name: text().notNull(),
+    sortOrder: integer().notNull().default(0),
+    enabled: boolean().notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("agreement_types_org_kind_name_uq").on(t.orgId, t.kind, t.name)],
+);
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: id(),
+    orgId: orgRef(),
+    orderNo: text().notNull(),
+    source: text().$type<OrderSource>().notNull(),
+    status: text().$type<OrderStatus>().notNull().default("pending"),
+    /** Status to return to on unfreeze. */
+    statusBeforeFreeze: text().$type<OrderStatus>(),
+    customerId: uuid().references(() => customers.id, { onDelete: "restrict" }),
+    clientNum: text(),
+    buyerCompany: text().notNull().default(""),
+    addressId: bigint({ mode: "number" }),
+    recipientName: text().notNull().default(""),
+    recipientPhone: text().notNull().default(""),
+    country: text().notNull().default(""),
+    province: text().notNull().default(""),
+    city: text().notNull().default(""),
+    district: text().notNull().default(""),
+    street: text().notNull().default(""),
+    postcode: text().notNull().default(""),
+    deliveryMethod: text().notNull(),
+    warehouseId: uuid().references(() => warehouses.id, { onDelete: "restrict" }),
+    deliveryDate: date({ mode: "string" }),
+    freight: decimal().notNull().default("0"),
+    remark: text().notNull().default(""),
+    agreementType: text(),
+    agreedTotalQty: decimal(),
+    processingType: text(),
+    agreedTotalAmount: decimal(),
+    /** Σ quantity × unit price of buy lines, rounded to the amount precision. */
+    linesTotal: decimal().notNull().default("0"),
+    totalQty: decimal().notNull().default("0"),
+    /** 结算价: what the buyer pays for the goods; differs from linesTotal only with 特批价. */
+    discountTotal: decimal().notNull().default("0"),
+    specialPrice: boolean().notNull().default(false),
+    /** Platform order this order was converted from (channels). */
+    platformOrderId: uuid(),
+    copiedFromId: uuid(),
+    statusReason: text(),
+    version: integer().notNull().default(1),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    approvedAt: timestamp({ withTimezone: true }),
+    shippedAt: timestamp({ withTimezone: true }),
+    completedAt: timestamp({ withTimezone: true }),
+    closedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("orders_org_no_uq").on(t.orgId, t.orderNo),
+    index("orders_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("orders_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc(), t.id.desc()),
+    index("orders_org_customer_idx").on(t.orgId, t.customerId, t.createdAt.desc()),
+    index("orders_org_delivery_date_idx").on(t.orgId, t.deliveryDate),
+    uniqueIndex("orders_org_platform_order_uq").on(t.orgId, t.platformOrderId).where(sql`${t.platformOrderId} is not null`),
+    index("orders_recipient_trgm_idx").using("gin", sql`${t.recipientName} gin_trgm_ops`),
+    index("orders_phone_trgm_idx").using("gin", sql`${t.recipientPhone} gin_trgm_ops`),
+  ],
+);
+
+export const orderLines = pgTable(
+  "order_lines",
+  {
+    id: id(),
+    orgId: orgRef(),
+    orderId: uuid()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    lineNo: integer().notNull(),
+    productId: uuid()
+      .notNull()
+      .references(() => products.id, { onDelete: "restrict" }),
+    sku: text().notNull(),
+    productName: text().notNull().default(""),
+    quantity: decimal().notNull(),
+    unitPrice: decimal().notNull(),
+    /** quantity × unit price, rounded to the amount precision (0 counts toward the total for gifts). */
+    amount: decimal().notNull(),
+    lineType: text().$type<LineType>().notNull().default("buy"),
+    remark: text().notNull().default(""),
+    /** Warehouse the line is reserved in (set on approval). */
+    warehouseId: uuid().references(() => warehouses.id, { onDelete: "restrict" }),
+    shippedQty: decimal().notNull().default("0"),
+    returnedQty: decimal().notNull().default("0"),
+  },
+  (t) => [
+    index("order_lines_order_idx").on(t.orgId, t.orderId, t.lineNo),
+    index("order_lines_product_idx").on(t.orgId, t.productId),
+  ],
+);
+
+/** Append-only timeline of an order: who, when, from, to, why, which fields changed. */
+export const orderEvents = pgTable(
+  "order_events",
+  {
+    id: id(),
+    orgId: orgRef(),
+    orderId: uuid()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    type: text().notNull(),
+    fromStatus: text().$type<OrderStatus>(),
+    toStatus: text().$type<OrderStatus>(),
+    reason: text(),
+    changes: jsonb().$type<Record<string, { from: unknown; to: unknown }>>(),
+    actorUserId: uuid().references(() => users.id, { onDelete: "set null" }),
+    actorLabel: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("order_events_order_idx").on(t.orgId, t.orderId, t.createdAt)],
+);
+
+export const orderAttachments = pgTable(
+  "order_attachments",
+  {
+    id: id(),
+    orgId: orgRef(),
+    orderId: uuid()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    fileName: text().notNull(),
+    contentType: text().notNull(),
+    sizeBytes: integer().notNull(),
+    storageKey: text().notNull(),
+    sha256: text().notNull(),
+    uploadedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("order_attachments_order_idx").on(t.orgId, t.orderId)],
+);
+
+/** Replay protection for the open API and tRPC creates: the first response per key is kept. */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    orgId: orgRef(),
+    key: text().notNull(),
+    scope: text().notNull(),
+    requestHash: text().notNull(),
+    response: jsonb().$type<unknown>(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("idempotency_keys_uq").on(t.orgId, t.scope, t.key)],
+);

@@ -1,0 +1,122 @@
+/**
+ * The one interface every marketplace connector implements (server/channels/<platform>/). Connectors
+ * translate between a platform's protocol and these shapes; the channels service decides what to do.
+ * Connectors never touch the database; tokens come in and refreshed tokens go out.
+ */
+
+export const PLATFORMS = ["shopify", "amazon", "shopee"] as const;
+export type PlatformCode = (typeof PLATFORMS)[number];
+
+/** Decrypted credentials of one authorized shop. */
+export type ChannelCredentials = {
+  accessToken: string;
+  accessTokenExpiresAt: Date | null;
+  refreshToken: string | null;
+  refreshTokenExpiresAt: Date | null;
+};
+
+/** What a connector needs to know about the shop it talks to (no secrets). */
+export type ChannelAccountRef = {
+  id: string;
+  orgId: string;
+  platform: PlatformCode;
+  /** Platform's id of the shop/seller: Shopify shop domain, Amazon selling_partner_id, Shopee shop_id. */
+  externalShopId: string | null;
+  /** Platform-specific settings: marketplace ids, region, location id… */
+  settings: Record<string, unknown>;
+  /** API base URL; points at a local simulator in tests and in the demo. */
+  baseUrl: string;
+};
+
+/** Platform order status mapped to 001's lifecycle. */
+export type NormalizedOrderStatus = "pending" | "unshipped" | "shipped" | "completed" | "cancelled";
+
+export type NormalizedOrderLine = {
+  platformLineId: string;
+  platformSku: string;
+  title: string;
+  quantity: string;
+  unitPrice: string;
+};
+
+export type NormalizedOrder = {
+  platformOrderId: string;
+  /** The number a merchant sees on the platform (e.g. Shopify "#1001"); may equal the id. */
+  platformOrderNo: string;
+  platformStatus: string;
+  status: NormalizedOrderStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  currency: string;
+  totalAmount: string;
+  buyerName: string;
+  buyerEmail: string | null;
+  shipping: {
+    name: string;
+    phone: string;
+    country: string;
+    province: string;
+    city: string;
+    district: string;
+    street: string;
+    postcode: string;
+  };
+  shippingMethod: string;
+  remark: string;
+  lines: NormalizedOrderLine[];
+  raw: unknown;
+};
+
+export type OrdersPage = { orders: NormalizedOrder[]; nextCursor: string | null };
+
+/** Errors a connector raises; the channels service retries, refreshes or gives up on their kind. */
+export class ChannelError extends Error {
+  constructor(
+    readonly kind: "rate_limited" | "auth_expired" | "auth_revoked" | "invalid_request" | "upstream" | "signature",
+    message: string,
+    readonly opts: { retryAfterMs?: number; status?: number; platformCode?: string } = {},
+  ) {
+    super(message);
+    this.name = "ChannelError";
+  }
+}
+
+export interface ChannelConnector {
+  readonly platform: PlatformCode;
+  /** Longest time window one order-list query may span (Shopee: 15 days). */
+  readonly maxWindowMs: number | null;
+
+  /** URL that starts the platform's authorization; `state` is ours, bound to user and merchant. */
+  authorizeUrl(args: { account: ChannelAccountRef; state: string; redirectUri: string }): string;
+  /** Verify the callback (signature where the platform has one) and exchange the code for tokens. */
+  completeAuthorization(args: {
+    account: ChannelAccountRef;
+    query: URLSearchParams;
+    redirectUri: string;
+  }): Promise<{ externalShopId: string; shopName: string | null; credentials: ChannelCredentials }>;
+  refreshCredentials(args: { account: ChannelAccountRef; credentials: ChannelCredentials }): Promise<ChannelCredentials>;
+  /** A cheap authenticated call: "验证成功" or the platform's error. */
+  verify(args: { account: ChannelAccountRef; credentials: ChannelCredentials }): Promise<{ shopName: string | null }>;
+  /** One page of orders changed in [from, to) (the service walks pages and windows). */
+  listOrders(args: {
+    account: ChannelAccountRef;
+    credentials: ChannelCredentials;
+    from: Date;
+    to: Date;
+    cursor: string | null;
+  }): Promise<OrdersPage>;
+  /** Push carrier + tracking of a shipment; idempotent per (order, tracking number). */
+  pushShipment(args: {
+    account: ChannelAccountRef;
+    credentials: ChannelCredentials;
+    order: { platformOrderId: string; raw: unknown };
+    shipment: { carrier: string; trackingNumber: string; lines: { platformLineId: string; quantity: string }[] };
+  }): Promise<{ remoteId: string | null }>;
+  /** Set a listing's available quantity. */
+  pushStock(args: {
+    account: ChannelAccountRef;
+    credentials: ChannelCredentials;
+    listing: { platformSku: string; externalListingId: string | null };
+    quantity: number;
+  }): Promise<void>;
+}

@@ -1,0 +1,36 @@
+import { chromium, type Browser, type Page } from "playwright-core";
+import { inject } from "vitest";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+  "--disable-quic",
+];
+
+export const baseURL = () => inject("baseURL");
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+export async function newPage(browser: Browser, locale = "zh-CN"): Promise<Page> {
+  const context = await browser.newContext({ baseURL: baseURL(), locale, acceptDownloads: true });
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(120_000);
+  return context.newPage();
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/sign-in");
+  await page.locator("#email").fill(email);
+  await page.locator("#password").fill(password);
+  await page.locator("form button[type=submit]").click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
+}
+
+export const DEMO_USER = { email: "demo@manifold.local", password: process.env.DEMO_PASSWORD ?? "manifold-demo" };

@@ -1,0 +1,22 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+/** Browser end-to-end tests: playwright-core driving Debian's /usr/bin/chromium against a real server. */
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": import.meta.dirname,
+      "server-only": path.join(import.meta.dirname, "tests/stubs/server-only.ts"),
+    },
+  },
+  test: {
+    environment: "node",
+    include: ["tests/e2e/**/*.e2e.ts"],
+    globalSetup: ["tests/e2e/global-setup.ts"],
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
+    fileParallelism: false,
+    pool: "forks",
+    env: { TZ: "UTC" },
+  },
+});
