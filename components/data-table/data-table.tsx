@@ -93,6 +93,8 @@ export function DataTable<T>({
         ...columns,
       ]
     : columns;
+  // TanStack Table returns unstable functions by design; this component does not memoise around them.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
     data: data ?? [],
     columns: allColumns,

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
+import { type z } from "zod";
 import { customerAddresses, customers } from "@/db/schema";
 import { CustomerInput, CustomerListInput, CustomerUpdateInput, SetEnabledInput } from "@/lib/validators/catalog";
 import { inTransaction, type ServiceContext } from "@/server/context";

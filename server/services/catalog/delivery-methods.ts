@@ -1,5 +1,5 @@
 import { and, asc, eq, ne } from "drizzle-orm";
-import { z } from "zod";
+import { type z } from "zod";
 import { deliveryMethods } from "@/db/schema";
 import { DeliveryMethodInput, DeliveryMethodUpdateInput, SetEnabledInput } from "@/lib/validators/catalog";
 import { inTransaction, type ServiceContext } from "@/server/context";

@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { z, ZodError } from "zod";
+import { type z, ZodError } from "zod";
 import { customerAddresses, customers, products } from "@/db/schema";
 import { dec } from "@/lib/decimal";
 import { can } from "@/lib/permissions";
-import { AddressInput, CustomerInput, ProductInput } from "@/lib/validators/catalog";
+import { AddressInput, CustomerInput } from "@/lib/validators/catalog";
 import { IMPORT_MAX_BYTES, ImportInput } from "@/lib/validators/tabular";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError, type MessageRef } from "@/server/errors";
@@ -166,7 +166,10 @@ export async function importProducts(ctx: ServiceContext, input: z.input<typeof 
             },
           })
           .returning({ inserted: sql<boolean>`(xmax = 0)` });
-        for (const r of res) (r.inserted ? created++ : updated++);
+        for (const r of res) {
+          if (r.inserted) created++;
+          else updated++;
+        }
       }
     });
   }

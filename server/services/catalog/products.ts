@@ -1,5 +1,5 @@
 import { and, count, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
+import { type z } from "zod";
 import { products } from "@/db/schema";
 import { dec } from "@/lib/decimal";
 import { can } from "@/lib/permissions";

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, ne } from "drizzle-orm";
-import { z } from "zod";
+import { type z } from "zod";
 import { warehouses } from "@/db/schema";
 import { SetEnabledInput, WarehouseInput, WarehouseUpdateInput } from "@/lib/validators/catalog";
 import { inTransaction, type ServiceContext } from "@/server/context";

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
 import { products, stockLevels, stockMovements, warehouses, type MovementKind } from "@/db/schema";
-import { Decimal, dec } from "@/lib/decimal";
+import { type Decimal, dec } from "@/lib/decimal";
 import { actorUserId, type ServiceContext } from "@/server/context";
 import { DomainError } from "@/server/errors";
 import { enqueue } from "../outbox/outbox";
