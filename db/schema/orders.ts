@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  primaryKey,
+  smallint,
   date,
   index,
   integer,
@@ -151,14 +153,16 @@ export const orderEvents = pgTable(
   (t) => [index("order_events_order_idx").on(t.orgId, t.orderId, t.createdAt)],
 );
 
+/**
+ * Files attached to an order. A file uploaded on the new-order form before the order exists is staged
+ * (order_id null, uploaded_by set) and linked to the order in the transaction that creates it.
+ */
 export const orderAttachments = pgTable(
   "order_attachments",
   {
     id: id(),
     orgId: orgRef(),
-    orderId: uuid()
-      .notNull()
-      .references(() => orders.id, { onDelete: "cascade" }),
+    orderId: uuid().references(() => orders.id, { onDelete: "cascade" }),
     fileName: text().notNull(),
     contentType: text().notNull(),
     sizeBytes: integer().notNull(),
@@ -167,7 +171,27 @@ export const orderAttachments = pgTable(
     uploadedBy: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
-  (t) => [index("order_attachments_order_idx").on(t.orgId, t.orderId)],
+  (t) => [
+    index("order_attachments_order_idx").on(t.orgId, t.orderId),
+    index("order_attachments_storage_idx").on(t.orgId, t.storageKey),
+  ],
+);
+
+/**
+ * Order counts per status for the list tabs, exact at any size. Maintained by a trigger on `orders`
+ * (migration 0003 `orders_status_counts`) in the same transaction as the insert or status change, so
+ * they cannot drift whoever writes the row. Each status is spread over 16 shards so concurrent order
+ * creation does not queue on one counter row; a count is the sum of its shards.
+ */
+export const orderStatusCounts = pgTable(
+  "order_status_counts",
+  {
+    orgId: orgRef(),
+    status: text().$type<OrderStatus>().notNull(),
+    shard: smallint().notNull(),
+    n: bigint({ mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.status, t.shard] })],
 );
 
 /** Replay protection for the open API and tRPC creates: the first response per key is kept. */
