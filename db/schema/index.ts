@@ -3,3 +3,4 @@ export * from "./catalog";
 export * from "./inventory";
 export * from "./outbox";
 export * from "./orders";
+export * from "./channels";
