@@ -4,3 +4,4 @@ export * from "./inventory";
 export * from "./outbox";
 export * from "./orders";
 export * from "./channels";
+export * from "./warehouse";
