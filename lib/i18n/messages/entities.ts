@@ -9,6 +9,8 @@ const messages = {
     apiKey: "API 密钥",
     member: "成员",
     invitation: "邀请",
+    order: "订单",
+    attachment: "附件",
   },
   en: {
     organization: "Merchant",
@@ -20,6 +22,8 @@ const messages = {
     apiKey: "API key",
     member: "Member",
     invitation: "Invitation",
+    order: "Order",
+    attachment: "Attachment",
   },
 };
 export default messages;

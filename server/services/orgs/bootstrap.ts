@@ -1,5 +1,6 @@
 import type { DbExecutor } from "@/db";
 import { deliveryMethods } from "@/db/schema";
+import { seedAgreementTypes } from "../orders/agreement-types";
 
 /** 配送方式 seeded for every new merchant (002: 快递、顺丰快递、送货上门、上门自取、物流货运、其他). */
 export const DEFAULT_DELIVERY_METHODS = [
@@ -24,6 +25,8 @@ export const orgSeeders: Seeder[] = [
       .values(DEFAULT_DELIVERY_METHODS.map((m, i) => ({ orgId, ...m, sortOrder: i })))
       .onConflictDoNothing();
   },
+  // 约定类型 / 加工类型 for the order form's agreement section.
+  seedAgreementTypes,
 ];
 
 export async function bootstrapOrg(db: DbExecutor, orgId: string) {

@@ -3,6 +3,7 @@ import type { Db, DbExecutor } from "@/db";
 import { customerAddresses, customers, memberships, organizations, products, users, warehouses } from "@/db/schema";
 import { hashPassword } from "../auth/passwords";
 import { seedOpeningStock } from "../inventory/opening";
+import { seedAgreementTypes } from "../orders/agreement-types";
 import { createOrganization } from "../orgs/orgs";
 
 export const DEMO = { slug: "demo", name: "演示工厂 Demo Factory", email: "demo@manifold.local" };
@@ -32,6 +33,8 @@ export const demoSeeders: DemoSeeder[] = [
       { sku: "00021002", warehouse: "WH-YW", qty: "40" },
       { sku: "00021003", warehouse: "WH-YW", qty: "40" },
     ]),
+  // Merchants created before agreement types were seeded at sign-up get them here.
+  seedAgreementTypes,
 ];
 
 /**

@@ -1,0 +1,152 @@
+import { and, eq } from "drizzle-orm";
+import { orderAttachments, orderLines, orders } from "@/db/schema";
+import { UpdateOrderInput } from "@/lib/validators/orders";
+import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
+import { DomainError } from "@/server/errors";
+import { emitInventoryChanged } from "../inventory/ledger";
+import { resolveContent } from "./content";
+import { diffFields, insertOrder } from "./create-order";
+import { linesOf, lockOrder, orderSettings, recordOrderEvent, type OrderLineRow, type OrderRow } from "./internal";
+
+/** Header fields whose changes the timeline shows. */
+export const TRACKED_FIELDS = [
+  "clientNum",
+  "buyerCompany",
+  "addressId",
+  "recipientName",
+  "recipientPhone",
+  "country",
+  "province",
+  "city",
+  "district",
+  "street",
+  "postcode",
+  "deliveryMethod",
+  "warehouseId",
+  "deliveryDate",
+  "freight",
+  "remark",
+  "agreementType",
+  "agreedTotalQty",
+  "processingType",
+  "agreedTotalAmount",
+  "linesTotal",
+  "totalQty",
+  "discountTotal",
+  "specialPrice",
+] as const;
+
+const lineSummary = (l: Pick<OrderLineRow, "sku" | "quantity" | "unitPrice" | "lineType" | "remark">) =>
+  `${l.sku} × ${l.quantity} @ ${l.unitPrice}${l.lineType === "gift" ? " (gift)" : ""}${l.remark ? ` — ${l.remark}` : ""}`;
+
+/**
+ * Edit a pending order (only pending orders can change: once approved, stock is reserved for exactly
+ * these lines). With `version`, an edit based on an outdated copy is refused (CONFLICT) instead of
+ * overwriting someone else's change. The timeline gets the field-by-field differences.
+ */
+export async function updateOrder(ctx: ServiceContext, raw: UpdateOrderInput): Promise<OrderRow> {
+  const { orderId, version, ...content } = UpdateOrderInput.parse(raw);
+  return inTransaction(ctx, async (tx) => {
+    const before = await lockOrder(tx, orderId);
+    if (before.status !== "pending") {
+      throw new DomainError("INVALID_TRANSITION", { key: "editOnlyPending", params: { from: before.status } }, {
+        details: { from: before.status, to: before.status, action: "edit" },
+      });
+    }
+    if (version !== undefined && version !== before.version) throw new DomainError("CONFLICT", { key: "orderChanged" });
+    const oldLines = await linesOf(tx, orderId);
+    const resolved = await resolveContent(tx, content, await orderSettings(tx.db, tx.orgId));
+    const { lines, ...header } = resolved;
+    const [after] = await tx.db
+      .update(orders)
+      .set({ ...header, version: before.version + 1 })
+      .where(and(eq(orders.id, orderId), eq(orders.orgId, tx.orgId)))
+      .returning();
+    await tx.db.delete(orderLines).where(and(eq(orderLines.orgId, tx.orgId), eq(orderLines.orderId, orderId)));
+    await tx.db.insert(orderLines).values(lines.map((l) => ({ ...l, orgId: tx.orgId, orderId })));
+
+    const changes = diffFields(before, after!, [...TRACKED_FIELDS]);
+    const oldSummary = oldLines.map(lineSummary);
+    const newLines = await linesOf(tx, orderId);
+    const newSummary = newLines.map(lineSummary);
+    if (oldSummary.join("\n") !== newSummary.join("\n")) changes.lines = { from: oldSummary, to: newSummary };
+    await recordOrderEvent(tx, { orderId, type: "updated", fromStatus: "pending", toStatus: "pending", changes });
+    await emitInventoryChanged(tx.db, tx.orgId, [...oldLines, ...newLines].map((l) => l.productId));
+    return after!;
+  });
+}
+
+/**
+ * 复制订单: a new pending order with the same content (customer, address as it was on the order,
+ * delivery, agreement terms, lines, attachments), checked against today's master data (a product
+ * disabled since is refused). Both orders' timelines record the copy.
+ */
+export async function copyOrder(ctx: ServiceContext, input: { orderId: string }): Promise<OrderRow> {
+  return inTransaction(ctx, async (tx) => {
+    const source = await lockOrder(tx, input.orderId);
+    const lines = await linesOf(tx, source.id);
+    const settings = await orderSettings(tx.db, tx.orgId);
+    const hasAddress = !!source.street;
+    const content = await resolveContent(
+      tx,
+      {
+        clientNum: source.clientNum,
+        buyerCompany: source.buyerCompany,
+        addressId: null,
+        address: hasAddress
+          ? {
+              recipientName: source.recipientName,
+              recipientPhone: source.recipientPhone,
+              country: source.country,
+              province: source.province,
+              city: source.city,
+              district: source.district,
+              street: source.street,
+              postcode: source.postcode,
+            }
+          : null,
+        deliveryMethod: source.deliveryMethod,
+        warehouseId: source.warehouseId,
+        deliveryDate: source.deliveryDate,
+        freight: source.freight,
+        discountTotal: source.specialPrice ? source.discountTotal : null,
+        remark: source.remark,
+        agreementType: source.agreementType,
+        agreedTotalQty: source.agreedTotalQty,
+        processingType: source.processingType,
+        agreedTotalAmount: source.agreedTotalAmount,
+        lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, lineType: l.lineType, remark: l.remark })),
+      },
+      settings,
+    );
+    content.addressId = source.addressId;
+    const copy = await insertOrder(tx, content, { source: "manual", copiedFromId: source.id, timezone: settings.timezone });
+
+    const files = await tx.db
+      .select()
+      .from(orderAttachments)
+      .where(and(eq(orderAttachments.orgId, tx.orgId), eq(orderAttachments.orderId, source.id)));
+    if (files.length) {
+      // The stored file is shared; it is deleted only when no attachment row points at it any more.
+      await tx.db.insert(orderAttachments).values(
+        files.map(({ id: _id, createdAt: _c, ...f }) => ({ ...f, orderId: copy.id, uploadedBy: actorUserId(tx) })),
+      );
+    }
+    await recordOrderEvent(tx, {
+      orderId: copy.id,
+      type: "created",
+      toStatus: "pending",
+      reason: "copy",
+      changes: { copiedFrom: { from: null, to: source.orderNo } },
+    });
+    await recordOrderEvent(tx, {
+      orderId: source.id,
+      type: "copied",
+      fromStatus: source.status,
+      toStatus: source.status,
+      changes: { copiedTo: { from: null, to: copy.orderNo } },
+    });
+    await emitInventoryChanged(tx.db, tx.orgId, content.lines.map((l) => l.productId));
+    return copy;
+  });
+}

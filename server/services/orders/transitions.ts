@@ -1,0 +1,37 @@
+import type { OrderAction } from "@/lib/orders/status";
+import { inTransaction, type ServiceContext } from "@/server/context";
+import { fieldError } from "@/server/errors";
+import { approveOrder } from "./approve-order";
+import { applyStatusChange, holdsReservation, lockOrder, releaseOrderReservation, resolveTransition, type OrderRow } from "./internal";
+
+export type { OrderRow } from "./internal";
+
+/** Actions that need a reason from the person taking them (the timeline shows it). */
+const REASON_REQUIRED: readonly OrderAction[] = ["freeze", "void"];
+
+/**
+ * Move an order through the one transition table (`lib/orders/status.ts`): locks the order row
+ * (FOR UPDATE), refuses an illegal move with INVALID_TRANSITION (details: from, to, action), applies the
+ * side effects that belong to the move, bumps `version` and writes an `order_events` row. Runs in the
+ * caller's transaction when there is one.
+ *
+ * Side effects: `approve` reserves stock (see approveOrder); `close`/`void` of an order that holds a
+ * reservation releases what is not yet shipped; `unfreeze` returns to the status before the freeze.
+ * Production calls it with `schedule`/`unschedule`, the warehouse with `ship`, channels with `complete`.
+ */
+export async function transitionOrder(
+  ctx: ServiceContext,
+  input: { orderId: string; action: OrderAction; reason?: string | null },
+): Promise<OrderRow> {
+  const reason = input.reason?.trim() || null;
+  if (REASON_REQUIRED.includes(input.action) && !reason) throw fieldError("reason", "reasonRequired");
+  if (input.action === "approve") return approveOrder(ctx, { orderId: input.orderId });
+  return inTransaction(ctx, async (tx) => {
+    const order = await lockOrder(tx, input.orderId);
+    const to = resolveTransition(order, input.action);
+    if ((input.action === "close" || input.action === "void") && holdsReservation(order)) {
+      await releaseOrderReservation(tx, order, input.action);
+    }
+    return applyStatusChange(tx, order, input.action, to, reason);
+  });
+}
