@@ -9,6 +9,9 @@ const nextConfig: NextConfig = {
   // Parallel dev servers / e2e runs each get their own build folder.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   typedRoutes: false,
+  // Browser tests and local checks reach the dev server as 127.0.0.1; without this, Next 16 blocks its
+  // dev resources (HMR) for that origin and client components never hydrate.
+  allowedDevOrigins: ["127.0.0.1", "localhost"],
 };
 
 export default withNextIntl(nextConfig);

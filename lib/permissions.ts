@@ -42,7 +42,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     "returns.write",
     "production.write",
   ]),
-  warehouse: new Set(["org.read", "inventory.write", "outbound.write", "inbound.write", "returns.write", "warehouses.write"]),
+  // Warehouse staff keep barcodes, weights and units right (catalog.write) but never prices.
+  warehouse: new Set(["org.read", "catalog.write", "inventory.write", "outbound.write", "inbound.write", "returns.write", "warehouses.write"]),
   finance: new Set(["org.read", "finance.read", "prices.write"]),
   viewer: new Set(["org.read"]),
 };

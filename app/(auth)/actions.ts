@@ -10,7 +10,7 @@ import { signUp } from "@/server/services/orgs/orgs";
 import { ZodError } from "zod";
 import { getLocale } from "next-intl/server";
 
-export type AuthFormState = { error?: string; fieldErrors?: Record<string, string> } | null;
+export type AuthFormState = { error?: string; fieldErrors?: Record<string, string>; email?: string } | null;
 
 function safeRedirect(to: unknown) {
   return typeof to === "string" && to.startsWith("/") && !to.startsWith("//") ? to : "/";
@@ -27,6 +27,21 @@ export async function signInAction(input: { email: string; password: string; cal
     }
     throw e; // the redirect after a successful sign-in
   }
+}
+
+/**
+ * The sign-in form's action (useActionState): works before hydration too, so an early click posts the
+ * form to the server instead of falling back to a GET that would put the password in the URL.
+ */
+export async function signInFormAction(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
+  const email = String(form.get("email") ?? "");
+  const res = await signInAction({
+    email,
+    password: String(form.get("password") ?? ""),
+    callbackUrl: String(form.get("callbackUrl") ?? "") || undefined,
+  });
+  // React resets the form after an action; hand the email back so it stays filled in.
+  return res ? { ...res, email } : res;
 }
 
 /** Create the user (and merchant, or join an invited one), then sign straight in. */

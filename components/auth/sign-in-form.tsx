@@ -2,36 +2,24 @@
 
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useState, useTransition } from "react";
-import { signInAction } from "@/app/(auth)/actions";
+import { useActionState } from "react";
+import { signInFormAction } from "@/app/(auth)/actions";
 import { Field, FormAlert } from "@/components/forms/field";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   const t = useTranslations("auth");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function onSubmit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    setError(null);
-    startTransition(async () => {
-      const res = await signInAction({
-        email: String(form.get("email") ?? ""),
-        password: String(form.get("password") ?? ""),
-        callbackUrl,
-      });
-      if (res?.error) setError(res.error === "rateLimited" ? t("rateLimited") : t("badCredentials"));
-    });
-  }
+  // A server action bound to the form: it also works when clicked before the page has hydrated.
+  const [state, formAction, pending] = useActionState(signInFormAction, null);
+  const error = state?.error ? (state.error === "rateLimited" ? t("rateLimited") : t("badCredentials")) : null;
 
   return (
-    <form onSubmit={onSubmit} className="grid gap-4" noValidate>
+    <form action={formAction} className="grid gap-4" noValidate>
       <FormAlert message={error} />
+      <input type="hidden" name="callbackUrl" value={callbackUrl ?? ""} />
       <Field label={t("email")} htmlFor="email" required>
-        <Input id="email" name="email" type="email" autoComplete="email" required />
+        <Input id="email" name="email" type="email" autoComplete="email" defaultValue={state?.email ?? ""} key={state?.email ?? ""} required />
       </Field>
       <Field label={t("password")} htmlFor="password" required>
         <Input id="password" name="password" type="password" autoComplete="current-password" required />

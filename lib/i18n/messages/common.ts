@@ -49,6 +49,7 @@ const messages = {
     add: "添加",
     remove: "移除",
     filters: "筛选",
+    allStatuses: "全部状态",
   },
   en: {
     appName: "Manifold OMS",
@@ -100,6 +101,7 @@ const messages = {
     add: "Add",
     remove: "Remove",
     filters: "Filters",
+    allStatuses: "All statuses",
   },
 };
 export default messages;
