@@ -1,0 +1,753 @@
+import { randomBytes } from "node:crypto";
+import type http from "node:http";
+import { AMAZON_SIMULATOR_APP } from "@/server/channels/amazon/config";
+import { AMAZON_USAGE_PLANS, type UsagePlan } from "@/server/channels/amazon/rate-limiter";
+import {
+  applyFault,
+  escapeHtml,
+  FaultQueue,
+  listen,
+  readBody,
+  seededRandom,
+  sendHtml,
+  sendJson,
+  SimClock,
+  type FaultRule,
+} from "./kit";
+
+/**
+ * A local Amazon Selling Partner API: LWA website authorization + token endpoint, Orders v0
+ * (getOrders / getOrder / getOrderItems / getOrderAddress / confirmShipment), Listings Items 2021-08-01
+ * patch for stock, and Sellers v1 marketplace participations. It enforces what the real one does:
+ * 1-hour access tokens behind a controllable clock, 5-minute single-use authorization codes, the
+ * getOrders parameter rules (exactly one of CreatedAfter / LastUpdatedAfter, MaxResultsPerPage 1–100,
+ * "Before" dates at least two minutes old), NextToken paging, per-seller token buckets per operation with
+ * `x-amzn-RateLimit-Limit` and 429 QuotaExceeded, plus injected faults. Shipments and stock updates are
+ * recorded for tests to assert on.
+ */
+
+export const AMAZON_STATUSES = [
+  "PendingAvailability",
+  "Pending",
+  "Unshipped",
+  "PartiallyShipped",
+  "Shipped",
+  "Canceled",
+  "Unfulfillable",
+  "InvoiceUnconfirmed",
+] as const;
+
+export type SimAmazonItem = {
+  OrderItemId: string;
+  ASIN: string;
+  SellerSKU: string;
+  Title: string;
+  QuantityOrdered: number;
+  QuantityShipped: number;
+  ItemPrice: { CurrencyCode: string; Amount: string };
+};
+
+export type SimAmazonOrder = {
+  sellerId: string;
+  AmazonOrderId: string;
+  PurchaseDate: string;
+  LastUpdateDate: string;
+  OrderStatus: string;
+  FulfillmentChannel: "MFN";
+  SalesChannel: string;
+  ShipServiceLevel: string;
+  ShipmentServiceLevelCategory: string;
+  OrderTotal: { CurrencyCode: string; Amount: string };
+  NumberOfItemsShipped: number;
+  NumberOfItemsUnshipped: number;
+  PaymentMethod: string;
+  MarketplaceId: string;
+  BuyerInfo: { BuyerEmail: string; BuyerName: string };
+  address: {
+    Name: string;
+    AddressLine1: string;
+    AddressLine2?: string;
+    City: string;
+    StateOrRegion: string;
+    PostalCode: string;
+    CountryCode: string;
+    Phone: string;
+  };
+  items: SimAmazonItem[];
+};
+
+export type SimSeller = { sellerId: string; storeName: string; marketplaceId: string; currency: string; countryCode: string };
+
+export type RecordedShipment = {
+  sellerId: string;
+  amazonOrderId: string;
+  marketplaceId: string;
+  packageReferenceId: string;
+  carrierCode: string;
+  carrierName?: string;
+  trackingNumber: string;
+  shipDate: string;
+  orderItems: { orderItemId: string; quantity: number }[];
+  at: string;
+};
+
+export type RecordedStock = { sellerId: string; sku: string; marketplaceIds: string[]; quantity: number; submissionId: string; at: string };
+
+type Token = { sellerId: string; expiresAt: number };
+
+export type AmazonSimulatorOptions = {
+  port?: number;
+  applicationId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Rate plans per operation, overriding Amazon's defaults (tests use fast ones). */
+  rateLimits?: Partial<Record<string, UsagePlan>>;
+  /** Order items per getOrderItems page (Amazon pages long orders with NextToken too). */
+  itemsPageSize?: number;
+  seed?: number;
+};
+
+const DEFAULT_SELLER: SimSeller = {
+  sellerId: "A2SIMSELLER0001",
+  storeName: "Manifold Demo Amazon Store",
+  marketplaceId: "ATVPDKIKX0DER",
+  currency: "USD",
+  countryCode: "US",
+};
+
+const ACCESS_TTL_MS = 3600_000;
+const CODE_TTL_MS = 5 * 60_000;
+const BEFORE_LAG_MS = 2 * 60_000;
+
+const unauthorized = (details: string) => ({ errors: [{ code: "Unauthorized", message: "Access to requested resource is denied.", details }] });
+const invalidInput = (message: string) => ({ errors: [{ code: "InvalidInput", message, details: "" }] });
+const notFound = (message: string) => ({ errors: [{ code: "NotFound", message, details: "" }] });
+
+export async function startAmazonSimulator(options: AmazonSimulatorOptions = {}) {
+  const app = {
+    applicationId: options.applicationId ?? AMAZON_SIMULATOR_APP.applicationId,
+    clientId: options.clientId ?? AMAZON_SIMULATOR_APP.clientId,
+    clientSecret: options.clientSecret ?? AMAZON_SIMULATOR_APP.clientSecret,
+  };
+  const clock = new SimClock();
+  const faults = new FaultQueue();
+  const random = seededRandom(options.seed ?? 20260101);
+  let itemsPageSize = options.itemsPageSize ?? 100;
+
+  const sellers = new Map<string, SimSeller>([[DEFAULT_SELLER.sellerId, { ...DEFAULT_SELLER }]]);
+  const orders = new Map<string, SimAmazonOrder>();
+  const codes = new Map<string, { sellerId: string; expiresAt: number; used: boolean; redirectUri: string | null }>();
+  const accessTokens = new Map<string, Token>();
+  const refreshTokens = new Map<string, { sellerId: string; revoked: boolean }>();
+  const nextTokens = new Map<string, { sellerId: string; ids: string[]; offset: number; pageSize: number }>();
+  const plans: Record<string, UsagePlan> = { ...AMAZON_USAGE_PLANS, ...(options.rateLimits as Record<string, UsagePlan>) };
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const shipments: RecordedShipment[] = [];
+  const stock: RecordedStock[] = [];
+  const stats: Record<string, { requests: number; throttled: number; faults: number; served: number }> = {};
+
+  const stat = (op: string) => (stats[op] ??= { requests: 0, throttled: 0, faults: 0, served: 0 });
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const token = (prefix: string) => `${prefix}${randomBytes(24).toString("base64url")}`;
+
+  /** Take a token from the seller's bucket for the operation, as Amazon's usage plans do. */
+  function throttle(sellerId: string, op: string): boolean {
+    const plan = plans[op];
+    if (!plan) return true;
+    const key = `${sellerId}:${op}`;
+    const now = clock.now();
+    const b = buckets.get(key) ?? { tokens: plan.burst, at: now };
+    b.tokens = Math.min(plan.burst, b.tokens + ((now - b.at) / 1000) * plan.rate);
+    b.at = now;
+    buckets.set(key, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  // ---------- order data ----------
+
+  function recount(o: SimAmazonOrder) {
+    o.NumberOfItemsShipped = o.items.reduce((n, i) => n + i.QuantityShipped, 0);
+    o.NumberOfItemsUnshipped = o.items.reduce((n, i) => n + i.QuantityOrdered - i.QuantityShipped, 0);
+  }
+
+  function seedOrders(args: {
+    sellerId?: string;
+    count: number;
+    skus?: string[];
+    statuses?: string[];
+    createdFrom?: string | number;
+    createdTo?: string | number;
+    itemsPerOrder?: number;
+  }): string[] {
+    const seller = sellers.get(args.sellerId ?? DEFAULT_SELLER.sellerId);
+    if (!seller) throw new Error(`unknown seller ${args.sellerId}`);
+    const skus = args.skus?.length ? args.skus : ["AMZ-TSHIRT-RED-M", "AMZ-TSHIRT-BLUE-L", "AMZ-MUG-WHITE", "AMZ-CAP-BLACK"];
+    const statuses = args.statuses?.length ? args.statuses : ["Unshipped", "Unshipped", "Unshipped", "Pending", "Shipped", "Canceled"];
+    const now = clock.now();
+    const to = args.createdTo !== undefined ? new Date(args.createdTo).getTime() : now - 10 * 60_000;
+    const from = args.createdFrom !== undefined ? new Date(args.createdFrom).getTime() : to - 7 * 86400_000;
+    const ids: string[] = [];
+    for (let n = 0; n < args.count; n++) {
+      const id = `${random.int(100, 999)}-${String(random.int(0, 9_999_999)).padStart(7, "0")}-${String(random.int(0, 9_999_999)).padStart(7, "0")}`;
+      if (orders.has(id)) {
+        n--;
+        continue;
+      }
+      const purchased = from + Math.floor(random.next() * Math.max(1, to - from));
+      const updated = Math.min(now - BEFORE_LAG_MS - 1000, purchased + random.int(0, 3600) * 1000);
+      const lineCount = args.itemsPerOrder ?? random.int(1, 3);
+      const items: SimAmazonItem[] = [];
+      for (let l = 0; l < lineCount; l++) {
+        const qty = random.int(1, 3);
+        const unit = random.int(500, 5000) / 100;
+        items.push({
+          OrderItemId: String(random.int(10 ** 13, 10 ** 14 - 1)),
+          ASIN: `B0${randomBytes(4).toString("hex").toUpperCase()}`,
+          SellerSKU: skus[(n + l) % skus.length]!,
+          Title: `Demo product ${skus[(n + l) % skus.length]}`,
+          QuantityOrdered: qty,
+          QuantityShipped: 0,
+          ItemPrice: { CurrencyCode: seller.currency, Amount: (unit * qty).toFixed(2) },
+        });
+      }
+      const status = statuses[n % statuses.length]!;
+      if (status === "Shipped") for (const i of items) i.QuantityShipped = i.QuantityOrdered;
+      const total = items.reduce((s, i) => s + Math.round(Number(i.ItemPrice.Amount) * 100), 0) / 100;
+      const o: SimAmazonOrder = {
+        sellerId: seller.sellerId,
+        AmazonOrderId: id,
+        PurchaseDate: iso(purchased),
+        LastUpdateDate: iso(Math.max(purchased, updated)),
+        OrderStatus: status,
+        FulfillmentChannel: "MFN",
+        SalesChannel: "Amazon.com",
+        ShipServiceLevel: "Std US D2D Dom",
+        ShipmentServiceLevelCategory: "Standard",
+        OrderTotal: { CurrencyCode: seller.currency, Amount: total.toFixed(2) },
+        NumberOfItemsShipped: 0,
+        NumberOfItemsUnshipped: 0,
+        PaymentMethod: "Other",
+        MarketplaceId: seller.marketplaceId,
+        BuyerInfo: { BuyerEmail: `${id.replace(/-/g, "")}@marketplace.amazon.com`, BuyerName: `Buyer ${n + 1}` },
+        address: {
+          Name: `Recipient ${n + 1}`,
+          AddressLine1: `${random.int(1, 999)} Market Street`,
+          City: "Seattle",
+          StateOrRegion: "WA",
+          PostalCode: "98101",
+          CountryCode: seller.countryCode,
+          Phone: `+1 206 555 ${String(random.int(0, 9999)).padStart(4, "0")}`,
+        },
+        items,
+      };
+      recount(o);
+      orders.set(id, o);
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  function setStatus(id: string, status: string) {
+    const o = orders.get(id);
+    if (!o) throw new Error(`unknown order ${id}`);
+    if (!(AMAZON_STATUSES as readonly string[]).includes(status)) throw new Error(`unknown status ${status}`);
+    o.OrderStatus = status;
+    if (status === "Shipped") for (const i of o.items) i.QuantityShipped = i.QuantityOrdered;
+    recount(o);
+    o.LastUpdateDate = iso(clock.now());
+    return o;
+  }
+
+  /** Move `count` orders one step along Amazon's lifecycle, as time passing on the platform would. */
+  function advanceOrders(count: number, sellerId?: string): string[] {
+    const next: Record<string, string> = { PendingAvailability: "Pending", Pending: "Unshipped", Unshipped: "Canceled" };
+    const candidates = [...orders.values()].filter((o) => (!sellerId || o.sellerId === sellerId) && next[o.OrderStatus]);
+    const changed: string[] = [];
+    for (let i = 0; i < count && candidates.length > 0; i++) {
+      const o = candidates.splice(Math.floor(random.next() * candidates.length), 1)[0]!;
+      setStatus(o.AmazonOrderId, next[o.OrderStatus]!);
+      changed.push(o.AmazonOrderId);
+    }
+    return changed;
+  }
+
+  const publicOrder = (o: SimAmazonOrder) => {
+    const { sellerId: _s, address, items: _i, ...rest } = o;
+    // Without a Restricted Data Token Amazon returns only the non-PII part of the address.
+    return {
+      ...rest,
+      ShippingAddress: { City: address.City, StateOrRegion: address.StateOrRegion, PostalCode: address.PostalCode, CountryCode: address.CountryCode },
+    };
+  };
+
+  // ---------- HTTP ----------
+
+  function authenticate(req: http.IncomingMessage): { sellerId: string } | { error: unknown } {
+    const t = req.headers["x-amz-access-token"];
+    if (typeof t !== "string" || !t) return { error: unauthorized("") };
+    const tok = accessTokens.get(t);
+    if (!tok) return { error: unauthorized("The access token you provided is revoked, malformed or invalid.") };
+    if (tok.expiresAt <= clock.now()) return { error: unauthorized("The access token you provided has expired.") };
+    return { sellerId: tok.sellerId };
+  }
+
+  function consentPage(url: URL, message = "") {
+    const appId = url.searchParams.get("application_id") ?? "";
+    const state = url.searchParams.get("state") ?? "";
+    const redirect = url.searchParams.get("redirect_uri") ?? "";
+    const options = [...sellers.values()]
+      .map((s) => `<option value="${escapeHtml(s.sellerId)}">${escapeHtml(s.storeName)} (${escapeHtml(s.sellerId)})</option>`)
+      .join("");
+    return `<!doctype html><html><head><meta charset="utf-8"><title>Amazon Seller Central — authorize app (simulator)</title></head>
+<body style="font-family:sans-serif;max-width:560px;margin:40px auto">
+<h1>Authorize Manifold OMS</h1><p>Simulated Seller Central consent page. ${escapeHtml(message)}</p>
+<form method="post" action="/apps/authorize/consent">
+<input type="hidden" name="application_id" value="${escapeHtml(appId)}"><input type="hidden" name="state" value="${escapeHtml(state)}">
+<input type="hidden" name="redirect_uri" value="${escapeHtml(redirect)}">
+<label>Seller account <select name="selling_partner_id">${options}</select></label>
+<p><button type="submit" name="decision" value="confirm" id="confirm">Confirm</button></p></form></body></html>`;
+  }
+
+  /** The seller confirms on the consent page: Amazon redirects back with a 5-minute code. */
+  function approve(args: { applicationId: string; state: string; redirectUri: string; sellerId?: string }): string {
+    if (args.applicationId !== app.applicationId) throw new Error("unknown application_id");
+    const seller = sellers.get(args.sellerId ?? DEFAULT_SELLER.sellerId);
+    if (!seller) throw new Error("unknown seller");
+    const code = token("ANsim");
+    codes.set(code, { sellerId: seller.sellerId, expiresAt: clock.now() + CODE_TTL_MS, used: false, redirectUri: args.redirectUri || null });
+    const back = new URL(args.redirectUri);
+    back.searchParams.set("state", args.state);
+    back.searchParams.set("selling_partner_id", seller.sellerId);
+    back.searchParams.set("spapi_oauth_code", code);
+    return back.toString();
+  }
+
+  async function tokenEndpoint(req: http.IncomingMessage, res: http.ServerResponse) {
+    const form = new URLSearchParams(await readBody(req));
+    const oauthError = (status: number, error: string, description: string) =>
+      sendJson(res, status, { error_description: description, error });
+    if (form.get("client_id") !== app.clientId || form.get("client_secret") !== app.clientSecret) {
+      return oauthError(401, "invalid_client", "Client authentication failed");
+    }
+    const grant = form.get("grant_type");
+    let sellerId: string;
+    let refresh: string;
+    if (grant === "authorization_code") {
+      const code = form.get("code") ?? "";
+      const c = codes.get(code);
+      if (!c || c.used || c.expiresAt <= clock.now()) {
+        return oauthError(400, "invalid_grant", "The request has an invalid grant parameter : code");
+      }
+      const redirect = form.get("redirect_uri");
+      if (c.redirectUri && redirect && redirect !== c.redirectUri) {
+        return oauthError(400, "invalid_grant", "The request has an invalid grant parameter : redirect_uri");
+      }
+      c.used = true;
+      sellerId = c.sellerId;
+      refresh = token("Atzr|");
+      refreshTokens.set(refresh, { sellerId, revoked: false });
+    } else if (grant === "refresh_token") {
+      refresh = form.get("refresh_token") ?? "";
+      const r = refreshTokens.get(refresh);
+      if (!r || r.revoked) return oauthError(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
+      sellerId = r.sellerId;
+    } else {
+      return oauthError(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server");
+    }
+    const access = token("Atza|");
+    accessTokens.set(access, { sellerId, expiresAt: clock.now() + ACCESS_TTL_MS });
+    sendJson(res, 200, { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: ACCESS_TTL_MS / 1000 });
+  }
+
+  function getOrders(sellerId: string, q: URLSearchParams): { status: number; body: unknown } {
+    const marketplaceIds = (q.get("MarketplaceIds") ?? "").split(",").filter(Boolean);
+    if (marketplaceIds.length === 0) return { status: 400, body: invalidInput("MarketplaceIds is required.") };
+    const next = q.get("NextToken");
+    if (next) {
+      const t = nextTokens.get(next);
+      if (!t || t.sellerId !== sellerId) return { status: 400, body: invalidInput("Invalid NextToken.") };
+      return { status: 200, body: page(t) };
+    }
+    const createdAfter = q.get("CreatedAfter");
+    const updatedAfter = q.get("LastUpdatedAfter");
+    if ((createdAfter ? 1 : 0) + (updatedAfter ? 1 : 0) !== 1) {
+      return { status: 400, body: invalidInput("Exactly one of CreatedAfter and LastUpdatedAfter must be specified.") };
+    }
+    if (q.get("CreatedBefore") && !createdAfter) return { status: 400, body: invalidInput("CreatedBefore can only be used with CreatedAfter.") };
+    if (q.get("LastUpdatedBefore") && !updatedAfter) {
+      return { status: 400, body: invalidInput("LastUpdatedBefore can only be used with LastUpdatedAfter.") };
+    }
+    const afterName = createdAfter ? "CreatedAfter" : "LastUpdatedAfter";
+    const beforeName = createdAfter ? "CreatedBefore" : "LastUpdatedBefore";
+    const afterMs = Date.parse(q.get(afterName)!);
+    const beforeText = q.get(beforeName);
+    const beforeMs = beforeText ? Date.parse(beforeText) : null;
+    if (Number.isNaN(afterMs)) return { status: 400, body: invalidInput(`${afterName} is not a valid ISO 8601 date.`) };
+    if (beforeMs !== null && Number.isNaN(beforeMs)) return { status: 400, body: invalidInput(`${beforeName} is not a valid ISO 8601 date.`) };
+    const limit = clock.now() - BEFORE_LAG_MS;
+    if (beforeMs !== null && beforeMs > limit) {
+      return { status: 400, body: invalidInput("The before date must be no later than two minutes before the request time.") };
+    }
+    const sizeText = q.get("MaxResultsPerPage");
+    const pageSize = sizeText === null ? 100 : Number(sizeText);
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      return { status: 400, body: invalidInput("MaxResultsPerPage must be between 1 and 100.") };
+    }
+    const statuses = q.get("OrderStatuses")?.split(",").filter(Boolean);
+    const field = createdAfter ? "PurchaseDate" : "LastUpdateDate";
+    const upper = beforeMs ?? Number.POSITIVE_INFINITY;
+    const ids = [...orders.values()]
+      .filter((o) => o.sellerId === sellerId && marketplaceIds.includes(o.MarketplaceId))
+      .filter((o) => !statuses || statuses.includes(o.OrderStatus))
+      .filter((o) => {
+        const t = Date.parse(o[field]);
+        return t >= afterMs && t <= upper;
+      })
+      .sort((a, b) => Date.parse(a[field]) - Date.parse(b[field]) || a.AmazonOrderId.localeCompare(b.AmazonOrderId))
+      .map((o) => o.AmazonOrderId);
+    return { status: 200, body: page({ sellerId, ids, offset: 0, pageSize }, beforeMs, beforeName) };
+  }
+
+  function page(t: { sellerId: string; ids: string[]; offset: number; pageSize: number }, beforeMs?: number | null, beforeName?: string) {
+    const slice = t.ids.slice(t.offset, t.offset + t.pageSize);
+    const payload: Record<string, unknown> = {
+      Orders: slice.map((id) => orders.get(id)).filter((o): o is SimAmazonOrder => Boolean(o)).map(publicOrder),
+    };
+    if (beforeName) payload[beforeName] = iso(beforeMs ?? clock.now() - BEFORE_LAG_MS);
+    if (t.offset + t.pageSize < t.ids.length) {
+      const next = token("");
+      nextTokens.set(next, { ...t, offset: t.offset + t.pageSize });
+      payload.NextToken = next;
+    }
+    return { payload };
+  }
+
+  function confirmShipment(sellerId: string, orderId: string, body: unknown): { status: number; body?: unknown } {
+    const o = orders.get(orderId);
+    if (!o || o.sellerId !== sellerId) return { status: 404, body: notFound(`Order ${orderId} not found.`) };
+    const b = body as {
+      marketplaceId?: string;
+      packageDetail?: {
+        packageReferenceId?: string;
+        carrierCode?: string;
+        carrierName?: string;
+        trackingNumber?: string;
+        shipDate?: string;
+        orderItems?: { orderItemId?: string; quantity?: number }[];
+      };
+    } | null;
+    const p = b?.packageDetail;
+    if (!b?.marketplaceId) return { status: 400, body: invalidInput("marketplaceId is required.") };
+    if (b.marketplaceId !== o.MarketplaceId) return { status: 400, body: invalidInput("marketplaceId does not match the order.") };
+    if (!p) return { status: 400, body: invalidInput("packageDetail is required.") };
+    for (const field of ["packageReferenceId", "carrierCode", "trackingNumber", "shipDate"] as const) {
+      if (!p[field]) return { status: 400, body: invalidInput(`packageDetail.${field} is required.`) };
+    }
+    if (!/^[1-9]\d*$/.test(p.packageReferenceId!)) return { status: 400, body: invalidInput("packageReferenceId must be a positive number.") };
+    if (p.carrierCode === "Other" && !p.carrierName) return { status: 400, body: invalidInput("carrierName is required when carrierCode is Other.") };
+    if (!Array.isArray(p.orderItems) || p.orderItems.length === 0) return { status: 400, body: invalidInput("packageDetail.orderItems is required.") };
+    const previous = shipments.find((s) => s.amazonOrderId === orderId && s.packageReferenceId === p.packageReferenceId);
+    if (previous) {
+      // The same package confirmed again (a retry): accepted when it is the same package, refused otherwise.
+      return previous.trackingNumber === p.trackingNumber
+        ? { status: 204 }
+        : { status: 400, body: invalidInput(`Package ${p.packageReferenceId} was already confirmed with another tracking number.`) };
+    }
+    if (!["Unshipped", "PartiallyShipped"].includes(o.OrderStatus)) {
+      return { status: 400, body: invalidInput(`Order ${orderId} is ${o.OrderStatus}; only Unshipped or PartiallyShipped orders can be confirmed.`) };
+    }
+    for (const line of p.orderItems) {
+      const item = o.items.find((i) => i.OrderItemId === line.orderItemId);
+      if (!item) return { status: 400, body: invalidInput(`orderItemId ${line.orderItemId} is not part of order ${orderId}.`) };
+      if (!Number.isInteger(line.quantity) || line.quantity! < 1 || item.QuantityShipped + line.quantity! > item.QuantityOrdered) {
+        return { status: 400, body: invalidInput(`Invalid quantity for orderItemId ${line.orderItemId}.`) };
+      }
+    }
+    for (const line of p.orderItems) o.items.find((i) => i.OrderItemId === line.orderItemId)!.QuantityShipped += line.quantity!;
+    recount(o);
+    o.OrderStatus = o.NumberOfItemsUnshipped === 0 ? "Shipped" : "PartiallyShipped";
+    o.LastUpdateDate = iso(clock.now());
+    shipments.push({
+      sellerId,
+      amazonOrderId: orderId,
+      marketplaceId: b.marketplaceId,
+      packageReferenceId: p.packageReferenceId!,
+      carrierCode: p.carrierCode!,
+      carrierName: p.carrierName,
+      trackingNumber: p.trackingNumber!,
+      shipDate: p.shipDate!,
+      orderItems: p.orderItems.map((l) => ({ orderItemId: l.orderItemId!, quantity: l.quantity! })),
+      at: iso(clock.now()),
+    });
+    return { status: 204 };
+  }
+
+  function patchListing(sellerId: string, pathSeller: string, sku: string, q: URLSearchParams, body: unknown): { status: number; body: unknown } {
+    if (pathSeller !== sellerId) return { status: 403, body: unauthorized("The seller id does not match the access token.") };
+    const marketplaceIds = (q.get("marketplaceIds") ?? "").split(",").filter(Boolean);
+    if (marketplaceIds.length === 0) return { status: 400, body: invalidInput("marketplaceIds is required.") };
+    const b = body as { productType?: string; patches?: { op?: string; path?: string; value?: { fulfillment_channel_code?: string; quantity?: number }[] }[] };
+    if (!b?.productType || !Array.isArray(b.patches) || b.patches.length === 0) {
+      return { status: 400, body: invalidInput("productType and patches are required.") };
+    }
+    const patch = b.patches.find((p) => p.path === "/attributes/fulfillment_availability");
+    const value = patch?.value?.[0];
+    const known = [...orders.values()].some((o) => o.sellerId === sellerId && o.items.some((i) => i.SellerSKU === sku)) || stock.some((s) => s.sku === sku);
+    const submissionId = randomBytes(16).toString("hex");
+    if (!known) {
+      return {
+        status: 200,
+        body: { sku, status: "INVALID", submissionId, issues: [{ code: "4000001", message: `SKU ${sku} does not exist in this marketplace.`, severity: "ERROR" }] },
+      };
+    }
+    if (!patch || patch.op !== "replace" || !value || !Number.isInteger(value.quantity) || value.quantity! < 0) {
+      return {
+        status: 200,
+        body: { sku, status: "INVALID", submissionId, issues: [{ code: "90220", message: "fulfillment_availability.quantity must be a whole number ≥ 0.", severity: "ERROR" }] },
+      };
+    }
+    stock.push({ sellerId, sku, marketplaceIds, quantity: value.quantity!, submissionId, at: iso(clock.now()) });
+    return { status: 200, body: { sku, status: "ACCEPTED", submissionId, issues: [] } };
+  }
+
+  /** Route an SP-API request to its operation name (the unit rate limits and faults are expressed in). */
+  function operationOf(method: string, path: string): { op: string; params: string[] } | null {
+    const routes: [string, RegExp, string][] = [
+      ["GET", /^\/sellers\/v1\/marketplaceParticipations$/, "getMarketplaceParticipations"],
+      ["GET", /^\/orders\/v0\/orders$/, "getOrders"],
+      ["GET", /^\/orders\/v0\/orders\/([^/]+)$/, "getOrder"],
+      ["GET", /^\/orders\/v0\/orders\/([^/]+)\/orderItems$/, "getOrderItems"],
+      ["GET", /^\/orders\/v0\/orders\/([^/]+)\/address$/, "getOrderAddress"],
+      ["POST", /^\/orders\/v0\/orders\/([^/]+)\/shipmentConfirmation$/, "confirmShipment"],
+      ["PATCH", /^\/listings\/2021-08-01\/items\/([^/]+)\/([^/]+)$/, "patchListingsItem"],
+    ];
+    for (const [m, re, op] of routes) {
+      const match = m === method ? re.exec(path) : null;
+      if (match) return { op, params: match.slice(1).map(decodeURIComponent) };
+    }
+    return null;
+  }
+
+  async function spApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, op: string, params: string[]) {
+    const s = stat(op);
+    s.requests++;
+    const fault = faults.take(op);
+    if (fault) s.faults++;
+    const answered = await applyFault(fault, res, (status) =>
+      sendJson(
+        res,
+        status,
+        status === 429
+          ? { errors: [{ code: "QuotaExceeded", message: "You exceeded your quota for the requested resource.", details: "" }] }
+          : { errors: [{ code: "InternalFailure", message: "We encountered an internal error. Please try again.", details: "" }] },
+        status === 429 ? { "x-amzn-RateLimit-Limit": String(plans[op]?.rate ?? 1) } : {},
+      ),
+    );
+    if (answered) return;
+    const auth = authenticate(req);
+    if ("error" in auth) return sendJson(res, 403, auth.error);
+    const rateHeader = { "x-amzn-RateLimit-Limit": String(plans[op]?.rate ?? 1), "x-amzn-RequestId": randomBytes(8).toString("hex") };
+    if (!throttle(auth.sellerId, op)) {
+      s.throttled++;
+      return sendJson(res, 429, { errors: [{ code: "QuotaExceeded", message: "You exceeded your quota for the requested resource.", details: "" }] }, rateHeader);
+    }
+    const bodyText = req.method === "GET" ? "" : await readBody(req);
+    let body: unknown = null;
+    if (bodyText) {
+      try {
+        body = JSON.parse(bodyText);
+      } catch {
+        return sendJson(res, 400, invalidInput("Request body is not valid JSON."), rateHeader);
+      }
+    }
+    s.served++;
+    const seller = sellers.get(auth.sellerId)!;
+    switch (op) {
+      case "getMarketplaceParticipations":
+        return sendJson(
+          res,
+          200,
+          {
+            payload: [
+              {
+                marketplace: {
+                  id: seller.marketplaceId,
+                  name: "Amazon.com",
+                  countryCode: seller.countryCode,
+                  defaultCurrencyCode: seller.currency,
+                  defaultLanguageCode: "en_US",
+                  domainName: "www.amazon.com",
+                },
+                participation: { isParticipating: true, hasSuspendedListings: false },
+                storeName: seller.storeName,
+              },
+            ],
+          },
+          rateHeader,
+        );
+      case "getOrders": {
+        const r = getOrders(auth.sellerId, url.searchParams);
+        return sendJson(res, r.status, r.body, rateHeader);
+      }
+      case "getOrder": {
+        const o = orders.get(params[0]!);
+        if (!o || o.sellerId !== auth.sellerId) return sendJson(res, 404, notFound(`Order ${params[0]} not found.`), rateHeader);
+        return sendJson(res, 200, { payload: publicOrder(o) }, rateHeader);
+      }
+      case "getOrderItems": {
+        const o = orders.get(params[0]!);
+        if (!o || o.sellerId !== auth.sellerId) return sendJson(res, 404, notFound(`Order ${params[0]} not found.`), rateHeader);
+        const start = Number(url.searchParams.get("NextToken") ?? 0) || 0;
+        const items = o.items.slice(start, start + itemsPageSize);
+        const payload: Record<string, unknown> = { AmazonOrderId: o.AmazonOrderId, OrderItems: items };
+        if (start + itemsPageSize < o.items.length) payload.NextToken = String(start + itemsPageSize);
+        return sendJson(res, 200, { payload }, rateHeader);
+      }
+      case "getOrderAddress": {
+        const o = orders.get(params[0]!);
+        if (!o || o.sellerId !== auth.sellerId) return sendJson(res, 404, notFound(`Order ${params[0]} not found.`), rateHeader);
+        const released = !["Pending", "PendingAvailability"].includes(o.OrderStatus);
+        return sendJson(res, 200, { payload: { AmazonOrderId: o.AmazonOrderId, ShippingAddress: released ? o.address : {} } }, rateHeader);
+      }
+      case "confirmShipment": {
+        const r = confirmShipment(auth.sellerId, params[0]!, body);
+        return sendJson(res, r.status, r.body, rateHeader);
+      }
+      case "patchListingsItem": {
+        const r = patchListing(auth.sellerId, params[0]!, params[1]!, url.searchParams, body);
+        return sendJson(res, r.status, r.body, rateHeader);
+      }
+    }
+  }
+
+  async function control(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const path = url.pathname.slice("/__sim".length);
+    const body = req.method === "GET" ? {} : (JSON.parse((await readBody(req)) || "{}") as Record<string, unknown>);
+    const m = req.method;
+    if (m === "GET" && path === "/state") {
+      return sendJson(res, 200, { now: iso(clock.now()), sellers: [...sellers.values()], orders: orders.size, shipments: shipments.length, stock: stock.length });
+    }
+    if (m === "POST" && path === "/sellers") {
+      const s = { ...DEFAULT_SELLER, ...(body as Partial<SimSeller>) };
+      sellers.set(s.sellerId, s);
+      return sendJson(res, 200, s);
+    }
+    if (m === "POST" && path === "/orders") return sendJson(res, 200, { orderIds: seedOrders(body as Parameters<typeof seedOrders>[0]) });
+    if (m === "GET" && path === "/orders") {
+      const seller = url.searchParams.get("sellerId");
+      return sendJson(res, 200, { orders: [...orders.values()].filter((o) => !seller || o.sellerId === seller) });
+    }
+    const statusMatch = /^\/orders\/([^/]+)\/status$/.exec(path);
+    if (m === "POST" && statusMatch) return sendJson(res, 200, setStatus(decodeURIComponent(statusMatch[1]!), String(body.status)));
+    if (m === "POST" && path === "/orders/advance") {
+      return sendJson(res, 200, { changed: advanceOrders(Number(body.count ?? 1), body.sellerId as string | undefined) });
+    }
+    if (m === "POST" && path === "/clock") {
+      const now = body.nowMs !== undefined ? clock.set(Number(body.nowMs)) : clock.advance(Number(body.advanceMs ?? 0));
+      return sendJson(res, 200, { now: iso(now) });
+    }
+    if (m === "GET" && path === "/clock") return sendJson(res, 200, { now: iso(clock.now()) });
+    if (m === "POST" && path === "/faults") {
+      faults.add((body.faults as FaultRule[]) ?? []);
+      return sendJson(res, 200, { pending: faults.pending() });
+    }
+    if (m === "DELETE" && path === "/faults") {
+      faults.clear();
+      return sendJson(res, 200, { pending: 0 });
+    }
+    if (m === "POST" && path === "/rate-limits") {
+      Object.assign(plans, body as Record<string, UsagePlan>);
+      buckets.clear();
+      return sendJson(res, 200, plans);
+    }
+    if (m === "POST" && path === "/tokens/revoke") {
+      revoke(String(body.sellerId ?? DEFAULT_SELLER.sellerId));
+      return sendJson(res, 200, { ok: true });
+    }
+    if (m === "GET" && path === "/shipments") return sendJson(res, 200, { shipments });
+    if (m === "GET" && path === "/stock") return sendJson(res, 200, { stock });
+    if (m === "GET" && path === "/stats") return sendJson(res, 200, { stats, faults: faults.hits });
+    if (m === "POST" && path === "/authorize") {
+      return sendJson(res, 200, {
+        callbackUrl: approve({
+          applicationId: String(body.applicationId ?? app.applicationId),
+          state: String(body.state ?? ""),
+          redirectUri: String(body.redirectUri),
+          sellerId: body.sellerId as string | undefined,
+        }),
+      });
+    }
+    return sendJson(res, 404, { error: "unknown simulator control route" });
+  }
+
+  /** The seller removed the app in Seller Central: every token stops working. */
+  function revoke(sellerId: string) {
+    for (const r of refreshTokens.values()) if (r.sellerId === sellerId) r.revoked = true;
+    for (const [k, t] of accessTokens) if (t.sellerId === sellerId) accessTokens.delete(k);
+  }
+
+  const server = await listen(async (req, res, url) => {
+    const method = req.method ?? "GET";
+    if (url.pathname.startsWith("/__sim/")) return control(req, res, url);
+    if (url.pathname === "/apps/authorize/consent") {
+      if (method === "GET") {
+        if (url.searchParams.get("application_id") !== app.applicationId) {
+          return sendHtml(res, 400, "<h1>We're sorry</h1><p>The application id is not valid (simulator).</p>");
+        }
+        return sendHtml(res, 200, consentPage(url));
+      }
+      const form = new URLSearchParams(await readBody(req));
+      try {
+        const location = approve({
+          applicationId: form.get("application_id") ?? "",
+          state: form.get("state") ?? "",
+          redirectUri: form.get("redirect_uri") ?? "",
+          sellerId: form.get("selling_partner_id") ?? undefined,
+        });
+        res.writeHead(302, { location });
+        return void res.end();
+      } catch (e) {
+        return sendHtml(res, 400, `<h1>Authorization failed</h1><p>${escapeHtml((e as Error).message)}</p>`);
+      }
+    }
+    if (url.pathname === "/auth/o2/token" && method === "POST") return tokenEndpoint(req, res);
+    const route = operationOf(method, url.pathname);
+    if (route) return spApi(req, res, url, route.op, route.params);
+    return sendJson(res, 404, { errors: [{ code: "NotFound", message: `No route for ${method} ${url.pathname}`, details: "" }] });
+  }, options.port ?? 0);
+
+  return {
+    baseUrl: server.baseUrl,
+    close: server.close,
+    app,
+    clock,
+    faults,
+    defaultSellerId: DEFAULT_SELLER.sellerId,
+    sellers,
+    orders,
+    shipments,
+    stock,
+    stats,
+    seedOrders,
+    setStatus,
+    advanceOrders,
+    approve,
+    revoke,
+    setRateLimits(next: Record<string, UsagePlan>) {
+      Object.assign(plans, next);
+      buckets.clear();
+    },
+    setItemsPageSize(n: number) {
+      itemsPageSize = n;
+    },
+    addSeller(s: Partial<SimSeller> & { sellerId: string }) {
+      const seller = { ...DEFAULT_SELLER, ...s };
+      sellers.set(seller.sellerId, seller);
+      return seller;
+    },
+  };
+}
+
+export type AmazonSimulator = Awaited<ReturnType<typeof startAmazonSimulator>>;
