@@ -1,5 +1,6 @@
 import { accountRouter } from "./routers/account";
 import { customersRouter, deliveryMethodsRouter, productsRouter, settingsRouter, warehousesRouter } from "./routers/catalog";
+import { ordersRouter } from "./routers/orders";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   warehouses: warehousesRouter,
   deliveryMethods: deliveryMethodsRouter,
   settings: settingsRouter,
+  orders: ordersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -78,6 +78,7 @@ const messages = {
     tooManyAttachments: "每个订单最多 {max} 个附件",
     orderNosTooMany: "一次最多查询 {max} 个订单号",
     pageTooDeep: "page × page_size 最多 {max}：请缩小 created_from/created_to 范围，或改用 cursor 翻页",
+    exportTooLarge: "导出最多 {max} 行，请缩小筛选范围",
   },
   en: {
     required: "{fieldLabel}: required",
@@ -157,6 +158,7 @@ const messages = {
     tooManyAttachments: "An order can have at most {max} attachments",
     orderNosTooMany: "At most {max} order numbers per query",
     pageTooDeep: "page × page_size may be at most {max}: narrow created_from/created_to or page with cursor",
+    exportTooLarge: "Exports are limited to {max} rows; narrow the filters",
   },
 };
 export default messages;

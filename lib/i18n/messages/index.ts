@@ -7,13 +7,14 @@ import errors from "./errors";
 import fields from "./fields";
 import masterData from "./master-data";
 import nav from "./nav";
+import orders from "./orders";
 import roles from "./roles";
 
 /**
  * Every namespace keeps its Chinese and English text side by side in one file, so a key added to one
  * language is visibly missing from the other (and a test checks they match).
  */
-export const namespaces = { common, nav, auth, account, roles, errors, fields, entities, masterData } as const;
+export const namespaces = { common, nav, auth, account, roles, errors, fields, entities, masterData, orders } as const;
 
 type Namespaces = typeof namespaces;
 export type Messages = { [K in keyof Namespaces]: Namespaces[K]["zh-CN"] };
