@@ -1,6 +1,10 @@
 import { accountRouter } from "./routers/account";
 import { customersRouter, deliveryMethodsRouter, productsRouter, settingsRouter, warehousesRouter } from "./routers/catalog";
 import { ordersRouter } from "./routers/orders";
+import { inboundRouter } from "./routers/inbound";
+import { inventoryRouter } from "./routers/inventory";
+import { outboundRouter } from "./routers/outbound";
+import { returnsRouter } from "./routers/returns";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -10,6 +14,10 @@ export const appRouter = createTRPCRouter({
   warehouses: warehousesRouter,
   deliveryMethods: deliveryMethodsRouter,
   settings: settingsRouter,
+  inventory: inventoryRouter,
+  inbound: inboundRouter,
+  outbound: outboundRouter,
+  returns: returnsRouter,
   orders: ordersRouter,
 });
 

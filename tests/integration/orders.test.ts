@@ -221,7 +221,7 @@ describe("edit and copy", () => {
       freight: { from: "0.0000", to: "12.5000" },
       linesTotal: { from: "112.0000", to: "40.0000" },
     });
-    expect((upd.changes as Record<string, { to: string[] }>).lines.to).toEqual(["00021003 × 4.0000 @ 10.0000"]);
+    expect((upd.changes as Record<string, { to: string[] }>).lines!.to).toEqual(["00021003 × 4.0000 @ 10.0000"]);
     const stale = await errorOf(updateOrder(m.ctx, { orderId: order.id, version: 1, ...simpleOrder() }));
     expect(stale.code).toBe("CONFLICT");
     await transitionOrder(m.ctx, { orderId: order.id, action: "approve" });

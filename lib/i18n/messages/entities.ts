@@ -1,5 +1,8 @@
+import warehouse from "./warehouse-shared";
+
 const messages = {
   "zh-CN": {
+    ...warehouse.entities["zh-CN"],
     organization: "商户",
     product: "商品",
     customer: "客户",
@@ -13,6 +16,7 @@ const messages = {
     attachment: "附件",
   },
   en: {
+    ...warehouse.entities.en,
     organization: "Merchant",
     product: "Product",
     customer: "Customer",

@@ -1,6 +1,8 @@
 /** Error messages. `{fieldLabel}` is filled from `fields.<field>` by lib/i18n/translate.ts. */
+import warehouse from "./warehouse-shared";
 const messages = {
   "zh-CN": {
+    ...warehouse.errors["zh-CN"],
     required: "{fieldLabel}：必填",
     tooLong: "{fieldLabel}：内容过长",
     codeFormat: "{fieldLabel}：只能包含字母、数字和 . _ - / #",
@@ -81,6 +83,7 @@ const messages = {
     exportTooLarge: "导出最多 {max} 行，请缩小筛选范围",
   },
   en: {
+    ...warehouse.errors.en,
     required: "{fieldLabel}: required",
     tooLong: "{fieldLabel}: too long",
     codeFormat: "{fieldLabel}: only letters, digits and . _ - / #",

@@ -1,6 +1,8 @@
 /** Field labels, used in error messages and forms. */
+import warehouse from "./warehouse-shared";
 const messages = {
   "zh-CN": {
+    ...warehouse.fields["zh-CN"],
     sku: "SKU",
     name: "名称",
     spec: "规格",
@@ -68,6 +70,7 @@ const messages = {
     file: "文件",
   },
   en: {
+    ...warehouse.fields.en,
     sku: "SKU",
     name: "Name",
     spec: "Specification",

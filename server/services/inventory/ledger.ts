@@ -240,3 +240,30 @@ export async function pickWarehouse(db: DbExecutor, orgId: string, productId: st
   const best = rows.filter((r) => dec(r.available).gte(qty)).sort((a, b) => dec(b.available).cmp(a.available))[0];
   return (best ?? def).id;
 }
+
+/**
+ * Lock the balance rows of some SKUs in one warehouse (creating missing ones at zero) and return them,
+ * in product order so concurrent callers take the locks in the same order. For decisions that must see
+ * a balance that cannot change until the transaction ends, such as posting a stocktake's counted
+ * quantities as differences.
+ */
+export async function lockStockLevels(
+  tx: DbExecutor,
+  orgId: string,
+  warehouseId: string,
+  productIds: string[],
+): Promise<Map<string, { onHand: string; reserved: string }>> {
+  const ids = [...new Set(productIds)].sort();
+  if (ids.length === 0) return new Map();
+  await tx
+    .insert(stockLevels)
+    .values(ids.map((productId) => ({ orgId, productId, warehouseId })))
+    .onConflictDoNothing();
+  const rows = await tx
+    .select({ productId: stockLevels.productId, onHand: stockLevels.onHand, reserved: stockLevels.reserved })
+    .from(stockLevels)
+    .where(and(eq(stockLevels.orgId, orgId), eq(stockLevels.warehouseId, warehouseId), inArray(stockLevels.productId, ids)))
+    .orderBy(asc(stockLevels.productId))
+    .for("update");
+  return new Map(rows.map((r) => [r.productId, { onHand: r.onHand, reserved: r.reserved }]));
+}

@@ -4,6 +4,7 @@ import { type Decimal, dec } from "@/lib/decimal";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError } from "@/server/errors";
 import { pickWarehouse, reserveStock } from "../inventory/ledger";
+import { createOutboundForOrder } from "../outbound/create";
 import { applyStatusChange, linesOf, lockOrder, resolveTransition, type OrderRow } from "./internal";
 
 /**
@@ -46,10 +47,8 @@ export async function approveOrder(ctx: ServiceContext, input: { orderId: string
         .where(and(eq(orderLines.id, l.id), eq(orderLines.orgId, tx.orgId)));
     }
 
-    // ── Outbound (warehouse issue) ─────────────────────────────────────────────────────────────────
-    // The warehouse engineer adds here, in this same transaction and after the reservation:
-    //   await createOutboundForOrder(tx, order);
-    // ───────────────────────────────────────────────────────────────────────────────────────────────
+    // Outbound orders (one per warehouse the lines are reserved in), in this same transaction.
+    await createOutboundForOrder(tx, order);
 
     return applyStatusChange(tx, order, "approve", to, null);
   });

@@ -1,0 +1,89 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { outboundEvents, outboundOrderLines, outboundOrders } from "@/db/schema";
+import type { OutboundStatus } from "@/db/schema/warehouse";
+import { OUTBOUND_TRANSITIONS, type OutboundAction } from "@/lib/validators/outbound";
+import { actorLabel, actorUserId, type ServiceContext } from "@/server/context";
+import { DomainError, notFound } from "@/server/errors";
+
+export type OutboundRow = typeof outboundOrders.$inferSelect;
+export type OutboundLineRow = typeof outboundOrderLines.$inferSelect;
+
+export async function loadOutbound(ctx: ServiceContext, id: string, lock = false): Promise<OutboundRow> {
+  const q = ctx.db
+    .select()
+    .from(outboundOrders)
+    .where(and(eq(outboundOrders.id, id), eq(outboundOrders.orgId, ctx.orgId)));
+  const [row] = lock ? await q.for("update") : await q;
+  if (!row) throw notFound("outboundOrder");
+  return row;
+}
+
+/** Several outbound orders locked in id order (so concurrent bulk actions cannot deadlock). */
+export async function lockOutbounds(ctx: ServiceContext, ids: string[]): Promise<OutboundRow[]> {
+  if (ids.length === 0) return [];
+  return ctx.db
+    .select()
+    .from(outboundOrders)
+    .where(and(eq(outboundOrders.orgId, ctx.orgId), inArray(outboundOrders.id, [...new Set(ids)])))
+    .orderBy(asc(outboundOrders.id))
+    .for("update");
+}
+
+export async function outboundLines(ctx: ServiceContext, outboundId: string): Promise<OutboundLineRow[]> {
+  return ctx.db
+    .select()
+    .from(outboundOrderLines)
+    .where(and(eq(outboundOrderLines.orgId, ctx.orgId), eq(outboundOrderLines.outboundId, outboundId)))
+    .orderBy(asc(outboundOrderLines.lineNo));
+}
+
+export function outboundTransition(row: Pick<OutboundRow, "status" | "outboundNo">, action: OutboundAction): OutboundStatus {
+  const to = OUTBOUND_TRANSITIONS[action][row.status];
+  if (!to) {
+    throw new DomainError(
+      "INVALID_TRANSITION",
+      { key: "outboundInvalidTransition", params: { no: row.outboundNo, status: row.status, action } },
+      { details: { from: row.status, action, outboundNo: row.outboundNo } },
+    );
+  }
+  return to;
+}
+
+export async function recordOutboundEvent(
+  ctx: ServiceContext,
+  outboundId: string,
+  e: { type: string; from?: OutboundStatus | null; to?: OutboundStatus | null; reason?: string | null; details?: Record<string, unknown> | null },
+) {
+  await ctx.db.insert(outboundEvents).values({
+    orgId: ctx.orgId,
+    outboundId,
+    type: e.type,
+    fromStatus: e.from ?? null,
+    toStatus: e.to ?? null,
+    reason: e.reason ?? null,
+    details: e.details ?? null,
+    actorUserId: actorUserId(ctx),
+    actorLabel: actorLabel(ctx),
+  });
+}
+
+/**
+ * Move a locked outbound order to `to` (guarded by its current status and version), with the timeline
+ * event. Extra columns (timestamps, carrier…) are set in the same UPDATE.
+ */
+export async function applyOutboundStatus(
+  ctx: ServiceContext,
+  row: OutboundRow,
+  action: OutboundAction,
+  to: OutboundStatus,
+  opts: { patch?: Partial<typeof outboundOrders.$inferInsert>; reason?: string | null; details?: Record<string, unknown> | null } = {},
+): Promise<OutboundRow> {
+  const [updated] = await ctx.db
+    .update(outboundOrders)
+    .set({ ...opts.patch, status: to, version: row.version + 1 })
+    .where(and(eq(outboundOrders.id, row.id), eq(outboundOrders.orgId, ctx.orgId), eq(outboundOrders.version, row.version)))
+    .returning();
+  if (!updated) throw new DomainError("CONFLICT", { key: "changedMeanwhile" });
+  await recordOutboundEvent(ctx, row.id, { type: action, from: row.status, to, reason: opts.reason, details: opts.details });
+  return updated;
+}
