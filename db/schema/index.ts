@@ -5,3 +5,4 @@ export * from "./outbox";
 export * from "./orders";
 export * from "./channels";
 export * from "./warehouse";
+export * from "./production";

@@ -1,5 +1,6 @@
 import { accountRouter } from "./routers/account";
 import { customersRouter, deliveryMethodsRouter, productsRouter, settingsRouter, warehousesRouter } from "./routers/catalog";
+import { productionRouter } from "./routers/production";
 import { ordersRouter } from "./routers/orders";
 import { inboundRouter } from "./routers/inbound";
 import { inventoryRouter } from "./routers/inventory";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   outbound: outboundRouter,
   returns: returnsRouter,
   orders: ordersRouter,
+  production: productionRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,6 +14,14 @@ const messages = {
     invitation: "邀请",
     order: "订单",
     attachment: "附件",
+    // production
+    operation: "工序",
+    route: "工艺路径",
+    programme: "生产平台",
+    stage: "生产环节",
+    plan: "生产计划单",
+    orderLine: "订单行",
+    planLink: "计划单关联",
   },
   en: {
     ...warehouse.entities.en,
@@ -28,6 +36,14 @@ const messages = {
     invitation: "Invitation",
     order: "Order",
     attachment: "Attachment",
+    // production
+    operation: "Operation",
+    route: "Route",
+    programme: "Programme",
+    stage: "Stage",
+    plan: "Production plan",
+    orderLine: "Order line",
+    planLink: "Plan link",
   },
 };
 export default messages;

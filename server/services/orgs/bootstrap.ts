@@ -1,6 +1,7 @@
 import type { DbExecutor } from "@/db";
 import { deliveryMethods } from "@/db/schema";
 import { seedAgreementTypes } from "../orders/agreement-types";
+import { seedProgrammes } from "../production/programmes";
 
 /** 配送方式 seeded for every new merchant (002: 快递、顺丰快递、送货上门、上门自取、物流货运、其他). */
 export const DEFAULT_DELIVERY_METHODS = [
@@ -27,6 +28,8 @@ export const orgSeeders: Seeder[] = [
   },
   // 约定类型 / 加工类型 for the order form's agreement section.
   seedAgreementTypes,
+  // 天天工厂 and its standard production stages, for the production mapping page.
+  seedProgrammes,
 ];
 
 export async function bootstrapOrg(db: DbExecutor, orgId: string) {
