@@ -1,0 +1,826 @@
+import { randomBytes } from "node:crypto";
+import type http from "node:http";
+import { SHOPEE_SIMULATOR_PARTNER } from "@/server/channels/shopee/config";
+import { sameHexSignature, shopeePushSignature, shopeeSign } from "@/server/channels/shopee/sign";
+import {
+  applyFault,
+  escapeHtml,
+  FaultQueue,
+  listen,
+  readBody,
+  seededRandom,
+  sendHtml,
+  sendJson,
+  SimClock,
+  type FaultRule,
+} from "../amazon/kit";
+
+/**
+ * A local Shopee Open Platform v2: partner authorization (auth_partner link → code + shop_id →
+ * auth/token/get, single-use refresh tokens via auth/access_token/get), request signing with Shopee's
+ * own error envelope (`error_sign` "Wrong sign.", `error_auth` "Invalid access_token.", `error_param`
+ * "Invalid timestamp"), get_order_list with ≤15-day windows (`order.order_list_invalid_time`), page_size
+ * 1–100 and cursor paging, get_order_detail (≤50, optional fields only when asked), logistics
+ * get_shipping_parameter / ship_order / get_tracking_number, product search_item / get_model_list /
+ * update_stock, throttling (HTTP 429 `error_too_frequent`), injected faults, and signed push messages to
+ * a callback URL — with duplicates and out-of-order delivery on request. Lifetimes follow a controllable
+ * clock: codes 10 minutes, access tokens 4 hours (the old one lives 5 more minutes after a refresh),
+ * refresh tokens 30 days and single-use, timestamps ±5 minutes.
+ */
+
+export const SHOPEE_STATUSES = [
+  "UNPAID",
+  "READY_TO_SHIP",
+  "PROCESSED",
+  "RETRY_SHIP",
+  "SHIPPED",
+  "TO_CONFIRM_RECEIVE",
+  "IN_CANCEL",
+  "CANCELLED",
+  "TO_RETURN",
+  "COMPLETED",
+] as const;
+
+export type LogisticsMode = "non_integrated" | "dropoff" | "pickup";
+
+export type SimShop = { shopId: number; shopName: string; region: string; currency: string; logistics: LogisticsMode };
+
+export type SimShopeeItem = {
+  item_id: number;
+  item_name: string;
+  item_sku: string;
+  model_id: number;
+  model_name: string;
+  model_sku: string;
+  model_quantity_purchased: number;
+  model_original_price: number;
+  model_discounted_price: number;
+  order_item_id: number;
+};
+
+export type SimShopeeOrder = {
+  shop_id: number;
+  order_sn: string;
+  region: string;
+  currency: string;
+  cod: boolean;
+  total_amount: number;
+  order_status: string;
+  shipping_carrier: string;
+  payment_method: string;
+  message_to_seller: string;
+  note: string;
+  create_time: number;
+  update_time: number;
+  pay_time: number | null;
+  days_to_ship: number;
+  ship_by_date: number;
+  buyer_user_id: number;
+  buyer_username: string;
+  recipient_address: {
+    name: string;
+    phone: string;
+    town: string;
+    district: string;
+    city: string;
+    state: string;
+    region: string;
+    zipcode: string;
+    full_address: string;
+  };
+  item_list: SimShopeeItem[];
+  package_list: { package_number: string; logistics_status: string }[];
+  tracking_number: string;
+};
+
+export type CatalogItem = { shopId: number; item_id: number; item_name: string; item_sku: string; stock: number; models: { model_id: number; model_sku: string; stock: number }[] };
+
+export type RecordedShopeeShipment = { shopId: number; orderSn: string; mode: LogisticsMode; trackingNumber: string; body: unknown; at: number };
+export type RecordedStockUpdate = { shopId: number; itemId: number; modelId: number; sku: string; stock: number; at: number };
+export type PushDelivery = { body: string; signature: string; status: number | null; error: string | null; at: number };
+
+export type ShopeeSimulatorOptions = {
+  port?: number;
+  partnerId?: number;
+  partnerKey?: string;
+  seed?: number;
+  /** Requests per second per shop before 429 (Shopee publishes none; default effectively unlimited). */
+  rateLimit?: { rate: number; burst: number };
+};
+
+const DEFAULT_SHOP: SimShop = { shopId: 600001, shopName: "Manifold Demo Shopee Shop", region: "SG", currency: "SGD", logistics: "non_integrated" };
+
+const CODE_TTL = 10 * 60;
+const ACCESS_TTL = 4 * 3600;
+const REFRESH_TTL = 30 * 86400;
+const OLD_TOKEN_GRACE = 5 * 60;
+const TIMESTAMP_SKEW = 5 * 60;
+const MAX_WINDOW = 15 * 86400;
+
+type Envelope = { error: string; message: string };
+const fail = (error: string, message: string): Envelope => ({ error, message });
+
+export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {}) {
+  const partner = { partnerId: options.partnerId ?? SHOPEE_SIMULATOR_PARTNER.partnerId, partnerKey: options.partnerKey ?? SHOPEE_SIMULATOR_PARTNER.partnerKey };
+  const clock = new SimClock();
+  const faults = new FaultQueue();
+  const random = seededRandom(options.seed ?? 20260315);
+  let rateLimit = options.rateLimit ?? { rate: 10_000, burst: 10_000 };
+  const nowSec = () => Math.floor(clock.now() / 1000);
+
+  const shops = new Map<number, SimShop>([[DEFAULT_SHOP.shopId, { ...DEFAULT_SHOP }]]);
+  const orders = new Map<string, SimShopeeOrder>();
+  const catalog = new Map<number, CatalogItem>();
+  const codes = new Map<string, { shopId: number; expiresAt: number; used: boolean }>();
+  const accessTokens = new Map<string, { shopId: number; expiresAt: number }>();
+  const refreshTokens = new Map<string, { shopId: number; expiresAt: number; used: boolean }>();
+  const shipments: RecordedShopeeShipment[] = [];
+  const stockUpdates: RecordedStockUpdate[] = [];
+  const buckets = new Map<number, { tokens: number; at: number }>();
+  const stats: Record<string, { requests: number; throttled: number; faults: number; errors: Record<string, number> }> = {};
+  const push = {
+    callbackUrl: null as string | null,
+    duplicates: 0,
+    hold: false,
+    queue: [] as string[],
+    deliveries: [] as PushDelivery[],
+    inflight: new Set<Promise<void>>(),
+  };
+
+  const stat = (op: string) => (stats[op] ??= { requests: 0, throttled: 0, faults: 0, errors: {} });
+  const hex = (bytes: number) => randomBytes(bytes).toString("hex");
+  const requestId = () => hex(16);
+
+  // ---------- data ----------
+
+  function catalogItemFor(shopId: number, sku: string): { item: CatalogItem; modelId: number } {
+    for (const item of catalog.values()) {
+      if (item.shopId !== shopId) continue;
+      if (item.models.length === 0 && item.item_sku === sku) return { item, modelId: 0 };
+      const model = item.models.find((m) => m.model_sku === sku);
+      if (model) return { item, modelId: model.model_id };
+    }
+    const item: CatalogItem = { shopId, item_id: random.int(10 ** 9, 10 ** 10 - 1), item_name: `Demo item ${sku}`, item_sku: sku, stock: 100, models: [] };
+    catalog.set(item.item_id, item);
+    return { item, modelId: 0 };
+  }
+
+  /** A listing with variations: one parent item, one model per SKU. */
+  function addCatalogItem(args: { shopId?: number; itemSku: string; models?: string[]; name?: string }): CatalogItem {
+    const item: CatalogItem = {
+      shopId: args.shopId ?? DEFAULT_SHOP.shopId,
+      item_id: random.int(10 ** 9, 10 ** 10 - 1),
+      item_name: args.name ?? `Demo item ${args.itemSku}`,
+      item_sku: args.itemSku,
+      stock: 100,
+      models: (args.models ?? []).map((sku) => ({ model_id: random.int(10 ** 9, 10 ** 10 - 1), model_sku: sku, stock: 100 })),
+    };
+    catalog.set(item.item_id, item);
+    return item;
+  }
+
+  function newOrderSn(at: number): string {
+    const d = new Date(at * 1000);
+    const ymd = `${String(d.getUTCFullYear()).slice(2)}${String(d.getUTCMonth() + 1).padStart(2, "0")}${String(d.getUTCDate()).padStart(2, "0")}`;
+    const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
+    let sn: string;
+    do sn = ymd + Array.from({ length: 8 }, () => random.pick([...alphabet])).join("");
+    while (orders.has(sn));
+    return sn;
+  }
+
+  function seedOrders(args: {
+    shopId?: number;
+    count: number;
+    skus?: string[];
+    statuses?: string[];
+    /** Creation times are spread over [createdFrom, createdTo] (epoch ms or ISO). */
+    createdFrom?: number | string;
+    createdTo?: number | string;
+    itemsPerOrder?: number;
+  }): string[] {
+    const shop = shops.get(args.shopId ?? DEFAULT_SHOP.shopId);
+    if (!shop) throw new Error(`unknown shop ${args.shopId}`);
+    const skus = args.skus?.length ? args.skus : ["SHP-TEE-WHITE-M", "SHP-TEE-BLACK-L", "SHP-BOTTLE-500", "SHP-BAG-CANVAS"];
+    const statuses = args.statuses?.length ? args.statuses : ["READY_TO_SHIP", "READY_TO_SHIP", "UNPAID", "COMPLETED", "CANCELLED"];
+    const now = nowSec();
+    const to = args.createdTo !== undefined ? Math.floor(new Date(args.createdTo).getTime() / 1000) : now - 600;
+    const from = args.createdFrom !== undefined ? Math.floor(new Date(args.createdFrom).getTime() / 1000) : to - 7 * 86400;
+    const sns: string[] = [];
+    for (let n = 0; n < args.count; n++) {
+      const created = from + Math.floor(random.next() * Math.max(1, to - from));
+      const updated = Math.min(now - 1, created + random.int(0, 3600));
+      const status = statuses[n % statuses.length]!;
+      const items: SimShopeeItem[] = [];
+      for (let l = 0; l < (args.itemsPerOrder ?? random.int(1, 3)); l++) {
+        const sku = skus[(n + l) % skus.length]!;
+        const { item, modelId } = catalogItemFor(shop.shopId, sku);
+        const price = random.int(300, 9000) / 100;
+        const model = item.models.find((m) => m.model_id === modelId);
+        items.push({
+          item_id: item.item_id,
+          item_name: item.item_name,
+          item_sku: item.item_sku,
+          model_id: modelId,
+          model_name: model ? model.model_sku : "",
+          model_sku: model ? model.model_sku : "",
+          model_quantity_purchased: random.int(1, 3),
+          model_original_price: price,
+          model_discounted_price: price,
+          order_item_id: item.item_id,
+        });
+      }
+      const total = Math.round(items.reduce((s, i) => s + i.model_discounted_price * i.model_quantity_purchased, 0) * 100) / 100;
+      const sn = newOrderSn(created);
+      orders.set(sn, {
+        shop_id: shop.shopId,
+        order_sn: sn,
+        region: shop.region,
+        currency: shop.currency,
+        cod: false,
+        total_amount: total,
+        order_status: status,
+        shipping_carrier: shop.logistics === "non_integrated" ? "Seller Own Fleet" : "Standard Delivery",
+        payment_method: "Credit Card/Debit Card",
+        message_to_seller: n % 4 === 0 ? "Please pack carefully" : "",
+        note: "",
+        create_time: created,
+        update_time: Math.max(created, updated),
+        pay_time: status === "UNPAID" ? null : created + 60,
+        days_to_ship: 2,
+        ship_by_date: created + 3 * 86400,
+        buyer_user_id: random.int(10 ** 6, 10 ** 8),
+        buyer_username: `buyer_${n + 1}`,
+        recipient_address: {
+          name: `Recipient ${n + 1}`,
+          phone: `65${random.int(80000000, 99999999)}`,
+          town: "",
+          district: "Central",
+          city: "Singapore",
+          state: "Singapore",
+          region: shop.region,
+          zipcode: String(random.int(100000, 829999)),
+          full_address: `${random.int(1, 300)} Orchard Road, #${random.int(1, 30)}-${random.int(1, 99)}, Singapore`,
+        },
+        item_list: items,
+        package_list: [{ package_number: `OFG${hex(6)}`, logistics_status: "LOGISTICS_NOT_START" }],
+        tracking_number: status === "SHIPPED" || status === "COMPLETED" ? `SG${hex(5).toUpperCase()}` : "",
+      });
+      sns.push(sn);
+    }
+    return sns;
+  }
+
+  function setStatus(sn: string, status: string, opts: { push?: boolean } = {}) {
+    const o = orders.get(sn);
+    if (!o) throw new Error(`unknown order ${sn}`);
+    if (!(SHOPEE_STATUSES as readonly string[]).includes(status)) throw new Error(`unknown status ${status}`);
+    o.order_status = status;
+    o.update_time = Math.max(o.update_time + 1, nowSec());
+    if (status !== "UNPAID" && o.pay_time === null) o.pay_time = o.update_time;
+    if (opts.push !== false) enqueuePush({ shop_id: o.shop_id, code: 3, timestamp: o.update_time, data: { ordersn: sn, status, update_time: o.update_time } });
+    return o;
+  }
+
+  /** Move `count` orders one step along Shopee's lifecycle (each change also pushes code 3). */
+  function advanceOrders(count: number, shopId?: number): string[] {
+    const next: Record<string, string> = {
+      UNPAID: "READY_TO_SHIP",
+      PROCESSED: "SHIPPED",
+      SHIPPED: "TO_CONFIRM_RECEIVE",
+      TO_CONFIRM_RECEIVE: "COMPLETED",
+      IN_CANCEL: "CANCELLED",
+    };
+    const candidates = [...orders.values()].filter((o) => (!shopId || o.shop_id === shopId) && next[o.order_status]);
+    const changed: string[] = [];
+    for (let i = 0; i < count && candidates.length > 0; i++) {
+      const o = candidates.splice(Math.floor(random.next() * candidates.length), 1)[0]!;
+      setStatus(o.order_sn, next[o.order_status]!);
+      changed.push(o.order_sn);
+    }
+    return changed;
+  }
+
+  // ---------- push ----------
+
+  function enqueuePush(message: Record<string, unknown>) {
+    if (!push.callbackUrl) return;
+    const body = JSON.stringify(message);
+    for (let i = 0; i <= push.duplicates; i++) push.queue.push(body);
+    if (!push.hold) flushPushes();
+  }
+
+  function deliver(body: string): Promise<void> {
+    const url = push.callbackUrl!;
+    const signature = shopeePushSignature(partner.partnerKey, url, body);
+    const record: PushDelivery = { body, signature, status: null, error: null, at: clock.now() };
+    push.deliveries.push(record);
+    const p = (async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: signature }, body, signal: AbortSignal.timeout(10_000) });
+          record.status = res.status;
+          await res.text();
+          if (res.ok) return;
+        } catch (e) {
+          record.error = (e as Error).message;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    push.inflight.add(p);
+    void p.finally(() => push.inflight.delete(p));
+    return p;
+  }
+
+  /** Deliver queued pushes (in reverse to simulate out-of-order delivery) and wait for them. */
+  async function flushPushes(opts: { reverse?: boolean } = {}) {
+    const batch = push.queue.splice(0);
+    if (opts.reverse) batch.reverse();
+    for (const body of batch) await deliver(body);
+    await Promise.all([...push.inflight]);
+  }
+
+  // ---------- auth ----------
+
+  type Checked = { ok: true; shopId: number | null } | { ok: false; status: number; body: Envelope };
+
+  /** Shopee's gateway checks, in its order: partner, timestamp, sign (and access token for shop APIs). */
+  function checkCommon(path: string, q: URLSearchParams, shopApi: boolean): Checked {
+    const partnerId = q.get("partner_id");
+    if (!partnerId) return { ok: false, status: 400, body: fail("error_param", "There is no partner_id in query.") };
+    if (Number(partnerId) !== partner.partnerId) return { ok: false, status: 400, body: fail("error_param", "Invalid partner_id.") };
+    const ts = q.get("timestamp");
+    if (!ts) return { ok: false, status: 400, body: fail("error_param", "no timestamp") };
+    if (!/^\d+$/.test(ts) || Math.abs(Number(ts) - nowSec()) > TIMESTAMP_SKEW) return { ok: false, status: 400, body: fail("error_param", "Invalid timestamp") };
+    const sign = q.get("sign");
+    if (!sign) return { ok: false, status: 400, body: fail("error_param", "There is no sign in query.") };
+    if (!shopApi) {
+      const expected = shopeeSign({ partnerKey: partner.partnerKey, partnerId: partner.partnerId, path, timestamp: Number(ts) });
+      return sameHexSignature(sign, expected) ? { ok: true, shopId: null } : { ok: false, status: 403, body: fail("error_sign", "Wrong sign.") };
+    }
+    const token = q.get("access_token");
+    if (!token) return { ok: false, status: 400, body: fail("error_param", "There is no access_token in query.") };
+    const shopIdText = q.get("shop_id");
+    if (!shopIdText || !/^\d+$/.test(shopIdText)) return { ok: false, status: 400, body: fail("error_param", "There is no shop_id in query.") };
+    const expected = shopeeSign({ partnerKey: partner.partnerKey, partnerId: partner.partnerId, path, timestamp: Number(ts), accessToken: token, shopId: shopIdText });
+    if (!sameHexSignature(sign, expected)) return { ok: false, status: 403, body: fail("error_sign", "Wrong sign.") };
+    const t = accessTokens.get(token);
+    if (!t || t.expiresAt <= nowSec()) return { ok: false, status: 403, body: fail("error_auth", "Invalid access_token.") };
+    if (t.shopId !== Number(shopIdText)) return { ok: false, status: 403, body: fail("error_shop", "shopid is invalid") };
+    return { ok: true, shopId: t.shopId };
+  }
+
+  function issueTokens(shopId: number) {
+    const access = hex(16);
+    const refresh = hex(16);
+    accessTokens.set(access, { shopId, expiresAt: nowSec() + ACCESS_TTL });
+    refreshTokens.set(refresh, { shopId, expiresAt: nowSec() + REFRESH_TTL, used: false });
+    return { access_token: access, refresh_token: refresh, expire_in: ACCESS_TTL };
+  }
+
+  /** The seller confirms on the authorization page: Shopee redirects with code + shop_id. */
+  function approve(args: { redirect: string; shopId?: number }): string {
+    const shop = shops.get(args.shopId ?? DEFAULT_SHOP.shopId);
+    if (!shop) throw new Error("unknown shop");
+    const code = hex(16);
+    codes.set(code, { shopId: shop.shopId, expiresAt: nowSec() + CODE_TTL, used: false });
+    const back = new URL(args.redirect);
+    back.searchParams.set("code", code);
+    back.searchParams.set("shop_id", String(shop.shopId));
+    return back.toString();
+  }
+
+  /** The seller cancels the authorization in Seller Centre. */
+  function revoke(shopId: number) {
+    for (const [k, t] of accessTokens) if (t.shopId === shopId) accessTokens.delete(k);
+    for (const r of refreshTokens.values()) if (r.shopId === shopId) r.used = true;
+    enqueuePush({ shop_id: shopId, code: 2, timestamp: nowSec(), data: { shop_id: shopId } });
+  }
+
+  // ---------- operations ----------
+
+  type Result = { status: number; body: Record<string, unknown> };
+  const ok = (response?: unknown, extra: Record<string, unknown> = {}): Result => ({
+    status: 200,
+    body: { request_id: requestId(), error: "", message: "", ...(response !== undefined ? { response } : {}), ...extra },
+  });
+  const err = (status: number, error: string, message: string): Result => ({ status, body: { request_id: requestId(), error, message } });
+
+  const ALWAYS = ["order_sn", "region", "currency", "cod", "order_status", "message_to_seller", "create_time", "update_time", "days_to_ship", "ship_by_date"];
+
+  function getOrderList(shopId: number, q: URLSearchParams): Result {
+    const field = q.get("time_range_field");
+    if (field !== "create_time" && field !== "update_time") return err(400, "error_param", "Wrong parameters, detail: time_range_field must be create_time or update_time.");
+    const from = Number(q.get("time_from"));
+    const to = Number(q.get("time_to"));
+    if (!Number.isInteger(from) || !Number.isInteger(to) || !q.get("time_from") || !q.get("time_to")) {
+      return err(400, "error_param", "Wrong parameters, detail: time_from and time_to are required.");
+    }
+    if (to < from || to - from > MAX_WINDOW) {
+      return err(400, "order.order_list_invalid_time", "Start time must be earlier than end time and diff in 15days.");
+    }
+    const size = Number(q.get("page_size"));
+    if (!Number.isInteger(size) || size < 1 || size > 100) return err(400, "error_param", "Wrong parameters, detail: page_size should be between 1 and 100.");
+    const cursorText = q.get("cursor") ?? "";
+    let after: { t: number; sn: string } | null = null;
+    if (cursorText) {
+      const m = /^(\d+)\|([A-Z0-9]+)$/.exec(Buffer.from(cursorText, "base64url").toString("utf8"));
+      if (!m) return err(400, "error_param", "Wrong parameters, detail: cursor is invalid.");
+      after = { t: Number(m[1]), sn: m[2]! };
+    }
+    const status = q.get("order_status");
+    const matching = [...orders.values()]
+      .filter((o) => o.shop_id === shopId && o[field] >= from && o[field] <= to && (!status || o.order_status === status))
+      .sort((a, b) => a[field] - b[field] || a.order_sn.localeCompare(b.order_sn))
+      .filter((o) => !after || o[field] > after.t || (o[field] === after.t && o.order_sn > after.sn));
+    const page = matching.slice(0, size);
+    const withStatus = (q.get("response_optional_fields") ?? "").split(",").includes("order_status");
+    const last = page[page.length - 1];
+    const more = matching.length > size;
+    return ok({
+      more,
+      next_cursor: more && last ? Buffer.from(`${last[field]}|${last.order_sn}`).toString("base64url") : "",
+      order_list: page.map((o) => (withStatus ? { order_sn: o.order_sn, order_status: o.order_status } : { order_sn: o.order_sn })),
+    });
+  }
+
+  function getOrderDetail(shopId: number, q: URLSearchParams): Result {
+    const sns = (q.get("order_sn_list") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    if (sns.length < 1 || sns.length > 50) return err(400, "error_param", "Wrong parameters, detail: order_sn_list length should be in [1, 50].");
+    const optional = new Set((q.get("response_optional_fields") ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+    const list = sns
+      .map((sn) => orders.get(sn))
+      .filter((o): o is SimShopeeOrder => Boolean(o) && o!.shop_id === shopId)
+      .map((o) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(o)) if (ALWAYS.includes(k) || optional.has(k)) out[k] = v;
+        return out;
+      });
+    return ok({ order_list: list });
+  }
+
+  function shippingParameter(shopId: number, q: URLSearchParams): Result {
+    const o = orders.get(q.get("order_sn") ?? "");
+    if (!o || o.shop_id !== shopId) return err(400, "logistics.error_order_not_found", "Order is not found.");
+    const mode = shops.get(shopId)!.logistics;
+    if (mode === "non_integrated") return ok({ info_needed: { non_integrated: ["tracking_no"] } });
+    if (mode === "dropoff") return ok({ info_needed: { dropoff: ["tracking_no"] }, dropoff: { branch_list: [], slug_list: [] } });
+    const base = nowSec() + 86400;
+    return ok({
+      info_needed: { pickup: ["address_id", "pickup_time_id"] },
+      pickup: {
+        address_list: [
+          {
+            address_id: 7001,
+            region: "SG",
+            state: "Singapore",
+            city: "Singapore",
+            address: "1 Warehouse Way",
+            zipcode: "609000",
+            district: "",
+            town: "",
+            address_flag: ["default_address", "pickup_address"],
+            time_slot_list: [
+              { date: base, time_text: "09:00-12:00", pickup_time_id: String(base) },
+              { date: base + 86400, time_text: "09:00-12:00", pickup_time_id: String(base + 86400) },
+            ],
+          },
+        ],
+      },
+    });
+  }
+
+  function shipOrder(shopId: number, body: Record<string, unknown> | null): Result {
+    const sn = typeof body?.order_sn === "string" ? body.order_sn : "";
+    const o = orders.get(sn);
+    if (!o || o.shop_id !== shopId) return err(400, "logistics.error_order_not_found", "Order is not found.");
+    if (["PROCESSED", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"].includes(o.order_status)) {
+      return err(400, "logistics.error_param", "Order has been shipped.");
+    }
+    if (!["READY_TO_SHIP", "RETRY_SHIP"].includes(o.order_status)) return err(400, "logistics.error_order_state", "Operation is not allow with current order status.");
+    const mode = shops.get(shopId)!.logistics;
+    let tracking: string;
+    if (mode === "non_integrated") {
+      const t = (body?.non_integrated as { tracking_number?: string } | undefined)?.tracking_number;
+      if (!t) return err(400, "logistics.error_traceno_required", "Trace number is required.");
+      tracking = t;
+    } else if (mode === "dropoff") {
+      const t = (body?.dropoff as { tracking_number?: string } | undefined)?.tracking_number;
+      if (!t) return err(400, "logistics.error_traceno_required", "Trace number is required.");
+      tracking = t;
+    } else {
+      const p = body?.pickup as { address_id?: number; pickup_time_id?: string } | undefined;
+      if (p?.address_id !== 7001) return err(400, "logistics.address_not_found", "Address is not found.");
+      if (!p.pickup_time_id) return err(400, "logistics.error_pickup_time", "Pickup time is invalid. Please check the pick up time.");
+      tracking = `SPXSG${hex(6).toUpperCase()}`;
+    }
+    o.tracking_number = tracking;
+    o.order_status = "PROCESSED";
+    o.update_time = Math.max(o.update_time + 1, nowSec());
+    o.package_list = o.package_list.map((p) => ({ ...p, logistics_status: "LOGISTICS_READY" }));
+    shipments.push({ shopId, orderSn: sn, mode, trackingNumber: tracking, body, at: clock.now() });
+    enqueuePush({ shop_id: shopId, code: 3, timestamp: o.update_time, data: { ordersn: sn, status: "PROCESSED", update_time: o.update_time } });
+    enqueuePush({ shop_id: shopId, code: 4, timestamp: o.update_time, data: { ordersn: sn, package_number: o.package_list[0]?.package_number ?? "", tracking_no: tracking } });
+    return ok(undefined);
+  }
+
+  function updateStock(shopId: number, body: Record<string, unknown> | null): Result {
+    const item = catalog.get(Number(body?.item_id));
+    if (!item || item.shopId !== shopId) return err(400, "error_item_not_found", "Product not found");
+    const list = body?.stock_list as { model_id?: number; seller_stock?: { stock?: number }[] }[] | undefined;
+    if (!Array.isArray(list) || list.length < 1 || list.length > 50) return err(400, "error_param", "Wrong parameters, detail: stock_list length should be in [1, 50].");
+    const success_list: unknown[] = [];
+    const failure_list: unknown[] = [];
+    for (const entry of list) {
+      const stock = entry.seller_stock?.[0]?.stock;
+      const modelId = Number(entry.model_id ?? 0);
+      const model = item.models.find((m) => m.model_id === modelId);
+      if (item.models.length > 0 ? !model : modelId !== 0) {
+        failure_list.push({ model_id: modelId, failed_reason: "Model not found." });
+      } else if (!Number.isInteger(stock) || stock! < 0) {
+        failure_list.push({ model_id: modelId, failed_reason: "Stock must be a non-negative integer." });
+      } else {
+        if (model) model.stock = stock!;
+        else item.stock = stock!;
+        stockUpdates.push({ shopId, itemId: item.item_id, modelId, sku: model ? model.model_sku : item.item_sku, stock: stock!, at: clock.now() });
+        success_list.push({ model_id: modelId, seller_stock: [{ stock }] });
+      }
+    }
+    return ok({ success_list, failure_list });
+  }
+
+  async function shopApi(op: string, shopId: number, req: http.IncomingMessage, q: URLSearchParams): Promise<Result> {
+    let body: Record<string, unknown> | null = null;
+    if (req.method === "POST") {
+      try {
+        body = JSON.parse((await readBody(req)) || "{}") as Record<string, unknown>;
+      } catch {
+        return err(400, "error_param", "Wrong parameters, detail: body is not valid JSON.");
+      }
+    }
+    const shop = shops.get(shopId)!;
+    switch (op) {
+      case "shop.get_shop_info":
+        // This endpoint answers at the top level, not under `response`.
+        return ok(undefined, {
+          shop_name: shop.shopName,
+          region: shop.region,
+          status: "NORMAL",
+          is_cb: false,
+          is_cnsc: false,
+          auth_time: nowSec() - 60,
+          expire_time: nowSec() + 365 * 86400,
+        });
+      case "order.get_order_list":
+        return getOrderList(shopId, q);
+      case "order.get_order_detail":
+        return getOrderDetail(shopId, q);
+      case "logistics.get_shipping_parameter":
+        return shippingParameter(shopId, q);
+      case "logistics.ship_order":
+        return shipOrder(shopId, body);
+      case "logistics.get_tracking_number": {
+        const o = orders.get(q.get("order_sn") ?? "");
+        if (!o || o.shop_id !== shopId) return err(400, "logistics.error_order_not_found", "Order is not found.");
+        return ok({ tracking_number: o.tracking_number, plp_number: "", first_mile_tracking_number: "", last_mile_tracking_number: "", hint: "" });
+      }
+      case "product.search_item": {
+        const size = Number(q.get("page_size"));
+        if (!Number.isInteger(size) || size < 1 || size > 100) return err(400, "product.error_param", "invalid field PageSize: value must  Not Null");
+        const sku = q.get("item_sku");
+        const ids = [...catalog.values()]
+          .filter((i) => i.shopId === shopId && (!sku || i.item_sku === sku || i.models.some((m) => m.model_sku === sku)))
+          .map((i) => i.item_id);
+        return ok({ item_id_list: ids.slice(0, size), total_count: ids.length, next_offset: "" });
+      }
+      case "product.get_model_list": {
+        const item = catalog.get(Number(q.get("item_id")));
+        if (!item || item.shopId !== shopId) return err(400, "error_item_not_found", "Product not found");
+        return ok({
+          tier_variation: item.models.length ? [{ name: "Variant", option_list: item.models.map((m) => ({ option: m.model_sku })) }] : [],
+          model: item.models.map((m, i) => ({ model_id: m.model_id, model_sku: m.model_sku, tier_index: [i], stock_info_v2: { seller_stock: [{ stock: m.stock }] } })),
+        });
+      }
+      case "product.update_stock":
+        return updateStock(shopId, body);
+    }
+    return err(404, "error_not_found", `Unknown API ${op}`);
+  }
+
+  const SHOP_ROUTES: Record<string, { method: "GET" | "POST"; op: string }> = {
+    "/api/v2/shop/get_shop_info": { method: "GET", op: "shop.get_shop_info" },
+    "/api/v2/order/get_order_list": { method: "GET", op: "order.get_order_list" },
+    "/api/v2/order/get_order_detail": { method: "GET", op: "order.get_order_detail" },
+    "/api/v2/logistics/get_shipping_parameter": { method: "GET", op: "logistics.get_shipping_parameter" },
+    "/api/v2/logistics/ship_order": { method: "POST", op: "logistics.ship_order" },
+    "/api/v2/logistics/get_tracking_number": { method: "GET", op: "logistics.get_tracking_number" },
+    "/api/v2/product/search_item": { method: "GET", op: "product.search_item" },
+    "/api/v2/product/get_model_list": { method: "GET", op: "product.get_model_list" },
+    "/api/v2/product/update_stock": { method: "POST", op: "product.update_stock" },
+  };
+
+  function throttled(shopId: number): boolean {
+    const now = clock.now();
+    const b = buckets.get(shopId) ?? { tokens: rateLimit.burst, at: now };
+    b.tokens = Math.min(rateLimit.burst, b.tokens + ((now - b.at) / 1000) * rateLimit.rate);
+    b.at = now;
+    buckets.set(shopId, b);
+    if (b.tokens < 1) return true;
+    b.tokens -= 1;
+    return false;
+  }
+
+  async function tokenGet(req: http.IncomingMessage): Promise<Result> {
+    const body = JSON.parse((await readBody(req)) || "{}") as { code?: string; shop_id?: number; main_account_id?: number; partner_id?: number };
+    if (Number(body.partner_id) !== partner.partnerId) return err(400, "error_param", "Invalid partner_id.");
+    if (!body.code) return err(400, "error_param", "Wrong parameters, detail: code is required.");
+    const c = codes.get(body.code);
+    if (!c || c.used || c.expiresAt <= nowSec()) return err(403, "error_auth", "Invalid code.");
+    if (Number(body.shop_id) !== c.shopId) return err(403, "error_auth", "Invalid code.");
+    c.used = true;
+    return ok(undefined, issueTokens(c.shopId));
+  }
+
+  async function refreshGet(req: http.IncomingMessage): Promise<Result> {
+    const body = JSON.parse((await readBody(req)) || "{}") as { refresh_token?: string; shop_id?: number; partner_id?: number };
+    if (Number(body.partner_id) !== partner.partnerId) return err(400, "error_param", "Invalid partner_id.");
+    const r = body.refresh_token ? refreshTokens.get(body.refresh_token) : undefined;
+    if (!r || r.used || r.expiresAt <= nowSec() || r.shopId !== Number(body.shop_id)) return err(403, "error_auth", "Invalid refresh_token.");
+    // Single use: this refresh token is spent; access tokens issued before live five more minutes.
+    r.used = true;
+    for (const t of accessTokens.values()) if (t.shopId === r.shopId) t.expiresAt = Math.min(t.expiresAt, nowSec() + OLD_TOKEN_GRACE);
+    return ok(undefined, { ...issueTokens(r.shopId), partner_id: partner.partnerId, shop_id: r.shopId });
+  }
+
+  function authPage(q: URLSearchParams) {
+    const options = [...shops.values()].map((s) => `<option value="${s.shopId}">${escapeHtml(s.shopName)} (${s.shopId})</option>`).join("");
+    return `<!doctype html><html><head><meta charset="utf-8"><title>Shopee Open Platform — authorize (simulator)</title></head>
+<body style="font-family:sans-serif;max-width:560px;margin:40px auto">
+<h1>Authorize Manifold OMS to access your shop</h1><p>Simulated Shopee authorization page (the SMS step is skipped).</p>
+<form method="post" action="/api/v2/shop/auth_partner">
+<input type="hidden" name="redirect" value="${escapeHtml(q.get("redirect") ?? "")}">
+<label>Shop <select name="shop_id">${options}</select></label>
+<p><button type="submit" id="confirm">Confirm Authorization</button></p></form></body></html>`;
+  }
+
+  async function control(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const path = url.pathname.slice("/__sim".length);
+    const body = req.method === "GET" ? {} : (JSON.parse((await readBody(req)) || "{}") as Record<string, unknown>);
+    const m = req.method;
+    if (m === "GET" && path === "/state") {
+      return sendJson(res, 200, { now: new Date(clock.now()).toISOString(), shops: [...shops.values()], orders: orders.size, shipments: shipments.length, stockUpdates: stockUpdates.length, pushes: push.deliveries.length });
+    }
+    if (m === "POST" && path === "/shops") return sendJson(res, 200, addShop(body as Partial<SimShop> & { shopId: number }));
+    if (m === "POST" && path === "/orders") return sendJson(res, 200, { orderSns: seedOrders(body as Parameters<typeof seedOrders>[0]) });
+    if (m === "GET" && path === "/orders") {
+      const shop = Number(url.searchParams.get("shopId")) || null;
+      return sendJson(res, 200, { orders: [...orders.values()].filter((o) => !shop || o.shop_id === shop) });
+    }
+    const statusMatch = /^\/orders\/([^/]+)\/status$/.exec(path);
+    if (m === "POST" && statusMatch) return sendJson(res, 200, setStatus(decodeURIComponent(statusMatch[1]!), String(body.status)));
+    if (m === "POST" && path === "/orders/advance") return sendJson(res, 200, { changed: advanceOrders(Number(body.count ?? 1), body.shopId as number | undefined) });
+    if (m === "POST" && path === "/catalog") return sendJson(res, 200, addCatalogItem(body as Parameters<typeof addCatalogItem>[0]));
+    if (m === "POST" && path === "/clock") {
+      const now = body.nowMs !== undefined ? clock.set(Number(body.nowMs)) : clock.advance(Number(body.advanceMs ?? 0));
+      return sendJson(res, 200, { now: new Date(now).toISOString() });
+    }
+    if (m === "GET" && path === "/clock") return sendJson(res, 200, { now: new Date(clock.now()).toISOString() });
+    if (m === "POST" && path === "/faults") {
+      faults.add((body.faults as FaultRule[]) ?? []);
+      return sendJson(res, 200, { pending: faults.pending() });
+    }
+    if (m === "DELETE" && path === "/faults") {
+      faults.clear();
+      return sendJson(res, 200, { pending: 0 });
+    }
+    if (m === "POST" && path === "/rate-limit") {
+      rateLimit = { rate: Number(body.rate), burst: Number(body.burst) };
+      buckets.clear();
+      return sendJson(res, 200, rateLimit);
+    }
+    if (m === "POST" && path === "/push") {
+      setPush(body as Parameters<typeof setPush>[0]);
+      return sendJson(res, 200, { callbackUrl: push.callbackUrl, duplicates: push.duplicates, hold: push.hold });
+    }
+    if (m === "POST" && path === "/push/flush") {
+      await flushPushes({ reverse: Boolean(body.reverse) });
+      return sendJson(res, 200, { delivered: push.deliveries.length });
+    }
+    if (m === "GET" && path === "/pushes") return sendJson(res, 200, { deliveries: push.deliveries, queued: push.queue.length });
+    if (m === "POST" && path === "/authorize") return sendJson(res, 200, { callbackUrl: approve({ redirect: String(body.redirect), shopId: body.shopId as number | undefined }) });
+    if (m === "POST" && path === "/revoke") {
+      revoke(Number(body.shopId ?? DEFAULT_SHOP.shopId));
+      return sendJson(res, 200, { ok: true });
+    }
+    if (m === "GET" && path === "/shipments") return sendJson(res, 200, { shipments });
+    if (m === "GET" && path === "/stock") return sendJson(res, 200, { stock: stockUpdates });
+    if (m === "GET" && path === "/stats") return sendJson(res, 200, { stats, faults: faults.hits });
+    return sendJson(res, 404, { error: "unknown simulator control route" });
+  }
+
+  function addShop(s: Partial<SimShop> & { shopId: number }) {
+    const shop = { ...DEFAULT_SHOP, shopName: `Shop ${s.shopId}`, ...s };
+    shops.set(shop.shopId, shop);
+    return shop;
+  }
+
+  function setPush(cfg: { callbackUrl?: string | null; duplicates?: number; hold?: boolean }) {
+    if (cfg.callbackUrl !== undefined) push.callbackUrl = cfg.callbackUrl;
+    if (cfg.duplicates !== undefined) push.duplicates = cfg.duplicates;
+    if (cfg.hold !== undefined) push.hold = cfg.hold;
+  }
+
+  const server = await listen(async (req, res, url) => {
+    if (url.pathname.startsWith("/__sim/")) return control(req, res, url);
+    const q = url.searchParams;
+    const path = url.pathname;
+    const reply = (r: Result) => sendJson(res, r.status, r.body);
+
+    if (path === "/api/v2/shop/auth_partner") {
+      if (req.method === "GET") {
+        const check = checkCommon(path, q, false);
+        if (!check.ok) return sendJson(res, check.status, { ...check.body, request_id: requestId() });
+        if (!q.get("redirect")) return sendJson(res, 400, { error: "error_param", message: "redirect is required", request_id: requestId() });
+        return sendHtml(res, 200, authPage(q));
+      }
+      const form = new URLSearchParams(await readBody(req));
+      try {
+        res.writeHead(302, { location: approve({ redirect: form.get("redirect") ?? "", shopId: Number(form.get("shop_id")) || undefined }) });
+        return void res.end();
+      } catch (e) {
+        return sendHtml(res, 400, `<h1>Authorization failed</h1><p>${escapeHtml((e as Error).message)}</p>`);
+      }
+    }
+
+    const publicOp = path === "/api/v2/auth/token/get" ? "auth.token.get" : path === "/api/v2/auth/access_token/get" ? "auth.access_token.get" : null;
+    const route = SHOP_ROUTES[path];
+    const op = publicOp ?? route?.op;
+    if (!op) return reply(err(404, "error_not_found", `No API at ${path}`));
+    const s = stat(op);
+    s.requests++;
+    const fault = faults.take(op);
+    if (fault) s.faults++;
+    const answered = await applyFault(fault, res, (status) =>
+      reply(status === 429 ? err(429, "error_too_frequent", "Too many requests, please try again later.") : err(status, "error_server", "System error. Please try again later.")),
+    );
+    if (answered) return;
+    const record = (r: Result) => {
+      const code = String(r.body.error ?? "");
+      if (code) s.errors[code] = (s.errors[code] ?? 0) + 1;
+      return reply(r);
+    };
+
+    if (publicOp) {
+      if (req.method !== "POST") return record(err(405, "error_param", "Method not allowed"));
+      const check = checkCommon(path, q, false);
+      if (!check.ok) return record({ status: check.status, body: { request_id: requestId(), ...check.body } });
+      return record(publicOp === "auth.token.get" ? await tokenGet(req) : await refreshGet(req));
+    }
+    if (req.method !== route!.method) return record(err(405, "error_param", "Method not allowed"));
+    const check = checkCommon(path, q, true);
+    if (!check.ok) return record({ status: check.status, body: { request_id: requestId(), ...check.body } });
+    if (throttled(check.shopId!)) {
+      s.throttled++;
+      return record(err(429, "error_too_frequent", "Too many requests, please try again later."));
+    }
+    return record(await shopApi(op, check.shopId!, req, q));
+  }, options.port ?? 0);
+
+  return {
+    baseUrl: server.baseUrl,
+    async close() {
+      await Promise.all([...push.inflight]);
+      await server.close();
+    },
+    partner,
+    clock,
+    faults,
+    defaultShopId: DEFAULT_SHOP.shopId,
+    shops,
+    orders,
+    catalog,
+    shipments,
+    stockUpdates,
+    stats,
+    pushes: push.deliveries,
+    seedOrders,
+    setStatus,
+    advanceOrders,
+    addCatalogItem,
+    approve,
+    revoke,
+    addShop,
+    setPush,
+    flushPushes,
+    setRateLimit(next: { rate: number; burst: number }) {
+      rateLimit = next;
+      buckets.clear();
+    },
+    setLogistics(shopId: number, mode: LogisticsMode) {
+      shops.get(shopId)!.logistics = mode;
+    },
+  };
+}
+
+export type ShopeeSimulator = Awaited<ReturnType<typeof startShopeeSimulator>>;
