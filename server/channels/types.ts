@@ -37,6 +37,8 @@ export type NormalizedOrderLine = {
   title: string;
   quantity: string;
   unitPrice: string;
+  /** The listing's platform id when the order names it (Shopify inventory item), for stock push. */
+  externalListingId?: string | null;
 };
 
 export type NormalizedOrder = {
@@ -81,6 +83,17 @@ export class ChannelError extends Error {
   }
 }
 
+/** A verified webhook delivery (platforms that push; Amazon has none). */
+export type WebhookDelivery = {
+  /** Matches ChannelAccountRef.externalShopId. */
+  shopId: string;
+  /** The platform's delivery/event id: the dedupe key. */
+  webhookId: string;
+  topic: string;
+  payload: unknown;
+  triggeredAt: Date | null;
+};
+
 export interface ChannelConnector {
   readonly platform: PlatformCode;
   /** Longest time window one order-list query may span (Shopee: 15 days). */
@@ -119,4 +132,8 @@ export interface ChannelConnector {
     listing: { platformSku: string; externalListingId: string | null };
     quantity: number;
   }): Promise<void>;
+  /** Optional: after authorization, e.g. subscribe the shop's webhooks to `${appUrl}/api/webhooks/<platform>`. */
+  afterAuthorization?(args: { account: ChannelAccountRef; credentials: ChannelCredentials; appUrl: string }): Promise<void>;
+  /** Optional: verify a webhook's signature on the raw body (throw ChannelError "signature") and read it. */
+  verifyWebhook?(args: { headers: Headers; rawBody: string }): WebhookDelivery;
 }

@@ -1,0 +1,141 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Db } from "@/db";
+import { channelAccounts, channelOauthStates, memberships } from "@/db/schema";
+import { can, isRole } from "@/lib/permissions";
+import { connectorFor } from "@/server/channels/registry";
+import { ChannelError } from "@/server/channels/types";
+import { actorUserId, type ServiceContext } from "@/server/context";
+import { DomainError, fieldError, isUniqueViolation } from "@/server/errors";
+import { accountRef, getAccountRow, sealedCredentials, withAccountCredentials } from "./accounts";
+
+const STATE_TTL_MS = 15 * 60 * 1000;
+const hashState = (s: string) => createHash("sha256").update(s).digest("hex");
+
+export const callbackPath = (platform: string) => `/api/oauth/${platform}/callback`;
+
+/**
+ * 授权验证 step 1: a single-use `state` bound to this user, merchant and account, and the platform's
+ * authorize URL to send the browser to.
+ */
+export async function startAuthorization(ctx: ServiceContext, input: { id: string; appUrl: string }) {
+  const userId = actorUserId(ctx);
+  if (!userId) throw new DomainError("FORBIDDEN", { key: "oauthNeedsUser" });
+  const account = await getAccountRow(ctx.db, ctx.orgId, input.id);
+  const connector = connectorFor(account.platform);
+  if (!connector) throw fieldError("platform", "platformUnavailable");
+  const state = randomBytes(32).toString("base64url");
+  const redirectUri = `${input.appUrl}${callbackPath(account.platform)}`;
+  await ctx.db.insert(channelOauthStates).values({
+    orgId: ctx.orgId,
+    accountId: account.id,
+    userId,
+    platform: account.platform,
+    stateHash: hashState(state),
+    redirectUri,
+    expiresAt: new Date(Date.now() + STATE_TTL_MS),
+  });
+  return { url: connector.authorizeUrl({ account: accountRef(account), state, redirectUri }) };
+}
+
+export type AuthorizationOutcome =
+  | { ok: true; accountId: string; shopName: string | null; warning: string | null }
+  | { ok: false; accountId: string | null; error: string };
+
+/**
+ * 授权验证 step 2, the callback: the state must exist, be unexpired, unused (it is consumed atomically
+ * here), belong to this platform and to the signed-in user, who must still be allowed to manage the
+ * merchant's channels. The connector checks the platform's signature and exchanges the code; a
+ * verification call then proves the tokens work ("验证成功") or returns the platform's error.
+ */
+export async function completeAuthorization(
+  db: Db,
+  input: { platform: string; query: URLSearchParams; userId: string | null; appUrl: string },
+): Promise<AuthorizationOutcome> {
+  const state = input.query.get("state");
+  if (!state) return { ok: false, accountId: null, error: "oauthStateMissing" };
+  if (!input.userId) return { ok: false, accountId: null, error: "oauthSignInRequired" };
+  const [st] = await db
+    .update(channelOauthStates)
+    .set({ usedAt: new Date() })
+    .where(and(eq(channelOauthStates.stateHash, hashState(state)), isNull(channelOauthStates.usedAt), gt(channelOauthStates.expiresAt, new Date())))
+    .returning();
+  if (!st) return { ok: false, accountId: null, error: "oauthStateInvalid" };
+  if (st.platform !== input.platform || st.userId !== input.userId) return { ok: false, accountId: null, error: "oauthStateInvalid" };
+  const [member] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, st.orgId), eq(memberships.userId, input.userId)));
+  if (!member || !isRole(member.role) || !can(member.role, "channels.manage")) return { ok: false, accountId: st.accountId, error: "oauthForbidden" };
+
+  const account = await getAccountRow(db, st.orgId, st.accountId).catch(() => null);
+  if (!account) return { ok: false, accountId: null, error: "oauthStateInvalid" };
+  const connector = connectorFor(account.platform)!;
+  if (input.query.get("error")) {
+    const msg = `${input.query.get("error")}: ${input.query.get("error_description") ?? ""}`;
+    await db.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
+    return { ok: false, accountId: account.id, error: msg };
+  }
+  let result: Awaited<ReturnType<typeof connector.completeAuthorization>>;
+  try {
+    result = await connector.completeAuthorization({ account: accountRef(account), query: input.query, redirectUri: st.redirectUri });
+  } catch (e) {
+    const msg = e instanceof ChannelError ? `${e.kind === "signature" ? "签名校验失败 / signature check failed" : e.kind}: ${e.message}` : String(e);
+    await db.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
+    return { ok: false, accountId: account.id, error: msg };
+  }
+  const now = new Date();
+  try {
+    await db
+      .update(channelAccounts)
+      .set({
+        ...sealedCredentials(account, result.credentials),
+        externalShopId: result.externalShopId,
+        shopName: result.shopName,
+        status: "enabled",
+        authorizedAt: now,
+        lastError: null,
+        nextPullAt: account.pullMode === "auto" ? now : null,
+      })
+      .where(and(eq(channelAccounts.id, account.id), eq(channelAccounts.orgId, account.orgId)));
+  } catch (e) {
+    if (isUniqueViolation(e, "channel_accounts_org_shop_uq")) return { ok: false, accountId: account.id, error: "shopTaken" };
+    throw e;
+  }
+  const fresh = await getAccountRow(db, account.orgId, account.id);
+  let warning: string | null = null;
+  try {
+    // Verification: one authenticated call with the new token.
+    const v = await connector.verify({ account: accountRef(fresh), credentials: result.credentials });
+    if (connector.afterAuthorization) {
+      try {
+        await connector.afterAuthorization({ account: accountRef(fresh), credentials: result.credentials, appUrl: input.appUrl });
+      } catch (e) {
+        // Webhooks are hints; pulls work without them.
+        warning = `webhooks: ${e instanceof Error ? e.message : e}`;
+        await db.update(channelAccounts).set({ lastError: warning.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
+      }
+    }
+    return { ok: true, accountId: account.id, shopName: v.shopName ?? result.shopName, warning };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    await db.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
+    return { ok: false, accountId: account.id, error: msg };
+  }
+}
+
+/** 验证: a verification call on demand for an authorized account. */
+export async function verifyAccount(ctx: ServiceContext, id: string) {
+  const account = await getAccountRow(ctx.db, ctx.orgId, id);
+  const connector = connectorFor(account.platform);
+  if (!connector) throw fieldError("platform", "platformUnavailable");
+  try {
+    const v = await withAccountCredentials(ctx.db, account, (ref, creds) => connector.verify({ account: ref, credentials: creds }));
+    await ctx.db.update(channelAccounts).set({ lastError: null, shopName: v.shopName ?? account.shopName }).where(eq(channelAccounts.id, account.id));
+    return { ok: true as const, shopName: v.shopName };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    await ctx.db.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
+    return { ok: false as const, error: msg };
+  }
+}

@@ -1,0 +1,60 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { channelAccounts, channelWebhookInbox } from "@/db/schema";
+import { connectorFor } from "@/server/channels/registry";
+import { ChannelError } from "@/server/channels/types";
+
+export type WebhookOutcome = { status: 200 | 401 | 400 | 404; accepted: number; duplicates: number; message?: string };
+
+/**
+ * A platform's webhook: signature first (on the raw body, constant-time; 401 otherwise), then one
+ * inbox row per merchant account of that shop — a repeated delivery is recognised by the platform's
+ * event id and ignored. Webhooks are hints: order topics bring the account's next pull forward (the pull
+ * reconciles anything a webhook missed or reordered); `app/uninstalled` revokes the account at once.
+ */
+export async function receiveWebhook(db: Db, platform: string, headers: Headers, rawBody: string, opts: { onPullHint?: (a: { orgId: string; accountId: string }) => Promise<void> } = {}): Promise<WebhookOutcome> {
+  const connector = connectorFor(platform);
+  if (!connector?.verifyWebhook) return { status: 404, accepted: 0, duplicates: 0, message: "no webhooks for this platform" };
+  let delivery;
+  try {
+    delivery = connector.verifyWebhook({ headers, rawBody });
+  } catch (e) {
+    if (e instanceof ChannelError && e.kind === "signature") return { status: 401, accepted: 0, duplicates: 0, message: "invalid signature" };
+    return { status: 400, accepted: 0, duplicates: 0, message: e instanceof Error ? e.message : String(e) };
+  }
+  // Across merchants on purpose: the shop identifies the accounts; each merchant gets its own inbox row.
+  const accounts = await db
+    .select()
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.platform, platform), eq(channelAccounts.externalShopId, delivery.shopId)));
+  let accepted = 0;
+  let duplicates = 0;
+  for (const a of accounts) {
+    const inserted = await db
+      .insert(channelWebhookInbox)
+      .values({ orgId: a.orgId, accountId: a.id, platform, webhookId: delivery.webhookId, topic: delivery.topic, payload: delivery.payload as object, triggeredAt: delivery.triggeredAt })
+      .onConflictDoNothing()
+      .returning({ id: channelWebhookInbox.id });
+    if (inserted.length === 0) {
+      duplicates++;
+      continue;
+    }
+    accepted++;
+    let result = "hint";
+    if (delivery.topic === "app/uninstalled") {
+      await db
+        .update(channelAccounts)
+        .set({ status: "revoked", accessTokenEnc: null, refreshTokenEnc: null, nextPullAt: null, lastError: "app uninstalled on the platform" })
+        .where(and(eq(channelAccounts.id, a.id), eq(channelAccounts.orgId, a.orgId)));
+      result = "revoked";
+    } else if (a.status === "enabled") {
+      await db
+        .update(channelAccounts)
+        .set({ nextPullAt: sql`least(coalesce(${channelAccounts.nextPullAt}, now()), now())` })
+        .where(and(eq(channelAccounts.id, a.id), eq(channelAccounts.orgId, a.orgId)));
+      await opts.onPullHint?.({ orgId: a.orgId, accountId: a.id });
+    }
+    await db.update(channelWebhookInbox).set({ processedAt: new Date(), result }).where(eq(channelWebhookInbox.id, inserted[0]!.id));
+  }
+  return { status: 200, accepted, duplicates };
+}
