@@ -11,7 +11,14 @@ const isoDate = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "dateFormat" })
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { error: "dateFormat" });
+  .refine(
+    (s) => {
+      // zod runs this even when the regex failed: guard before building a Date.
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+    },
+    { error: "dateFormat" },
+  );
 
 /** A calendar date (YYYY-MM-DD) or nothing. */
 export const optionalPlanDate = z

@@ -97,11 +97,12 @@ export async function orderStatus(orgId: string, orderId: string) {
   return o?.status;
 }
 
-export async function pendingUpstream(org: TestOrg) {
+/** Upstream report events of this merchant, whatever their delivery status. */
+export async function upstreamEvents(org: TestOrg) {
   return testDb()
     .select()
     .from(outbox)
-    .where(and(eq(outbox.orgId, org.orgId), eq(outbox.topic, UPSTREAM_TOPIC), eq(outbox.status, "pending")));
+    .where(and(eq(outbox.orgId, org.orgId), eq(outbox.topic, UPSTREAM_TOPIC)));
 }
 
 export const planNo = () => uid("PP-").toUpperCase();

@@ -31,7 +31,8 @@ export const SIGNATURE_HEADER = "x-tt-signature";
 export const APP_KEY_HEADER = "x-tt-app-key";
 export const TIMESTAMP_HEADER = "x-tt-timestamp";
 export const IDEMPOTENCY_HEADER = "idempotency-key";
-const REQUEST_TIMEOUT_MS = Number(process.env.UPSTREAM_TIMEOUT_MS ?? 10_000);
+/** Read per call, so tests and operators can change it without a restart. */
+const requestTimeoutMs = () => Number(process.env.UPSTREAM_TIMEOUT_MS ?? 10_000);
 
 export function signUpstreamRequest(appKey: string, appSecret: string, timestamp: string, body: string): string {
   return createHmac("sha256", appSecret).update(`${appKey}\n${timestamp}\n${body}`).digest("hex");
@@ -265,7 +266,7 @@ export const deliverStageProgress: OutboxHandler = async (event, db) => {
         "x-request-id": randomBytes(8).toString("hex"),
       },
       body: d.body,
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(requestTimeoutMs()),
     });
   } catch (e) {
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
