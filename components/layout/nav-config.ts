@@ -28,7 +28,16 @@ export type NavItem = {
 export const NAV: NavItem[] = [
   { key: "home", icon: Home, href: "/" },
   { key: "orders", icon: ClipboardList },
-  { key: "channels", icon: Store },
+  {
+    key: "channels",
+    icon: Store,
+    href: "/channels",
+    children: [
+      { key: "channelAccounts", href: "/channels" },
+      { key: "platformOrders", href: "/channels/orders" },
+      { key: "skuMappings", href: "/channels/sku-mappings" },
+    ],
+  },
   { key: "outbound", icon: PackageMinus },
   { key: "inbound", icon: PackagePlus },
   { key: "inventory", icon: Warehouse },

@@ -6,6 +6,9 @@ import { inboundRouter } from "./routers/inbound";
 import { inventoryRouter } from "./routers/inventory";
 import { outboundRouter } from "./routers/outbound";
 import { returnsRouter } from "./routers/returns";
+import { channelsRouter } from "./routers/channels";
+import { platformOrdersRouter } from "./routers/platform-orders";
+import { skuMappingsRouter } from "./routers/sku-mappings";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -21,6 +24,9 @@ export const appRouter = createTRPCRouter({
   returns: returnsRouter,
   orders: ordersRouter,
   production: productionRouter,
+  channels: channelsRouter,
+  platformOrders: platformOrdersRouter,
+  skuMappings: skuMappingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,6 @@
 import { simulatorPorts, DEMO_SHOPIFY_SHOP } from "@/server/channels/endpoints";
+import { startAmazonSimulator, type AmazonSimulator } from "./amazon/server";
+import { startShopeeSimulator, type ShopeeSimulator } from "./shopee/server";
 import { ShopifySimulator } from "./shopify/server";
 
 /**
@@ -6,7 +8,38 @@ import { ShopifySimulator } from "./shopify/server";
  * in development) and the browser tests. Each listens on its own port (MANIFOLD_SIMULATOR_PORT = the
  * first, default 4610: Shopify; +1 Amazon; +2 Shopee). Add a simulator: start it here.
  */
-export type RunningSimulators = { shopify: ShopifySimulator | null; stop: () => Promise<void> };
+export type RunningSimulators = {
+  shopify: ShopifySimulator | null;
+  amazon: AmazonSimulator | null;
+  shopee: ShopeeSimulator | null;
+  stop: () => Promise<void>;
+};
+
+/** SKUs the Amazon and Shopee demo shops sell (the same catalogue as the Shopify demo shop). */
+export const DEMO_MARKETPLACE_SKUS = ["TSHIRT-WHITE-L", "JEANS-32", "SOCKS-3PK"];
+
+/** Amazon demo seller and Shopee demo shop: a week of orders in the usual mix of statuses. */
+export function seedDemoMarketplaces(sims: { amazon?: AmazonSimulator | null; shopee?: ShopeeSimulator | null }) {
+  if (sims.amazon && sims.amazon.orders.size === 0) {
+    sims.amazon.seedOrders({ count: 8, skus: DEMO_MARKETPLACE_SKUS, statuses: ["Unshipped", "Unshipped", "Pending", "Shipped"] });
+  }
+  if (sims.shopee && sims.shopee.orders.size === 0) {
+    sims.shopee.seedOrders({ count: 8, skus: DEMO_MARKETPLACE_SKUS, statuses: ["READY_TO_SHIP", "READY_TO_SHIP", "UNPAID", "COMPLETED"] });
+  }
+}
+
+/** Start a function-style simulator on its port; a taken port means one is already running there. */
+async function tryStartOn<T>(start: () => Promise<T>, port: number, log: (m: string) => void): Promise<T | null> {
+  try {
+    return await start();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException)?.code === "EADDRINUSE") {
+      log(`[simulators] port ${port} is taken (another simulator is probably running there); not starting a second one`);
+      return null;
+    }
+    throw e;
+  }
+}
 
 /** The demo shop's catalogue: what the seeded demo account's SKU mappings know (SOCKS-3PK is left unmapped on purpose). */
 export const DEMO_SHOP_ORDERS = [
@@ -44,10 +77,19 @@ export async function startSimulators(opts: { log?: (m: string) => void } = {}):
     seedDemoShop(shopify);
     log(`[simulators] Shopify simulator on ${shopify.url} (demo shop ${DEMO_SHOPIFY_SHOP}.myshopify.com)`);
   }
+  const amazon = await tryStartOn(() => startAmazonSimulator({ port: ports.amazon }), ports.amazon, log);
+  const shopee = await tryStartOn(() => startShopeeSimulator({ port: ports.shopee }), ports.shopee, log);
+  seedDemoMarketplaces({ amazon, shopee });
+  if (amazon) log(`[simulators] Amazon SP-API simulator on ${amazon.baseUrl} (demo seller ${amazon.defaultSellerId})`);
+  if (shopee) log(`[simulators] Shopee simulator on ${shopee.baseUrl} (demo shop ${shopee.defaultShopId}, partner ${shopee.partner.partnerId})`);
   return {
     shopify,
+    amazon,
+    shopee,
     stop: async () => {
       await shopify?.stop();
+      await amazon?.close();
+      await shopee?.close();
     },
   };
 }

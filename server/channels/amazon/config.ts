@@ -12,7 +12,15 @@ export type RetryPolicy = {
   timeoutMs: number;
 };
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000, timeoutMs: 20_000 };
+const envNumber = (v: string | undefined, fallback: number) => (v && Number(v) > 0 ? Number(v) : fallback);
+
+/**
+ * Read at call time, so a deployment (or a test) can tune it without rebuilding connectors:
+ * CHANNEL_HTTP_TIMEOUT_MS is the same knob the other connectors use; CHANNEL_RETRY_BASE_MS the first backoff.
+ */
+export function defaultRetry(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
+  return { maxAttempts: 5, baseDelayMs: envNumber(env.CHANNEL_RETRY_BASE_MS, 1_000), maxDelayMs: 30_000, timeoutMs: envNumber(env.CHANNEL_HTTP_TIMEOUT_MS, 20_000) };
+}
 
 /** The developer application (one per Manifold installation), not a seller's secret. */
 export type AmazonAppConfig = {
@@ -57,7 +65,7 @@ export function amazonAppConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Am
 }
 
 export type ResolvedAmazonConfig = Required<Omit<AmazonAppConfig, "retry" | "usagePlans">> & {
-  retry: RetryPolicy;
+  retry: () => RetryPolicy;
   usagePlans: Record<AmazonOperation, UsagePlan>;
 };
 
@@ -69,7 +77,7 @@ export function resolveAmazonConfig(config: AmazonAppConfig): ResolvedAmazonConf
     pageSize: 100,
     now: Date.now,
     ...config,
-    retry: { ...DEFAULT_RETRY, ...config.retry },
+    retry: () => ({ ...defaultRetry(), ...config.retry }),
     usagePlans: { ...AMAZON_USAGE_PLANS, ...config.usagePlans },
   };
 }

@@ -57,7 +57,7 @@ export async function spApiCall<T>(
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const plan = cfg.usagePlans[req.operation];
   const bucketKey = `${account.externalShopId ?? account.id}:${req.operation}`;
-  const policy = cfg.retry;
+  const policy = cfg.retry();
 
   let lastError: ChannelError | null = null;
   for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {

@@ -23,7 +23,7 @@ export async function lwaToken(
   grant: { grant_type: "authorization_code"; code: string; redirect_uri?: string } | { grant_type: "refresh_token"; refresh_token: string },
 ): Promise<ChannelCredentials> {
   const form = new URLSearchParams({ ...grant, client_id: cfg.clientId, client_secret: cfg.clientSecret } as Record<string, string>);
-  const policy = cfg.retry;
+  const policy = cfg.retry();
   let lastError: ChannelError | null = null;
   for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {
     if (attempt > 0) await sleep(backoffDelay(attempt - 1, policy));

@@ -50,7 +50,7 @@ export async function shopeeCall<T = unknown>(cfg: ResolvedShopeeConfig, baseUrl
   if (call.shop?.credentials.accessTokenExpiresAt && call.shop.credentials.accessTokenExpiresAt.getTime() <= cfg.now()) {
     throw new ChannelError("auth_expired", "Shopee access token has expired", { platformCode: "error_auth" });
   }
-  const policy = cfg.retry;
+  const policy = cfg.retry();
   let lastError: ChannelError | null = null;
   for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {
     if (attempt > 0) {

@@ -2,7 +2,12 @@ import { ChannelError, type ChannelAccountRef } from "../types";
 
 export type ShopeeRetryPolicy = { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; timeoutMs: number };
 
-export const DEFAULT_SHOPEE_RETRY: ShopeeRetryPolicy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000, timeoutMs: 20_000 };
+const envNumber = (v: string | undefined, fallback: number) => (v && Number(v) > 0 ? Number(v) : fallback);
+
+/** Read at call time: CHANNEL_HTTP_TIMEOUT_MS (shared by all connectors) and CHANNEL_RETRY_BASE_MS. */
+export function defaultShopeeRetry(env: NodeJS.ProcessEnv = process.env): ShopeeRetryPolicy {
+  return { maxAttempts: 5, baseDelayMs: envNumber(env.CHANNEL_RETRY_BASE_MS, 1_000), maxDelayMs: 30_000, timeoutMs: envNumber(env.CHANNEL_HTTP_TIMEOUT_MS, 20_000) };
+}
 
 /** The partner app (one per Manifold installation). The partner key signs every call and every push. */
 export type ShopeePartnerConfig = {
@@ -33,7 +38,7 @@ export function shopeePartnerConfigFromEnv(env: NodeJS.ProcessEnv = process.env)
 }
 
 export type ResolvedShopeeConfig = Required<Omit<ShopeePartnerConfig, "retry" | "pushCallbackUrl">> & {
-  retry: ShopeeRetryPolicy;
+  retry: () => ShopeeRetryPolicy;
   pushCallbackUrl: string | null;
 };
 
@@ -43,7 +48,7 @@ export function resolveShopeeConfig(config: ShopeePartnerConfig): ResolvedShopee
     now: Date.now,
     ...config,
     pushCallbackUrl: config.pushCallbackUrl ?? null,
-    retry: { ...DEFAULT_SHOPEE_RETRY, ...config.retry },
+    retry: () => ({ ...defaultShopeeRetry(), ...config.retry }),
   };
 }
 

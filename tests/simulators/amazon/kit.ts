@@ -103,7 +103,13 @@ export async function listen(handler: Handler, port = 0, host = "127.0.0.1") {
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject); // EADDRINUSE and friends
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port: actual } = server.address() as AddressInfo;
   return {
     baseUrl: `http://${host}:${actual}`,

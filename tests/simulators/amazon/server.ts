@@ -666,6 +666,10 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
       revoke(String(body.sellerId ?? DEFAULT_SELLER.sellerId));
       return sendJson(res, 200, { ok: true });
     }
+    if (m === "POST" && path === "/tokens/expire") {
+      expireAccessTokens(body.sellerId as string | undefined);
+      return sendJson(res, 200, { ok: true });
+    }
     if (m === "GET" && path === "/shipments") return sendJson(res, 200, { shipments });
     if (m === "GET" && path === "/stock") return sendJson(res, 200, { stock });
     if (m === "GET" && path === "/stats") return sendJson(res, 200, { stats, faults: faults.hits });
@@ -680,6 +684,11 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
       });
     }
     return sendJson(res, 404, { error: "unknown simulator control route" });
+  }
+
+  /** Expire the seller's access tokens now (403 "has expired" from here on). */
+  function expireAccessTokens(sellerId?: string) {
+    for (const t of accessTokens.values()) if (!sellerId || t.sellerId === sellerId) t.expiresAt = clock.now() - 1;
   }
 
   /** The seller removed the app in Seller Central: every token stops working. */
@@ -735,6 +744,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
     advanceOrders,
     approve,
     revoke,
+    expireAccessTokens,
     setRateLimits(next: Record<string, UsagePlan>) {
       Object.assign(plans, next);
       buckets.clear();

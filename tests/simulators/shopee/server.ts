@@ -398,6 +398,11 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     enqueuePush({ shop_id: shopId, code: 2, timestamp: nowSec(), data: { shop_id: shopId } });
   }
 
+  /** Expire the shop's access tokens now (the platform answers error_auth from here on). */
+  function expireAccessTokens(shopId?: number) {
+    for (const t of accessTokens.values()) if (shopId === undefined || t.shopId === shopId) t.expiresAt = nowSec() - 1;
+  }
+
   // ---------- operations ----------
 
   type Result = { status: number; body: Record<string, unknown> };
@@ -713,6 +718,10 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
       revoke(Number(body.shopId ?? DEFAULT_SHOP.shopId));
       return sendJson(res, 200, { ok: true });
     }
+    if (m === "POST" && path === "/tokens/expire") {
+      expireAccessTokens(body.shopId === undefined ? undefined : Number(body.shopId));
+      return sendJson(res, 200, { ok: true });
+    }
     if (m === "GET" && path === "/shipments") return sendJson(res, 200, { shipments });
     if (m === "GET" && path === "/stock") return sendJson(res, 200, { stock: stockUpdates });
     if (m === "GET" && path === "/stats") return sendJson(res, 200, { stats, faults: faults.hits });
@@ -810,6 +819,7 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     addCatalogItem,
     approve,
     revoke,
+    expireAccessTokens,
     addShop,
     setPush,
     flushPushes,

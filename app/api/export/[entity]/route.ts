@@ -2,6 +2,7 @@ import { createRequestContext } from "@/server/api/request-context";
 import { resolveServiceContext } from "@/server/api/resolve";
 import { CUSTOMER_COLUMNS, exportCustomers, exportProducts, PRODUCT_COLUMNS } from "@/server/services/catalog/import";
 import { writeTable } from "@/server/services/_lib/tabular";
+import { exportSkuMappings, SKU_MAPPING_COLUMNS } from "@/server/services/channels/mappings";
 import { DomainError, type DomainErrorCode } from "@/server/errors";
 
 export const runtime = "nodejs";
@@ -9,6 +10,7 @@ export const runtime = "nodejs";
 const EXPORTERS = {
   products: { run: exportProducts, columns: PRODUCT_COLUMNS },
   customers: { run: exportCustomers, columns: CUSTOMER_COLUMNS },
+  "sku-mappings": { run: exportSkuMappings, columns: SKU_MAPPING_COLUMNS },
 } as const;
 
 const STATUS: Partial<Record<DomainErrorCode, number>> = { UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, VALIDATION: 400 };
