@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
 import type { z } from "zod";
 import { Field } from "@/components/forms/field";
@@ -66,8 +66,8 @@ export function AccountFormDialog({
   const onError = (e: unknown) => setFormError(applyFieldErrors(e, form.setError, FIELDS));
   const create = useMutation(trpc.channels.create.mutationOptions({ onSuccess, onError }));
   const update = useMutation(trpc.channels.update.mutationOptions({ onSuccess, onError }));
-  const platform = form.watch("platform");
-  const pullMode = form.watch("pullMode");
+  const platform = useWatch({ control: form.control, name: "platform" });
+  const pullMode = useWatch({ control: form.control, name: "pullMode" });
 
   const onSubmit = form.handleSubmit((v) => {
     setFormError(null);

@@ -235,7 +235,7 @@ export function AccountList({ canManage, canOperate, simulatorUrl }: { canManage
         platforms={implemented}
         simulatorUrl={platforms.data?.simulatorsAllowed ? simulatorUrl : null}
       />
-      <FetchOrdersDialog account={fetching} onOpenChange={(o) => !o && setFetching(null)} onDone={() => void invalidate()} />
+      <FetchOrdersDialog key={fetching?.id ?? "none"} account={fetching} onOpenChange={(o) => !o && setFetching(null)} onDone={() => void invalidate()} />
     </div>
   );
 }

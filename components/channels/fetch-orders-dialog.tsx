@@ -26,14 +26,6 @@ export function FetchOrdersDialog({ account, onOpenChange, onDone }: { account: 
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (account) {
-      setRunId(null);
-      setFormError(null);
-      setFieldErrors({});
-    }
-  }, [account]);
-
   const start = useMutation(
     trpc.channels.fetchOrders.mutationOptions({
       onSuccess: (r) => {

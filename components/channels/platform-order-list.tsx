@@ -56,7 +56,10 @@ export function PlatformOrderList({ canOperate, accounts }: { canOperate: boolea
 
   const setParams = (patch: Record<string, string>) => {
     const next = new URLSearchParams(params.toString());
-    for (const [k, v] of Object.entries(patch)) (v ? next.set(k, v) : next.delete(k));
+    for (const [k, v] of Object.entries(patch)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
     router.replace(`${pathname}?${next}`, { scroll: false });
     setSelection({});
   };

@@ -41,7 +41,6 @@ export function SkuMappingFormDialog({ draft, onOpenChange, accounts }: { draft:
       previousPlatformSku: draft.previousPlatformSku,
       items: existing.data?.length ? existing.data.map((i) => ({ sku: i.sku, quantity: String(Number(i.quantity)) })) : [{ sku: "", quantity: "1" }],
     });
-    setFormError(null);
   }, [draft, existing.data, form]);
   const { errors } = form.formState;
   const save = useMutation(
@@ -66,7 +65,10 @@ export function SkuMappingFormDialog({ draft, onOpenChange, accounts }: { draft:
   return (
     <FormDialog
       open={!!draft}
-      onOpenChange={onOpenChange}
+      onOpenChange={(o) => {
+        if (!o) setFormError(null);
+        onOpenChange(o);
+      }}
       title={draft?.previousPlatformSku ? t("channels.editMapping") : t("channels.newMapping")}
       description={t("channels.itemsHelp")}
       onSubmit={onSubmit}

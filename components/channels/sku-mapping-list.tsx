@@ -176,7 +176,7 @@ export function SkuMappingList({ canWrite, accounts, quantityDecimals }: { canWr
       />
       {list.error ? <p className="text-sm text-destructive">{appErrorOf(list.error).message}</p> : null}
       <Notes title={t("notes")} items={[t("mappingNotes.n1"), t("mappingNotes.n2"), t("mappingNotes.n3"), t("mappingNotes.n4")]} />
-      <SkuMappingFormDialog draft={editing} onOpenChange={(o) => !o && setEditing(null)} accounts={accounts} />
+      <SkuMappingFormDialog key={editing ? `${editing.accountId}|${editing.previousPlatformSku ?? editing.platformSku}` : "none"} draft={editing} onOpenChange={(o) => !o && setEditing(null)} accounts={accounts} />
     </div>
   );
 }
