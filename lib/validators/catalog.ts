@@ -90,7 +90,7 @@ export const DeliveryMethodInput = z.object({
   name: requiredText(40),
   requiresAddress: z.boolean().default(true),
   isDefault: z.boolean().default(false),
-  sortOrder: z.number().int().min(0).max(9999).default(0),
+  sortOrder: z.number({ error: "required" }).int({ error: "outOfRange" }).min(0, { error: "outOfRange" }).max(9999, { error: "outOfRange" }).default(0),
   enabled: z.boolean().default(true),
 });
 export type DeliveryMethodInput = z.input<typeof DeliveryMethodInput>;

@@ -5,7 +5,7 @@ import { SignInInput } from "@/lib/validators/auth";
 import { DomainError } from "@/server/errors";
 import { getSecret } from "@/server/secrets";
 import { verifyCredentials } from "@/server/services/auth/sign-in";
-import { getMembership } from "@/server/services/orgs/orgs";
+import { nextSessionToken, SESSION_IDLE_SECONDS } from "./session-token";
 
 declare module "next-auth" {
   interface Session {
@@ -18,9 +18,7 @@ class RateLimited extends CredentialsSignin {
   code = "rate_limited";
 }
 
-/** Idle timeout (the session cookie slides while in use) and absolute lifetime of a sign-in. */
-export const SESSION_IDLE_SECONDS = 8 * 3600;
-export const SESSION_ABSOLUTE_SECONDS = 24 * 3600;
+export { SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from "./session-token";
 
 function clientIp(request: Request | undefined): string {
   const fwd = request?.headers.get("x-forwarded-for");
@@ -50,20 +48,8 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth(() 
     }),
   ],
   callbacks: {
-    async jwt({ token, user, trigger, session }) {
-      const now = Math.floor(Date.now() / 1000);
-      if (user) {
-        token.sub = user.id;
-        token.orgId = null;
-        token.authAt = now;
-      }
-      if (typeof token.authAt === "number" && now - token.authAt > SESSION_ABSOLUTE_SECONDS) return null;
-      if (trigger === "update" && token.sub && typeof session?.orgId === "string") {
-        // Switching merchant: only to one the user belongs to.
-        const m = await getMembership(db, token.sub, session.orgId);
-        if (m) token.orgId = m.orgId;
-      }
-      return token;
+    jwt({ token, user, trigger, session }) {
+      return nextSessionToken(db, token, { user, trigger, session });
     },
     session({ session, token }) {
       session.user.id = token.sub ?? "";

@@ -46,8 +46,10 @@ export async function listCustomers(ctx: ServiceContext, raw: z.input<typeof Cus
     .select({
       customer: customers,
       sortKey: sort.text,
-      addressCount: sql<number>`(select count(*)::int from ${customerAddresses} a where a.customer_id = ${customers.id})`,
-      defaultAddress: sql<string | null>`(select concat_ws(' ', a.recipient, a.phone, a.province, a.city, a.district, a.street) from ${customerAddresses} a where a.customer_id = ${customers.id} and a.is_default)`,
+      // Qualified by hand: in a one-table select drizzle renders ${customers.id} as a bare "id", which
+      // inside these subqueries would mean the address's own id.
+      addressCount: sql<number>`(select count(*)::int from ${customerAddresses} a where a.customer_id = "customers"."id")`,
+      defaultAddress: sql<string | null>`(select concat_ws(' ', a.recipient, a.phone, a.province, a.city, a.district, a.street) from ${customerAddresses} a where a.customer_id = "customers"."id" and a.is_default)`,
     })
     .from(customers)
     .where(and(filters, afterCursor(sort.col, customers.id, input.dir, decodeCursor(input.cursor))))
