@@ -88,3 +88,32 @@ export async function authorizedShop(sim: ShopifySimulator, m: Merchant, opts: {
   const [row] = await testDb().select().from(channelAccounts).where(and(eq(channelAccounts.id, account!.id), eq(channelAccounts.orgId, m.org.orgId)));
   return { shop, account: row! };
 }
+
+/**
+ * The outbox relay for one merchant's events only (tests share the database with other test files,
+ * whose events must not be consumed here): the same claim (SKIP LOCKED) and handlers as relayOnce.
+ */
+export async function drainOutboxOf(orgId: string, rounds = 20) {
+  const { outboxHandlers } = await import("@/server/jobs/outbox-handlers");
+  const { completeEvent, failEvent, RetryLater } = await import("@/server/services/outbox/outbox");
+  const { outbox } = await import("@/db/schema");
+  const { sql } = await import("drizzle-orm");
+  const topics = Object.keys(outboxHandlers);
+  for (let i = 0; i < rounds; i++) {
+    const claimed = await testDb().execute(sql`
+      update ${outbox} o set status = 'processing', attempts = o.attempts + 1, available_at = now() + interval '5 minutes'
+        from (select id from ${outbox} where org_id = ${orgId} and topic in ${topics} and status = 'pending' and available_at <= now()
+              order by available_at limit 100 for update skip locked) c
+       where o.id = c.id returning o.id, o.org_id, o.topic, o.payload, o.attempts`);
+    const events = claimed as unknown as { id: string; org_id: string; topic: string; payload: Record<string, unknown>; attempts: number }[];
+    if (events.length === 0) return;
+    for (const e of events) {
+      const event = { id: e.id, orgId: e.org_id, topic: e.topic, payload: e.payload, attempts: Number(e.attempts) } as Parameters<(typeof outboxHandlers)[string]>[0];
+      try {
+        await completeEvent(testDb(), e.id, (await outboxHandlers[e.topic]!(event, testDb())) ?? {});
+      } catch (err) {
+        await failEvent(testDb(), event, err instanceof Error ? err.message : String(err), err instanceof RetryLater ? { retryAfterMs: err.retryAfterMs } : {});
+      }
+    }
+  }
+}

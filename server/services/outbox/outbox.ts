@@ -89,15 +89,25 @@ export function backoffMs(attempt: number, baseMs = 2_000, capMs = 15 * 60_000) 
 /** Put a failed event back with backoff, or park it as dead after MAX_ATTEMPTS (visible, never dropped). */
 export async function failEvent(db: DbExecutor, event: Pick<OutboxEvent, "id" | "attempts">, error: string, opts: { retryAfterMs?: number } = {}) {
   const dead = event.attempts >= MAX_ATTEMPTS;
-  await db
-    .update(outbox)
-    .set({
-      status: dead ? "dead" : "pending",
-      lastError: error.slice(0, 2000),
-      availableAt: new Date(Date.now() + (opts.retryAfterMs ?? backoffMs(event.attempts))),
-      processedAt: dead ? new Date() : null,
-    })
-    .where(and(eq(outbox.id, event.id), eq(outbox.status, "processing")));
+  try {
+    await db
+      .update(outbox)
+      .set({
+        status: dead ? "dead" : "pending",
+        lastError: error.slice(0, 2000),
+        availableAt: new Date(Date.now() + (opts.retryAfterMs ?? backoffMs(event.attempts))),
+        processedAt: dead ? new Date() : null,
+      })
+      .where(and(eq(outbox.id, event.id), eq(outbox.status, "processing")));
+  } catch (e) {
+    // A newer event with the same dedupe key was enqueued while this one ran: it supersedes this one
+    // (it will do the same work, reading the state as it is then), so this one is closed, not retried.
+    if ((e as { cause?: { code?: string } })?.cause?.code !== "23505" && (e as { code?: string })?.code !== "23505") throw e;
+    await db
+      .update(outbox)
+      .set({ status: "done", lastError: error.slice(0, 2000), processedAt: new Date(), result: { supersededAfterError: true } })
+      .where(and(eq(outbox.id, event.id), eq(outbox.status, "processing")));
+  }
 }
 
 export type OutboxHandler = (event: OutboxEvent, db: DbExecutor) => Promise<Record<string, unknown> | void>;
