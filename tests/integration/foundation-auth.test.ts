@@ -4,7 +4,7 @@ import { invitations, loginAttempts, memberships, users } from "@/db/schema";
 import { DomainError } from "@/server/errors";
 import { hashPassword } from "@/server/services/auth/passwords";
 import { DUMMY_HASH, SIGN_IN_LIMITS, verifyCredentials } from "@/server/services/auth/sign-in";
-import { nextSessionToken, SESSION_ABSOLUTE_SECONDS } from "@/server/auth/session-token";
+import { nextSessionToken, SESSION_ABSOLUTE_SECONDS, type SessionToken } from "@/server/auth/session-token";
 import { listMyOrganizations, signUp } from "@/server/services/orgs/orgs";
 import { closeTestDb, createTestOrg, sessionCaller, testDb, uid } from "../helpers/db";
 import { failure } from "../helpers/trpc";
@@ -27,6 +27,17 @@ async function attempt(email: string, password: string, ip: string) {
     if (e instanceof DomainError) return e.code;
     throw e;
   }
+}
+
+/** Sign-up that must fail with a domain error. */
+async function signUpError(input: Parameters<typeof signUp>[1]): Promise<DomainError> {
+  try {
+    await signUp(testDb(), input);
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error("expected sign-up to fail");
 }
 
 const uniqueIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
@@ -80,7 +91,7 @@ describe("session token", () => {
   it("switches merchant only to one the user belongs to", async () => {
     const a = await createTestOrg("Mine");
     const other = await createTestOrg("Not mine");
-    const token = await nextSessionToken(testDb(), {}, { user: { id: a.ownerId } });
+    const token = await nextSessionToken(testDb(), {} as SessionToken, { user: { id: a.ownerId } });
     expect(token).toMatchObject({ sub: a.ownerId, orgId: null });
     const refused = await nextSessionToken(testDb(), { ...token! }, { trigger: "update", session: { orgId: other.orgId } });
     expect(refused?.orgId).toBeNull();
@@ -121,7 +132,7 @@ describe("sign-up and invitations", () => {
 
   it("an email that is already registered cannot sign up again (field error on email)", async () => {
     const email = await userWithPassword();
-    const err = await signUp(testDb(), { name: "x", email, password: PASSWORD }).catch((e) => e as DomainError);
+    const err = await signUpError({ name: "x", email, password: PASSWORD });
     expect(err).toBeInstanceOf(DomainError);
     expect(err.code).toBe("CONFLICT");
     expect(Object.keys(err.fieldErrors ?? {})).toEqual(["email"]);
@@ -136,9 +147,7 @@ describe("sign-up and invitations", () => {
     expect(invite.token).toBeTruthy();
     expect((await owner.account.members()).pending.map((p) => p.email)).toEqual([email]);
 
-    const wrong = await signUp(testDb(), { name: "Intruder", email: `${uid("other")}@test.local`, password: PASSWORD, inviteToken: invite.token! }).catch(
-      (e) => e as DomainError,
-    );
+    const wrong = await signUpError({ name: "Intruder", email: `${uid("other")}@test.local`, password: PASSWORD, inviteToken: invite.token! });
     expect(wrong).toBeInstanceOf(DomainError);
     expect(Object.keys(wrong.fieldErrors ?? {})).toEqual(["email"]);
 
@@ -149,9 +158,7 @@ describe("sign-up and invitations", () => {
     // Nobody was given a merchant of their own.
     expect((await owner.account.members()).members.find((m) => m.userId === user.id)?.role).toBe("warehouse");
 
-    const again = await signUp(testDb(), { name: "Again", email: `${uid("again")}@test.local`, password: PASSWORD, inviteToken: invite.token! }).catch(
-      (e) => e as DomainError,
-    );
+    const again = await signUpError({ name: "Again", email: `${uid("again")}@test.local`, password: PASSWORD, inviteToken: invite.token! });
     expect(again).toBeInstanceOf(DomainError);
     expect(Object.keys(again.fieldErrors ?? {})).toEqual(["inviteToken"]);
   });
@@ -163,7 +170,7 @@ describe("sign-up and invitations", () => {
     const invite = await owner.account.invite({ email, role: "viewer" });
     const [row] = await testDb().select({ id: invitations.id }).from(invitations).where(eq(invitations.email, email));
     await owner.account.revokeInvitation({ id: row!.id });
-    const err = await signUp(testDb(), { name: "x", email, password: PASSWORD, inviteToken: invite.token! }).catch((e) => e as DomainError);
+    const err = await signUpError({ name: "x", email, password: PASSWORD, inviteToken: invite.token! });
     expect(err).toBeInstanceOf(DomainError);
     expect(Object.keys(err.fieldErrors ?? {})).toEqual(["inviteToken"]);
 

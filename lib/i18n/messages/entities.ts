@@ -16,6 +16,7 @@ const messages = {
     apiKey: "API 密钥",
     member: "成员",
     invitation: "邀请",
+    user: "用户",
     order: "订单",
     attachment: "附件",
     // production
@@ -42,6 +43,7 @@ const messages = {
     apiKey: "API key",
     member: "Member",
     invitation: "Invitation",
+    user: "User",
     order: "Order",
     attachment: "Attachment",
     // production

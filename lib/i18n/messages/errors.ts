@@ -50,6 +50,8 @@ const messages = {
     internal: "服务器内部错误，请稍后重试",
     insufficientStock: "库存不足：{lines}",
     releaseExceedsReserved: "释放数量超过已预占数量",
+    wrongPassword: "当前密码不正确",
+    personOnly: "只能由登录的用户本人操作，API 密钥不行",
     // orders
     invalidTransition: "订单 {orderNo} 当前状态为「{from, select, pending {待审核} stock_up {待出库} scheduled {已排产} shipped {已发货} completed {已完成} closed {已关闭} frozen {冻结} voided {作废} other {{from}}}」，不能{action, select, approve {审核} schedule {排产} unschedule {取消排产} ship {发货} complete {完成} close {关闭} freeze {冻结} unfreeze {解冻} void {作废} other {{action}}}",
     editOnlyPending: "只有待审核的订单可以修改（当前状态：{from, select, pending {待审核} stock_up {待出库} scheduled {已排产} shipped {已发货} completed {已完成} closed {已关闭} frozen {冻结} voided {作废} other {{from}}}）",
@@ -191,6 +193,8 @@ const messages = {
     internal: "Internal server error; please retry",
     insufficientStock: "Insufficient stock: {lines}",
     releaseExceedsReserved: "Release exceeds the reserved quantity",
+    wrongPassword: "The current password is wrong",
+    personOnly: "Only a signed-in person can do this, not an API key",
     // orders
     invalidTransition: "Order {orderNo} is {from, select, pending {pending} stock_up {awaiting shipment} scheduled {scheduled} shipped {shipped} completed {completed} closed {closed} frozen {frozen} voided {voided} other {{from}}}; it cannot {action, select, approve {approve} schedule {schedule} unschedule {unschedule} ship {ship} complete {complete} close {close} freeze {freeze} unfreeze {unfreeze} void {void} other {{action}}}",
     editOnlyPending: "Only pending orders can be edited (this one is {from, select, pending {pending} stock_up {awaiting shipment} scheduled {scheduled} shipped {shipped} completed {completed} closed {closed} frozen {frozen} voided {voided} other {{from}}})",

@@ -44,6 +44,8 @@ const messages = {
     content: "文件",
     inviteToken: "邀请",
     cursor: "分页",
+    currentPassword: "当前密码",
+    newPassword: "新密码",
     // orders
     buyerCompany: "买家公司名",
     addressId: "收货地址",
@@ -136,6 +138,8 @@ const messages = {
     content: "File",
     inviteToken: "Invitation",
     cursor: "Cursor",
+    currentPassword: "Current password",
+    newPassword: "New password",
     // orders
     buyerCompany: "Buyer company",
     addressId: "Shipping address",

@@ -5,7 +5,16 @@ import { InviteInput, roleInput } from "@/lib/validators/auth";
 import { uuidInput } from "@/lib/validators/common";
 import { CreateApiKeyInput, createApiKeyForCtx, listApiKeys, revokeApiKey } from "@/server/services/auth/api-keys";
 import * as orgs from "@/server/services/orgs/orgs";
+import { ChangePasswordInput, UpdateProfileInput } from "@/lib/validators/account";
+import { DomainError } from "@/server/errors";
+import { changePassword, updateProfile } from "@/server/services/auth/profile";
 import { createTRPCRouter, orgProcedure, permitted } from "../trpc";
+
+/** Profile procedures act on the signed-in person; an API key has no person behind it. */
+const personProcedure = orgProcedure.use(({ ctx, next }) => {
+  if (ctx.svc.actor.type !== "user") throw new DomainError("FORBIDDEN", { key: "personOnly" });
+  return next({ ctx: { userId: ctx.svc.actor.userId } });
+});
 
 export const accountRouter = createTRPCRouter({
   /** Who am I, in which merchant, with which role — and what may I do. */
@@ -29,6 +38,8 @@ export const accountRouter = createTRPCRouter({
       precision: { amountDecimals: org.amountDecimals, priceDecimals: org.priceDecimals, quantityDecimals: org.quantityDecimals },
     };
   }),
+  updateProfile: personProcedure.input(UpdateProfileInput).mutation(({ ctx, input }) => updateProfile(ctx.db, ctx.userId, input)),
+  changePassword: personProcedure.input(ChangePasswordInput).mutation(({ ctx, input }) => changePassword(ctx.db, ctx.userId, input)),
   members: orgProcedure.query(({ ctx }) => orgs.listMembers(ctx.svc)),
   invite: permitted("members.manage").input(InviteInput).mutation(({ ctx, input }) => orgs.inviteMember(ctx.svc, input)),
   revokeInvitation: permitted("members.manage")

@@ -58,9 +58,13 @@ export const CUSTOMER_COLUMNS: ColumnSpec[] = [
 function rowErrorsFrom(e: unknown, rowNo: number, columns: ColumnSpec[]): RowError[] {
   const header = (key: string) => columns.find((c) => c.key === key)?.header ?? key;
   if (e instanceof ZodError) {
-    return e.issues.map((i) => {
+    // One reason per cell, the first — as a form shows it (an empty code is "required", not also "format").
+    const seen = new Set<string>();
+    return e.issues.flatMap((i) => {
       const key = String(i.path[i.path.length - 1] ?? "");
-      return { row: rowNo, column: header(key), ref: { key: i.message, params: { field: key } } };
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return [{ row: rowNo, column: header(key), ref: { key: i.message, params: { field: key } } }];
     });
   }
   if (e instanceof DomainError) {

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db, DbExecutor } from "@/db";
 import { customerAddresses, customers, memberships, organizations, products, users, warehouses } from "@/db/schema";
 import { hashPassword } from "../auth/passwords";
+import { seedDemoChannels } from "../channels/demo";
 import { seedOpeningStock } from "../inventory/opening";
 import { seedAgreementTypes } from "../orders/agreement-types";
 import { createOrganization } from "../orgs/orgs";
@@ -35,6 +36,8 @@ export const demoSeeders: DemoSeeder[] = [
     ]),
   // Merchants created before agreement types were seeded at sign-up get them here.
   seedAgreementTypes,
+  // The demo Shopify shop on the local simulator, with SKU mappings (one SKU left unmapped).
+  seedDemoChannels,
 ];
 
 /**
