@@ -174,7 +174,7 @@ describe("Amazon order pull", () => {
     sim.setItemsPageSize(1);
     const seeded = sim.seedOrders({ sellerId, count: 230, itemsPerOrder: 2, statuses: ["Unshipped", "Pending", "Shipped"] });
     const acct = account(sellerId);
-    const { orders, pages } = await pullAll(connector(), acct, credentials, new Date(sim.clock.now() - 8 * 86400_000), new Date(sim.clock.now()));
+    const { orders, pages } = await pullAll(connector({ pageSize: 100 }), acct, credentials, new Date(sim.clock.now() - 8 * 86400_000), new Date(sim.clock.now()));
     sim.setItemsPageSize(100);
     expect(pages).toBe(3);
     expect(orders).toHaveLength(230);

@@ -37,7 +37,11 @@ export type AmazonAppConfig = {
   limiter?: TokenBucketLimiter;
   /** Starting plans per operation; Amazon's defaults unless a seller's plan is known to differ. */
   usagePlans?: Partial<Record<AmazonOperation, UsagePlan>>;
-  /** getOrders MaxResultsPerPage (1–100). */
+  /**
+   * getOrders MaxResultsPerPage (1–100). Each order then costs a getOrderItems (and an address) call at
+   * 0.5/s, so 50 keeps one page near two minutes — well inside a pull run's heartbeat — while getOrders'
+   * one-a-minute restore is never the bottleneck.
+   */
   pageSize?: number;
   /** Wall clock, injectable so tests can move it together with a simulator's clock. */
   now?: () => number;
@@ -74,7 +78,7 @@ export function resolveAmazonConfig(config: AmazonAppConfig): ResolvedAmazonConf
     draftApp: false,
     maxThrottleWaitMs: 5_000,
     limiter: sharedAmazonLimiter,
-    pageSize: 100,
+    pageSize: 50,
     now: Date.now,
     ...config,
     retry: () => ({ ...defaultRetry(), ...config.retry }),
