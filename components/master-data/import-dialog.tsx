@@ -46,6 +46,7 @@ function readAsBase64(file: File, onProgress: (pct: number) => void): Promise<st
  */
 export function ImportDialog({
   entity,
+  templateHref,
   entityLabel,
   runImport,
   onImported,
@@ -53,6 +54,8 @@ export function ImportDialog({
 }: {
   /** Path segment of `/api/export/<entity>`, used for the template download. */
   entity: string;
+  /** Where the template comes from when it is not `/api/export/<entity>?template=1`. */
+  templateHref?: string;
   entityLabel: string;
   runImport: (input: ImportInput) => Promise<ImportReport>;
   onImported?: (report: ImportReport) => void;
@@ -144,7 +147,7 @@ export function ImportDialog({
           </Button>
           {file ? <span className="text-sm text-muted-foreground">{file.name}</span> : null}
           <div className="flex-1" />
-          <a className="text-sm text-primary underline-offset-4 hover:underline" href={`/api/export/${entity}?format=xlsx&template=1`} download>
+          <a className="text-sm text-primary underline-offset-4 hover:underline" href={templateHref ?? `/api/export/${entity}?format=xlsx&template=1`} download>
             {t("masterData.downloadTemplate")}
           </a>
         </div>

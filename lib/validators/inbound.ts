@@ -3,7 +3,13 @@ import type { InboundStatus } from "@/db/schema/warehouse";
 import { codeText, decimalInput, optionalText, PageInput, uuidInput } from "./common";
 import { ImportInput } from "./tabular";
 
-export const INBOUND_STATUSES = ["draft", "submitted", "partially_received", "received", "cancelled"] as const satisfies readonly InboundStatus[];
+export const INBOUND_STATUSES = [
+  "draft",
+  "submitted",
+  "partially_received",
+  "received",
+  "cancelled",
+] as const satisfies readonly InboundStatus[];
 
 export const INBOUND_ACTIONS = ["submit", "receive", "finish", "cancel"] as const;
 export type InboundAction = (typeof INBOUND_ACTIONS)[number];
@@ -14,12 +20,16 @@ export type InboundAction = (typeof INBOUND_ACTIONS)[number];
  */
 export const INBOUND_TRANSITIONS: Record<InboundAction, Partial<Record<InboundStatus, InboundStatus[]>>> = {
   submit: { draft: ["submitted"] },
-  receive: { submitted: ["partially_received", "received"], partially_received: ["partially_received", "received"] },
+  receive: {
+    submitted: ["partially_received", "received"],
+    partially_received: ["partially_received", "received"],
+  },
   finish: { partially_received: ["received"] },
   cancel: { draft: ["cancelled"], submitted: ["cancelled"] },
 };
 
-export const canInbound = (action: InboundAction, from: InboundStatus) => (INBOUND_TRANSITIONS[action][from]?.length ?? 0) > 0;
+export const canInbound = (action: InboundAction, from: InboundStatus) =>
+  (INBOUND_TRANSITIONS[action][from]?.length ?? 0) > 0;
 
 export const InboundLineInput = z.object({
   sku: codeText(64),

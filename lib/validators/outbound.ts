@@ -3,7 +3,14 @@ import type { OutboundStatus } from "@/db/schema/warehouse";
 import { decimalInput, optionalText, PageInput, requiredText, uuidInput } from "./common";
 import { ImportInput } from "./tabular";
 
-export const OUTBOUND_STATUSES = ["pending_audit", "audited", "picking", "packed", "shipped", "cancelled"] as const satisfies readonly OutboundStatus[];
+export const OUTBOUND_STATUSES = [
+  "pending_audit",
+  "audited",
+  "picking",
+  "packed",
+  "shipped",
+  "cancelled",
+] as const satisfies readonly OutboundStatus[];
 
 export const OUTBOUND_ACTIONS = ["audit", "pick", "pack", "ship", "cancel"] as const;
 export type OutboundAction = (typeof OUTBOUND_ACTIONS)[number];
@@ -20,7 +27,8 @@ export const OUTBOUND_TRANSITIONS: Record<OutboundAction, Partial<Record<Outboun
   cancel: { pending_audit: "cancelled", audited: "cancelled", picking: "cancelled", packed: "cancelled" },
 };
 
-export const canOutbound = (action: OutboundAction, from: OutboundStatus) => !!OUTBOUND_TRANSITIONS[action][from];
+export const canOutbound = (action: OutboundAction, from: OutboundStatus) =>
+  !!OUTBOUND_TRANSITIONS[action][from];
 
 export const OutboundListInput = PageInput.extend({
   status: z.enum(OUTBOUND_STATUSES).optional(),
@@ -55,7 +63,10 @@ export const CreatePickBatchInput = z.object({
 
 export const PackInput = z.object({
   id: uuidInput,
-  lines: z.array(z.object({ lineId: uuidInput, packedQty: decimalInput })).min(1, { error: "required" }).max(500),
+  lines: z
+    .array(z.object({ lineId: uuidInput, packedQty: decimalInput }))
+    .min(1, { error: "required" })
+    .max(500),
 });
 export type PackInput = z.input<typeof PackInput>;
 

@@ -2,7 +2,13 @@ import { z } from "zod";
 import type { ReturnStatus } from "@/db/schema/warehouse";
 import { decimalInput, optionalText, PageInput, requiredText, uuidInput } from "./common";
 
-export const RETURN_STATUSES = ["requested", "received", "inspected", "closed", "cancelled"] as const satisfies readonly ReturnStatus[];
+export const RETURN_STATUSES = [
+  "requested",
+  "received",
+  "inspected",
+  "closed",
+  "cancelled",
+] as const satisfies readonly ReturnStatus[];
 
 export const RETURN_ACTIONS = ["receive", "inspect", "close", "cancel"] as const;
 export type ReturnAction = (typeof RETURN_ACTIONS)[number];
@@ -53,7 +59,10 @@ export const ReturnIdInput = z.object({ id: uuidInput });
 
 export const ReceiveReturnInput = z.object({
   id: uuidInput,
-  lines: z.array(z.object({ lineId: uuidInput, receivedQty: decimalInput })).min(1, { error: "required" }).max(500),
+  lines: z
+    .array(z.object({ lineId: uuidInput, receivedQty: decimalInput }))
+    .min(1, { error: "required" })
+    .max(500),
 });
 export type ReceiveReturnInput = z.input<typeof ReceiveReturnInput>;
 

@@ -1,6 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { deliveryMethods, orderLines, orders, outboundOrders, outbox, products, stockMovements } from "@/db/schema";
+import {
+  deliveryMethods,
+  orderLines,
+  orders,
+  outboundOrders,
+  outbox,
+  products,
+  stockMovements,
+} from "@/db/schema";
 import { dec } from "@/lib/decimal";
 import { DomainError } from "@/server/errors";
 import { approveOrder } from "@/server/services/orders/approve-order";
@@ -10,7 +18,13 @@ import { auditOutbound, bulkAudit } from "@/server/services/outbound/audit";
 import { cancelOutbound } from "@/server/services/outbound/cancel";
 import { createPickBatch, getPickList } from "@/server/services/outbound/pick";
 import { getOutbound, listOutbound, outboundStatusCounts } from "@/server/services/outbound/queries";
-import { bulkShip, ORDER_SHIPPED, packOutbound, shipOutbound, uploadTracking } from "@/server/services/outbound/ship";
+import {
+  bulkShip,
+  ORDER_SHIPPED,
+  packOutbound,
+  shipOutbound,
+  uploadTracking,
+} from "@/server/services/outbound/ship";
 import { setLocation } from "@/server/services/inventory/stock";
 import { closeTestDb, createTestOrg, keyCaller, newApiKey, sessionCaller, testDb } from "../helpers/db";
 import { level, orderMerchant, simpleOrder, type OrderMerchant } from "./orders-fixtures";
@@ -48,8 +62,13 @@ describe("outbound orders", () => {
     expect(sz.siblings).toHaveLength(1);
     expect(sz.events[0]).toMatchObject({ type: "created", toStatus: "pending_audit" });
     // Approving fails as a whole when stock is short: no outbound order is left behind.
-    const short = await createOrder(m.ctx, simpleOrder({ lines: [{ sku: "00031003", quantity: "50", unitPrice: "1" }] }));
-    await expect(approveOrder(m.ctx, { orderId: short.id })).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
+    const short = await createOrder(
+      m.ctx,
+      simpleOrder({ lines: [{ sku: "00031003", quantity: "50", unitPrice: "1" }] }),
+    );
+    await expect(approveOrder(m.ctx, { orderId: short.id })).rejects.toMatchObject({
+      code: "INSUFFICIENT_STOCK",
+    });
     expect(await outboundsOf(m, short.id)).toHaveLength(0);
   });
 
@@ -57,7 +76,14 @@ describe("outbound orders", () => {
     const m = await orderMerchant({ stock: { "00021002": { sz: "100" } } });
     const orderIds: string[] = [];
     for (let i = 0; i < 200; i++) {
-      orderIds.push((await createOrder(m.ctx, simpleOrder({ lines: [{ sku: "00021002", quantity: "1", unitPrice: "1" }] }))).id);
+      orderIds.push(
+        (
+          await createOrder(
+            m.ctx,
+            simpleOrder({ lines: [{ sku: "00021002", quantity: "1", unitPrice: "1" }] }),
+          )
+        ).id,
+      );
     }
     const results = await Promise.all(
       orderIds.map((orderId) =>
@@ -86,15 +112,25 @@ describe("outbound orders", () => {
       .update(orders)
       .set({ street: "", recipientPhone: " ", deliveryMethod: "火星快递" })
       .where(eq(orders.id, bad.id));
-    await testDb().update(products).set({ enabled: false }).where(eq(products.id, m.productId("00031003")));
+    await testDb()
+      .update(products)
+      .set({ enabled: false })
+      .where(eq(products.id, m.productId("00031003")));
     const [badOb] = await outboundsOf(m, bad.id);
     const single = await auditOutbound(m.ctx, badOb!.id);
     expect(single.passed).toBe(false);
-    const codes = single.exceptions.map((e) => `${e.code}:${e.params?.field ?? e.params?.sku ?? e.params?.name ?? ""}`);
+    const codes = single.exceptions.map(
+      (e) => `${e.code}:${e.params?.field ?? e.params?.sku ?? e.params?.name ?? ""}`,
+    );
     expect(codes).toEqual(expect.arrayContaining(["deliveryMethodUnknown:火星快递", "skuDisabled:00031003"]));
     // Unknown method: the address is still required (street, phone).
-    expect(codes).toEqual(expect.arrayContaining(["addressIncomplete:street", "addressIncomplete:recipientPhone"]));
-    await testDb().update(products).set({ enabled: true }).where(eq(products.id, m.productId("00031003")));
+    expect(codes).toEqual(
+      expect.arrayContaining(["addressIncomplete:street", "addressIncomplete:recipientPhone"]),
+    );
+    await testDb()
+      .update(products)
+      .set({ enabled: true })
+      .where(eq(products.id, m.productId("00031003")));
 
     const listed = await listOutbound(m.ctx, { withExceptions: true });
     expect(listed.items.map((r) => r.id)).toEqual([badOb!.id]);
@@ -110,7 +146,10 @@ describe("outbound orders", () => {
     expect(stillBad!.auditExceptions.map((e) => e.code)).not.toContain("skuDisabled");
 
     // Fixing the order and auditing again clears the exceptions.
-    await testDb().update(orders).set({ street: "文三路 90 号", recipientPhone: "13800000000", deliveryMethod: "快递" }).where(eq(orders.id, bad.id));
+    await testDb()
+      .update(orders)
+      .set({ street: "文三路 90 号", recipientPhone: "13800000000", deliveryMethod: "快递" })
+      .where(eq(orders.id, bad.id));
     const again = await auditOutbound(m.ctx, badOb!.id);
     expect(again).toMatchObject({ passed: true, exceptions: [] });
     const counts = await outboundStatusCounts(m.ctx);
@@ -138,8 +177,16 @@ describe("outbound orders", () => {
 
   it("pick batch → pick list sorted by bin then SKU → pack confirms quantities → ship: shipment movement, order shipped, order.shipped enqueued", async () => {
     const m = await orderMerchant();
-    await setLocation(m.ctx, { productId: m.productId("00031003"), warehouseId: m.sz.id, location: "A-01-01" });
-    await setLocation(m.ctx, { productId: m.productId("00021002"), warehouseId: m.sz.id, location: "B-02-03" });
+    await setLocation(m.ctx, {
+      productId: m.productId("00031003"),
+      warehouseId: m.sz.id,
+      location: "A-01-01",
+    });
+    await setLocation(m.ctx, {
+      productId: m.productId("00021002"),
+      warehouseId: m.sz.id,
+      location: "B-02-03",
+    });
     const o1 = await approvedOrder(m);
     const o2 = await approvedOrder(m, { lines: [{ sku: "00021002", quantity: "3", unitPrice: "1" }] });
     const [ob1] = await outboundsOf(m, o1.id);
@@ -163,9 +210,16 @@ describe("outbound orders", () => {
     }).catch((e: DomainError) => e);
     expect(wrong).toBeInstanceOf(DomainError);
     expect(Object.keys((wrong as DomainError).fieldErrors!)).toEqual(["lines.0.packedQty"]);
-    await packOutbound(m.ctx, { id: ob1!.id, lines: detail.lines.map((l) => ({ lineId: l.id, packedQty: l.quantity })) });
+    await packOutbound(m.ctx, {
+      id: ob1!.id,
+      lines: detail.lines.map((l) => ({ lineId: l.id, packedQty: l.quantity })),
+    });
 
-    const shipped = await shipOutbound(m.ctx, { id: ob1!.id, carrier: "顺丰", trackingNumber: "SF1234567890" });
+    const shipped = await shipOutbound(m.ctx, {
+      id: ob1!.id,
+      carrier: "顺丰",
+      trackingNumber: "SF1234567890",
+    });
     expect(shipped).toMatchObject({ status: "shipped", carrier: "顺丰", trackingNumber: "SF1234567890" });
     const after = await level(m.org.orgId, m.productId("00021002"), m.sz.id);
     expect(before.onHand.minus(after.onHand).toFixed()).toBe("2");
@@ -175,7 +229,9 @@ describe("outbound orders", () => {
       .select()
       .from(stockMovements)
       .where(and(eq(stockMovements.orgId, m.org.orgId), eq(stockMovements.refId, ob1!.id)));
-    expect(moves.map((mv) => [mv.kind, dec(mv.onHandDelta).toFixed(), dec(mv.reservedDelta).toFixed()]).sort()).toEqual([
+    expect(
+      moves.map((mv) => [mv.kind, dec(mv.onHandDelta).toFixed(), dec(mv.reservedDelta).toFixed()]).sort(),
+    ).toEqual([
       ["shipment", "-1", "-1"],
       ["shipment", "-2", "-2"],
     ]);
@@ -183,11 +239,18 @@ describe("outbound orders", () => {
     expect(order!.status).toBe("shipped");
     const lines = await testDb().select().from(orderLines).where(eq(orderLines.orderId, o1.id));
     expect(lines.every((l) => dec(l.shippedQty).eq(l.quantity))).toBe(true);
-    const events = await testDb().select().from(outbox).where(and(eq(outbox.orgId, m.org.orgId), eq(outbox.topic, ORDER_SHIPPED)));
-    expect(events.map((e) => e.payload)).toEqual([{ orderId: o1.id, outboundId: ob1!.id, carrier: "顺丰", trackingNumber: "SF1234567890" }]);
+    const events = await testDb()
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.orgId, m.org.orgId), eq(outbox.topic, ORDER_SHIPPED)));
+    expect(events.map((e) => e.payload)).toEqual([
+      { orderId: o1.id, outboundId: ob1!.id, carrier: "顺丰", trackingNumber: "SF1234567890" },
+    ]);
 
     // Shipping again is refused; the second order ships straight from picking (pack skipped, on the timeline).
-    await expect(shipOutbound(m.ctx, { id: ob1!.id, carrier: "顺丰", trackingNumber: "X1" })).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+    await expect(
+      shipOutbound(m.ctx, { id: ob1!.id, carrier: "顺丰", trackingNumber: "X1" }),
+    ).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
     await shipOutbound(m.ctx, { id: ob2!.id, carrier: "中通", trackingNumber: "ZT-1" });
     const d2 = await getOutbound(m.ctx, ob2!.id);
     expect(d2.events.map((e) => e.type)).toEqual(["created", "audit", "pick", "ship"]);
@@ -215,13 +278,16 @@ describe("outbound orders", () => {
     expect(before.reserved.minus(after.reserved).gt(0)).toBe(true);
     expect(after.available.gt(before.available)).toBe(true);
     expect((await testDb().select().from(orders).where(eq(orders.id, order.id)))[0]!.status).toBe("stock_up");
-    await expect(cancelOutbound(m.ctx, { id: a!.id, reason: "again" })).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+    await expect(cancelOutbound(m.ctx, { id: a!.id, reason: "again" })).rejects.toMatchObject({
+      code: "INVALID_TRANSITION",
+    });
     // The other one cancelled too → nothing left to ship: the order is closed, nothing released twice.
     await cancelOutbound(m.ctx, { id: b!.id, reason: "客户取消" });
     const [closed] = await testDb().select().from(orders).where(eq(orders.id, order.id));
     expect(closed).toMatchObject({ status: "closed", statusReason: "客户取消" });
     for (const sku of ["00021002", "00031003"]) {
-      for (const wh of [m.sz.id, m.yw.id]) expect((await level(m.org.orgId, m.productId(sku), wh)).reserved.toFixed()).toBe("0");
+      for (const wh of [m.sz.id, m.yw.id])
+        expect((await level(m.org.orgId, m.productId(sku), wh)).reserved.toFixed()).toBe("0");
     }
 
     // One shipped, the other cancelled → the order ships.
@@ -237,7 +303,9 @@ describe("outbound orders", () => {
     const [e] = await outboundsOf(m, o3.id);
     await auditOutbound(m.ctx, e!.id);
     await transitionOrder(m.ctx, { orderId: o3.id, action: "close", reason: "x" });
-    await expect(shipOutbound(m.ctx, { id: e!.id, carrier: "EMS", trackingNumber: "E3" })).rejects.toMatchObject({
+    await expect(
+      shipOutbound(m.ctx, { id: e!.id, carrier: "EMS", trackingNumber: "E3" }),
+    ).rejects.toMatchObject({
       code: "INVALID_TRANSITION",
       messageRef: { key: "orderNotShippable" },
     });
@@ -260,7 +328,9 @@ describe("outbound orders", () => {
       ],
     }).catch((e: DomainError) => e);
     expect(err).toBeInstanceOf(DomainError);
-    expect((err as DomainError).fieldErrors).toEqual({ "items.1.id": { key: "outboundNotAudited", params: { no: ob2!.outboundNo } } });
+    expect((err as DomainError).fieldErrors).toEqual({
+      "items.1.id": { key: "outboundNotAudited", params: { no: ob2!.outboundNo } },
+    });
     expect((await outboundsOf(m, o1.id))[0]!.status).toBe("audited");
     await auditOutbound(m.ctx, ob2!.id);
     const res = await bulkShip(m.ctx, {
@@ -290,7 +360,12 @@ describe("outbound orders", () => {
       [o1.orderNo, "YT500", ""],
       [another.orderNo, "bad*number", ""],
     ]);
-    const preview = await uploadTracking(m.ctx, { format: "csv", content: file, defaultCarrier: "韵达", commit: false });
+    const preview = await uploadTracking(m.ctx, {
+      format: "csv",
+      content: file,
+      defaultCarrier: "韵达",
+      commit: false,
+    });
     expect(preview.validRows).toBe(2);
     expect(preview.errors.map((e) => [e.row, e.ref.key])).toEqual([
       [4, "outboundNotAudited"],
@@ -300,10 +375,23 @@ describe("outbound orders", () => {
       [7, "trackingFormat"],
     ]);
     expect((await outboundsOf(m, o1.id))[0]!.status).toBe("audited");
-    const done = await uploadTracking(m.ctx, { format: "csv", content: file, defaultCarrier: "韵达", commit: true });
+    const done = await uploadTracking(m.ctx, {
+      format: "csv",
+      content: file,
+      defaultCarrier: "韵达",
+      commit: true,
+    });
     expect(done).toMatchObject({ committed: true, created: 2 });
-    expect((await outboundsOf(m, o1.id))[0]).toMatchObject({ status: "shipped", carrier: "韵达", trackingNumber: "YT100" });
-    expect((await outboundsOf(m, o2.id))[0]).toMatchObject({ status: "shipped", carrier: "圆通", trackingNumber: "YT200" });
+    expect((await outboundsOf(m, o1.id))[0]).toMatchObject({
+      status: "shipped",
+      carrier: "韵达",
+      trackingNumber: "YT100",
+    });
+    expect((await outboundsOf(m, o2.id))[0]).toMatchObject({
+      status: "shipped",
+      carrier: "圆通",
+      trackingNumber: "YT200",
+    });
   });
 
   it("another merchant's session and API key get NOT_FOUND for outbound orders, batches and actions; lists show nothing", async () => {
@@ -318,9 +406,15 @@ describe("outbound orders", () => {
       await expect(caller.outbound.byId({ id: ob!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
       await expect(caller.outbound.pickList({ id: batch.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
       await expect(caller.outbound.audit({ id: ob!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-      await expect(caller.outbound.ship({ id: ob!.id, carrier: "EMS", trackingNumber: "X" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-      await expect(caller.outbound.cancel({ id: ob!.id, reason: "x" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-      await expect(caller.outbound.createPickBatch({ ids: [ob!.id] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(
+        caller.outbound.ship({ id: ob!.id, carrier: "EMS", trackingNumber: "X" }),
+      ).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(caller.outbound.cancel({ id: ob!.id, reason: "x" })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      await expect(caller.outbound.createPickBatch({ ids: [ob!.id] })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
       expect((await caller.outbound.list({})).items).toEqual([]);
       expect((await caller.outbound.pickBatches({})).items).toEqual([]);
     }
@@ -329,6 +423,8 @@ describe("outbound orders", () => {
     expect((await own.outbound.byId({ id: ob!.id })).outbound.id).toBe(ob!.id);
     expect((await own.outbound.list({})).items).toHaveLength(1);
     const viewerKey = keyCaller(await newApiKey(m.org, "viewer"));
-    await expect(viewerKey.outbound.ship({ id: ob!.id, carrier: "EMS", trackingNumber: "X" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      viewerKey.outbound.ship({ id: ob!.id, carrier: "EMS", trackingNumber: "X" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

@@ -6,16 +6,20 @@ import common from "./common";
 import entities from "./entities";
 import errors from "./errors";
 import fields from "./fields";
+import inbound from "./inbound";
+import inventory from "./inventory";
 import masterData from "./master-data";
 import nav from "./nav";
 import orders from "./orders";
+import outbound from "./outbound";
+import returns from "./returns";
 import roles from "./roles";
 
 /**
  * Every namespace keeps its Chinese and English text side by side in one file, so a key added to one
  * language is visibly missing from the other (and a test checks they match).
  */
-export const namespaces = { common, nav, auth, account, roles, errors, fields, entities, masterData, orders, channels } as const;
+export const namespaces = { common, nav, auth, account, roles, errors, fields, entities, masterData, orders, channels, inventory, inbound, outbound, returns } as const;
 
 type Namespaces = typeof namespaces;
 export type Messages = { [K in keyof Namespaces]: Namespaces[K]["zh-CN"] };

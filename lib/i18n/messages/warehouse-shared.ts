@@ -6,8 +6,10 @@ const outboundStatusZh =
   "{status, select, pending_audit {待审核} audited {已审核} picking {拣货中} packed {已打包} shipped {已发货} cancelled {已取消} other {{status}}}";
 const outboundStatusEn =
   "{status, select, pending_audit {pending audit} audited {audited} picking {picking} packed {packed} shipped {shipped} cancelled {cancelled} other {{status}}}";
-const outboundActionZh = "{action, select, audit {审核} pick {拣货} pack {打包} ship {发货} cancel {取消} other {{action}}}";
-const outboundActionEn = "{action, select, audit {audit} pick {pick} pack {pack} ship {ship} cancel {cancel} other {{action}}}";
+const outboundActionZh =
+  "{action, select, audit {审核} pick {拣货} pack {打包} ship {发货} cancel {取消} other {{action}}}";
+const outboundActionEn =
+  "{action, select, audit {audit} pick {pick} pack {pack} ship {ship} cancel {cancel} other {{action}}}";
 const orderStatusZh =
   "{status, select, pending {待审核} stock_up {待出库} scheduled {已排产} shipped {已发货} completed {已完成} closed {已关闭} frozen {冻结} voided {作废} other {{status}}}";
 const orderStatusEn =
@@ -18,7 +20,8 @@ const errors = {
     mustNotBeZero: "{fieldLabel}：不能为 0",
     scrapMustBeNegative: "{fieldLabel}：报废只能减少库存，请填写负数",
     adjustBelowAvailable: "{fieldLabel}：库存已被订单预占，最多只能减少 {available}",
-    stocktakeNotCounting: "盘点单已{status, select, posted {过账} cancelled {取消} other {{status}}}，不能再修改",
+    stocktakeNotCounting:
+      "盘点单已{status, select, posted {过账} cancelled {取消} other {{status}}}，不能再修改",
     unknownSkus: "以下 SKU 不存在：{skus}",
     stocktakeNothingCounted: "还没有录入任何实盘数量",
     countBelowReserved: "SKU {sku} 的实盘数量低于已预占的 {reserved}",
@@ -59,11 +62,13 @@ const errors = {
     mustNotBeZero: "{fieldLabel}: must not be 0",
     scrapMustBeNegative: "{fieldLabel}: scrapping only takes stock away; enter a negative quantity",
     adjustBelowAvailable: "{fieldLabel}: stock is reserved for orders; at most {available} can be taken away",
-    stocktakeNotCounting: "The stocktake is already {status, select, posted {posted} cancelled {cancelled} other {{status}}}; it cannot change",
+    stocktakeNotCounting:
+      "The stocktake is already {status, select, posted {posted} cancelled {cancelled} other {{status}}}; it cannot change",
     unknownSkus: "These SKUs do not exist: {skus}",
     stocktakeNothingCounted: "No counted quantity has been entered yet",
     countBelowReserved: "SKU {sku}: counted less than the {reserved} reserved",
-    countBelowReservedList: "Counted less than what orders have reserved; cancel or change those outbound orders first: {lines}",
+    countBelowReservedList:
+      "Counted less than what orders have reserved; cancel or change those outbound orders first: {lines}",
     notFoundField: "{fieldLabel}: {entityLabel} not found",
     warehouseDisabled: "{fieldLabel}: the warehouse is disabled",
     unknownSku: "{fieldLabel}: SKU {sku} does not exist",
@@ -81,7 +86,8 @@ const errors = {
     packedMismatch: "{fieldLabel}: SKU {sku} should have {expected} packed, got {packed}",
     packLineMissing: "Quantity for SKU {sku} is missing",
     orderNoUnknown: "{fieldLabel}: number {no} not found",
-    orderSplitUseOutbound: "{fieldLabel}: order {no} is split into several outbound orders ({outbounds}); use the outbound number",
+    orderSplitUseOutbound:
+      "{fieldLabel}: order {no} is split into several outbound orders ({outbounds}); use the outbound number",
     outboundAlreadyShipped: "{fieldLabel}: outbound order {no} has already shipped",
     outboundCancelled: "{fieldLabel}: outbound order {no} is cancelled",
     carrierRequired: "{fieldLabel}: give a carrier (or choose a default carrier for the upload)",

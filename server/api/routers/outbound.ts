@@ -30,12 +30,20 @@ export const outboundRouter = createTRPCRouter({
   byId: orgProcedure.input(OutboundIdInput).query(({ ctx, input }) => getOutbound(ctx.svc, input.id)),
   audit: write.input(OutboundIdInput).mutation(({ ctx, input }) => auditOutbound(ctx.svc, input.id)),
   bulkAudit: write.input(BulkAuditInput).mutation(({ ctx, input }) => bulkAudit(ctx.svc, input)),
-  createPickBatch: write.input(CreatePickBatchInput).mutation(({ ctx, input }) => createPickBatch(ctx.svc, input)),
-  pickBatches: orgProcedure.input(PickBatchListInput).query(({ ctx, input }) => listPickBatches(ctx.svc, input)),
-  pickList: orgProcedure.input(z.object({ id: uuidInput })).query(({ ctx, input }) => getPickList(ctx.svc, input.id)),
+  createPickBatch: write
+    .input(CreatePickBatchInput)
+    .mutation(({ ctx, input }) => createPickBatch(ctx.svc, input)),
+  pickBatches: orgProcedure
+    .input(PickBatchListInput)
+    .query(({ ctx, input }) => listPickBatches(ctx.svc, input)),
+  pickList: orgProcedure
+    .input(z.object({ id: uuidInput }))
+    .query(({ ctx, input }) => getPickList(ctx.svc, input.id)),
   pack: write.input(PackInput).mutation(({ ctx, input }) => packOutbound(ctx.svc, input)),
   ship: write.input(ShipInput).mutation(({ ctx, input }) => shipOutbound(ctx.svc, input)),
   bulkShip: write.input(BulkShipInput).mutation(({ ctx, input }) => bulkShip(ctx.svc, input)),
-  uploadTracking: write.input(TrackingUploadInput).mutation(async ({ ctx, input }) => translateImport(await uploadTracking(ctx.svc, input), ctx.locale)),
+  uploadTracking: write
+    .input(TrackingUploadInput)
+    .mutation(async ({ ctx, input }) => translateImport(await uploadTracking(ctx.svc, input), ctx.locale)),
   cancel: write.input(CancelOutboundInput).mutation(({ ctx, input }) => cancelOutbound(ctx.svc, input)),
 });

@@ -15,7 +15,9 @@ const write = permitted("returns.write");
 export const returnsRouter = createTRPCRouter({
   list: orgProcedure.input(ReturnListInput).query(({ ctx, input }) => svc.listReturns(ctx.svc, input)),
   byId: orgProcedure.input(ReturnIdInput).query(({ ctx, input }) => svc.getReturn(ctx.svc, input.id)),
-  returnable: orgProcedure.input(ReturnableInput).query(({ ctx, input }) => svc.returnableLines(ctx.svc, input)),
+  returnable: orgProcedure
+    .input(ReturnableInput)
+    .query(({ ctx, input }) => svc.returnableLines(ctx.svc, input)),
   create: write.input(CreateReturnInput).mutation(({ ctx, input }) => svc.createReturn(ctx.svc, input)),
   receive: write.input(ReceiveReturnInput).mutation(({ ctx, input }) => svc.receiveReturn(ctx.svc, input)),
   inspect: write.input(InspectReturnInput).mutation(({ ctx, input }) => svc.inspectReturn(ctx.svc, input)),

@@ -10,7 +10,11 @@ import { refreshTotals } from "./receipts";
 
 export const INBOUND_LINE_COLUMNS: ColumnSpec[] = [
   { key: "sku", header: "SKU", aliases: ["系统SKU", "商品编码", "规格商品编码", "options_goods_num"] },
-  { key: "expectedQty", header: "预期数量 Expected qty", aliases: ["预期数量", "数量", "入库数量", "qty", "quantity", "expected"] },
+  {
+    key: "expectedQty",
+    header: "预期数量 Expected qty",
+    aliases: ["预期数量", "数量", "入库数量", "qty", "quantity", "expected"],
+  },
   { key: "remark", header: "备注 Remark", aliases: ["备注", "remark"] },
 ];
 
@@ -25,14 +29,22 @@ const header = (key: string) => INBOUND_LINE_COLUMNS.find((c) => c.key === key)?
  */
 export async function importReceiptLines(ctx: ServiceContext, raw: InboundImportInput) {
   const input = InboundImportInput.parse(raw);
-  const { rows } = await readTable(input.format, decodeUpload(input.content, IMPORT_MAX_BYTES), INBOUND_LINE_COLUMNS);
+  const { rows } = await readTable(
+    input.format,
+    decodeUpload(input.content, IMPORT_MAX_BYTES),
+    INBOUND_LINE_COLUMNS,
+  );
   const precision = await getPrecision(ctx.db, ctx.orgId);
   const [receipt] = await ctx.db
     .select({ id: inboundReceipts.id, status: inboundReceipts.status })
     .from(inboundReceipts)
     .where(and(eq(inboundReceipts.id, input.id), eq(inboundReceipts.orgId, ctx.orgId)));
   if (!receipt) throw new DomainError("NOT_FOUND", { key: "notFound", params: { entity: "inboundReceipt" } });
-  if (receipt.status !== "draft") throw new DomainError("INVALID_TRANSITION", { key: "inboundNotDraft", params: { status: receipt.status } });
+  if (receipt.status !== "draft")
+    throw new DomainError("INVALID_TRANSITION", {
+      key: "inboundNotDraft",
+      params: { status: receipt.status },
+    });
 
   const skus = [...new Set(rows.map((r) => r.sku ?? "").filter(Boolean))];
   const found = skus.length
@@ -43,31 +55,65 @@ export async function importReceiptLines(ctx: ServiceContext, raw: InboundImport
     : [];
   const bySku = new Map(found.map((p) => [p.sku, p]));
   const errors: RowError[] = [];
-  const valid: { row: number; productId: string; sku: string; productName: string; expectedQty: string; remark: string }[] = [];
+  const valid: {
+    row: number;
+    productId: string;
+    sku: string;
+    productName: string;
+    expectedQty: string;
+    remark: string;
+  }[] = [];
   const seen = new Map<string, number>();
   rows.forEach((r, i) => {
     const rowNo = i + 2;
     const rowErrors: RowError[] = [];
     const sku = r.sku ?? "";
     const product = bySku.get(sku);
-    if (!sku) rowErrors.push({ row: rowNo, column: header("sku"), ref: { key: "required", params: { field: "sku" } } });
-    else if (!product) rowErrors.push({ row: rowNo, column: header("sku"), ref: { key: "unknownSku", params: { sku } } });
-    else if (seen.has(sku)) rowErrors.push({ row: rowNo, column: header("sku"), ref: { key: "duplicateInFile", params: { field: "sku", row: seen.get(sku)! } } });
+    if (!sku)
+      rowErrors.push({
+        row: rowNo,
+        column: header("sku"),
+        ref: { key: "required", params: { field: "sku" } },
+      });
+    else if (!product)
+      rowErrors.push({ row: rowNo, column: header("sku"), ref: { key: "unknownSku", params: { sku } } });
+    else if (seen.has(sku))
+      rowErrors.push({
+        row: rowNo,
+        column: header("sku"),
+        ref: { key: "duplicateInFile", params: { field: "sku", row: seen.get(sku)! } },
+      });
     let qty: string | null = null;
     try {
       qty = parseDecimalField(r.expectedQty ?? "", "expectedQty", precision, "quantity", { positive: true });
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       const ref = Object.values(e.fieldErrors ?? {})[0] ?? e.messageRef;
-      rowErrors.push({ row: rowNo, column: header("expectedQty"), ref: { key: ref.key, params: { field: "expectedQty", ...(ref.params ?? {}) } } });
+      rowErrors.push({
+        row: rowNo,
+        column: header("expectedQty"),
+        ref: { key: ref.key, params: { field: "expectedQty", ...(ref.params ?? {}) } },
+      });
     }
-    if ((r.remark ?? "").length > 200) rowErrors.push({ row: rowNo, column: header("remark"), ref: { key: "tooLong", params: { field: "remark" } } });
+    if ((r.remark ?? "").length > 200)
+      rowErrors.push({
+        row: rowNo,
+        column: header("remark"),
+        ref: { key: "tooLong", params: { field: "remark" } },
+      });
     if (rowErrors.length) {
       errors.push(...rowErrors);
       return;
     }
     seen.set(sku, rowNo);
-    valid.push({ row: rowNo, productId: product!.id, sku, productName: product!.name, expectedQty: qty!, remark: r.remark ?? "" });
+    valid.push({
+      row: rowNo,
+      productId: product!.id,
+      sku,
+      productName: product!.name,
+      expectedQty: qty!,
+      remark: r.remark ?? "",
+    });
   });
 
   let created = 0;
@@ -80,7 +126,11 @@ export async function importReceiptLines(ctx: ServiceContext, raw: InboundImport
         .from(inboundReceipts)
         .where(and(eq(inboundReceipts.id, input.id), eq(inboundReceipts.orgId, ctx.orgId)))
         .for("update");
-      if (locked?.status !== "draft") throw new DomainError("INVALID_TRANSITION", { key: "inboundNotDraft", params: { status: locked?.status ?? "" } });
+      if (locked?.status !== "draft")
+        throw new DomainError("INVALID_TRANSITION", {
+          key: "inboundNotDraft",
+          params: { status: locked?.status ?? "" },
+        });
       const [last] = await tx.db
         .select({ n: max(inboundReceiptLines.lineNo) })
         .from(inboundReceiptLines)
@@ -89,7 +139,16 @@ export async function importReceiptLines(ctx: ServiceContext, raw: InboundImport
       for (let i = 0; i < valid.length; i += 500) {
         const res = await tx.db
           .insert(inboundReceiptLines)
-          .values(valid.slice(i, i + 500).map(({ row: _r, ...v }) => ({ ...v, orgId: ctx.orgId, receiptId: input.id, lineNo: ++lineNo })))
+          .values(
+            valid
+              .slice(i, i + 500)
+              .map(({ row: _r, ...v }) => ({
+                ...v,
+                orgId: ctx.orgId,
+                receiptId: input.id,
+                lineNo: ++lineNo,
+              })),
+          )
           .onConflictDoUpdate({
             target: [inboundReceiptLines.orgId, inboundReceiptLines.receiptId, inboundReceiptLines.productId],
             set: { expectedQty: sql`excluded.expected_qty`, remark: sql`excluded.remark` },

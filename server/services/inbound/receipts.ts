@@ -1,6 +1,13 @@
 import { and, asc, count, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { inboundReceiptEvents, inboundReceiptLines, inboundReceipts, products, users, warehouses } from "@/db/schema";
+import {
+  inboundReceiptEvents,
+  inboundReceiptLines,
+  inboundReceipts,
+  products,
+  users,
+  warehouses,
+} from "@/db/schema";
 import type { InboundStatus } from "@/db/schema/warehouse";
 import { dec, sumDecimals } from "@/lib/decimal";
 import {
@@ -31,7 +38,13 @@ export type InboundRow = typeof inboundReceipts.$inferSelect;
 async function recordEvent(
   ctx: ServiceContext,
   receiptId: string,
-  e: { type: string; from?: InboundStatus | null; to?: InboundStatus | null; reason?: string | null; details?: Record<string, unknown> },
+  e: {
+    type: string;
+    from?: InboundStatus | null;
+    to?: InboundStatus | null;
+    reason?: string | null;
+    details?: Record<string, unknown>;
+  },
 ) {
   await ctx.db.insert(inboundReceiptEvents).values({
     orgId: ctx.orgId,
@@ -48,7 +61,11 @@ async function recordEvent(
 
 function assertTransition(action: InboundAction, from: InboundStatus) {
   const to = INBOUND_TRANSITIONS[action][from];
-  if (!to?.length) throw new DomainError("INVALID_TRANSITION", { key: "inboundInvalidTransition", params: { action, status: from } });
+  if (!to?.length)
+    throw new DomainError("INVALID_TRANSITION", {
+      key: "inboundInvalidTransition",
+      params: { action, status: from },
+    });
   return to;
 }
 
@@ -71,7 +88,13 @@ async function assertWarehouse(ctx: ServiceContext, warehouseId: string) {
   if (!wh.enabled) throw fieldError("warehouseId", "warehouseDisabled");
 }
 
-type ResolvedLine = { productId: string; sku: string; productName: string; expectedQty: string; remark: string };
+type ResolvedLine = {
+  productId: string;
+  sku: string;
+  productName: string;
+  expectedQty: string;
+  remark: string;
+};
 
 /**
  * Resolve line SKUs and quantities at the merchant's precision; every bad line is reported with its
@@ -87,29 +110,38 @@ async function resolveLines(
     ? await ctx.db
         .select({ id: products.id, sku: products.sku, name: products.name })
         .from(products)
-        .where(and(eq(products.orgId, ctx.orgId), inArray(products.sku, [...new Set(lines.map((l) => l.sku))])))
+        .where(
+          and(eq(products.orgId, ctx.orgId), inArray(products.sku, [...new Set(lines.map((l) => l.sku))])),
+        )
     : [];
   const bySku = new Map(found.map((p) => [p.sku, p]));
   const seen = new Map<string, number>();
   const out: ResolvedLine[] = [];
   lines.forEach((l, i) => {
-    const qty = errors.run(() => parseDecimalField(l.expectedQty, `lines.${i}.expectedQty`, precision, "quantity", { positive: true }));
+    const qty = errors.run(() =>
+      parseDecimalField(l.expectedQty, `lines.${i}.expectedQty`, precision, "quantity", { positive: true }),
+    );
     const p = bySku.get(l.sku);
     if (!p) errors.add(`lines.${i}.sku`, "unknownSku", { sku: l.sku });
     else if (seen.has(p.id)) errors.add(`lines.${i}.sku`, "duplicateLine", { line: seen.get(p.id)! + 1 });
     else seen.set(p.id, i);
-    if (p && qty) out.push({ productId: p.id, sku: p.sku, productName: p.name, expectedQty: qty, remark: l.remark });
+    if (p && qty)
+      out.push({ productId: p.id, sku: p.sku, productName: p.name, expectedQty: qty, remark: l.remark });
   });
   errors.throwIfAny();
   return out;
 }
 
 async function replaceLines(ctx: ServiceContext, receiptId: string, lines: ResolvedLine[]) {
-  await ctx.db.delete(inboundReceiptLines).where(and(eq(inboundReceiptLines.orgId, ctx.orgId), eq(inboundReceiptLines.receiptId, receiptId)));
+  await ctx.db
+    .delete(inboundReceiptLines)
+    .where(and(eq(inboundReceiptLines.orgId, ctx.orgId), eq(inboundReceiptLines.receiptId, receiptId)));
   for (let i = 0; i < lines.length; i += 500) {
-    await ctx.db.insert(inboundReceiptLines).values(
-      lines.slice(i, i + 500).map((l, j) => ({ ...l, orgId: ctx.orgId, receiptId, lineNo: i + j + 1 })),
-    );
+    await ctx.db
+      .insert(inboundReceiptLines)
+      .values(
+        lines.slice(i, i + 500).map((l, j) => ({ ...l, orgId: ctx.orgId, receiptId, lineNo: i + j + 1 })),
+      );
   }
   await refreshTotals(ctx, receiptId);
 }
@@ -155,7 +187,11 @@ export async function updateReceipt(ctx: ServiceContext, raw: InboundUpdateInput
   const precision = await getPrecision(ctx.db, ctx.orgId);
   return inTransaction(ctx, async (tx) => {
     const current = await loadReceipt(tx, id, true);
-    if (current.status !== "draft") throw new DomainError("INVALID_TRANSITION", { key: "inboundNotDraft", params: { status: current.status } });
+    if (current.status !== "draft")
+      throw new DomainError("INVALID_TRANSITION", {
+        key: "inboundNotDraft",
+        params: { status: current.status },
+      });
     await assertWarehouse(tx, input.warehouseId);
     const lines = await resolveLines(tx, input.lines, precision);
     await tx.db
@@ -174,11 +210,22 @@ export async function updateReceipt(ctx: ServiceContext, raw: InboundUpdateInput
   });
 }
 
-async function setStatus(ctx: ServiceContext, current: InboundRow, to: InboundStatus, extra: Partial<InboundRow> = {}) {
+async function setStatus(
+  ctx: ServiceContext,
+  current: InboundRow,
+  to: InboundStatus,
+  extra: Partial<InboundRow> = {},
+) {
   const [row] = await ctx.db
     .update(inboundReceipts)
     .set({ ...extra, status: to, version: current.version + 1 })
-    .where(and(eq(inboundReceipts.id, current.id), eq(inboundReceipts.orgId, ctx.orgId), eq(inboundReceipts.status, current.status)))
+    .where(
+      and(
+        eq(inboundReceipts.id, current.id),
+        eq(inboundReceipts.orgId, ctx.orgId),
+        eq(inboundReceipts.status, current.status),
+      ),
+    )
     .returning();
   if (!row) throw new DomainError("CONFLICT", { key: "changedMeanwhile" });
   return row;
@@ -192,7 +239,12 @@ export async function submitReceipt(ctx: ServiceContext, id: string) {
       .select({ n: count() })
       .from(inboundReceiptLines)
       .where(and(eq(inboundReceiptLines.orgId, ctx.orgId), eq(inboundReceiptLines.receiptId, id)));
-    if (!n?.n) throw new DomainError("VALIDATION", { key: "inboundNoLines" }, { fieldErrors: { lines: { key: "inboundNoLines" } } });
+    if (!n?.n)
+      throw new DomainError(
+        "VALIDATION",
+        { key: "inboundNoLines" },
+        { fieldErrors: { lines: { key: "inboundNoLines" } } },
+      );
     const row = await setStatus(tx, current, to!, { submittedAt: new Date() });
     await recordEvent(tx, id, { type: "submitted", from: current.status, to: to! });
     return row;
@@ -205,7 +257,12 @@ export async function cancelReceipt(ctx: ServiceContext, raw: z.input<typeof Inb
     const current = await loadReceipt(tx, input.id, true);
     const [to] = assertTransition("cancel", current.status);
     const row = await setStatus(tx, current, to!, { cancelledAt: new Date() });
-    await recordEvent(tx, input.id, { type: "cancelled", from: current.status, to: to!, reason: input.reason || null });
+    await recordEvent(tx, input.id, {
+      type: "cancelled",
+      from: current.status,
+      to: to!,
+      reason: input.reason || null,
+    });
     return row;
   });
 }
@@ -217,7 +274,12 @@ export async function finishReceipt(ctx: ServiceContext, raw: z.input<typeof Inb
     const current = await loadReceipt(tx, input.id, true);
     const [to] = assertTransition("finish", current.status);
     const row = await setStatus(tx, current, to!, { receivedAt: new Date() });
-    await recordEvent(tx, input.id, { type: "finished_short", from: current.status, to: to!, reason: input.reason || null });
+    await recordEvent(tx, input.id, {
+      type: "finished_short",
+      from: current.status,
+      to: to!,
+      reason: input.reason || null,
+    });
     return row;
   });
 }
@@ -237,7 +299,12 @@ export async function receiveReceipt(ctx: ServiceContext, raw: InboundReceiveInp
   }));
   errors.throwIfAny();
   const wanted = qtys.filter((q) => dec(q.qty).gt(0));
-  if (wanted.length === 0) throw new DomainError("VALIDATION", { key: "nothingReceived" }, { fieldErrors: { lines: { key: "nothingReceived" } } });
+  if (wanted.length === 0)
+    throw new DomainError(
+      "VALIDATION",
+      { key: "nothingReceived" },
+      { fieldErrors: { lines: { key: "nothingReceived" } } },
+    );
   return inTransaction(ctx, async (tx) => {
     const current = await loadReceipt(tx, input.id, true);
     assertTransition("receive", current.status);
@@ -321,8 +388,14 @@ export async function listReceipts(ctx: ServiceContext, raw: z.input<typeof Inbo
     .orderBy(...orderByKeyset(LIST_SORT, inboundReceipts.id, "desc"))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db.select({ n: count() }).from(sql`(select 1 from ${inboundReceipts} where ${filters} limit ${COUNT_CAP + 1}) c`);
-  return { items: page.items.map(({ sortKey: _s, ...r }) => r), nextCursor: page.nextCursor, total: cappedCount(total?.n ?? 0) };
+  const [total] = await ctx.db
+    .select({ n: count() })
+    .from(sql`(select 1 from ${inboundReceipts} where ${filters} limit ${COUNT_CAP + 1}) c`);
+  return {
+    items: page.items.map(({ sortKey: _s, ...r }) => r),
+    nextCursor: page.nextCursor,
+    total: cappedCount(total?.n ?? 0),
+  };
 }
 
 /** Counts per status for the list tabs (capped like every count). */
@@ -331,13 +404,18 @@ export async function receiptStatusCounts(ctx: ServiceContext) {
     select status, count(*)::int n from (
       select status from ${inboundReceipts} where org_id = ${ctx.orgId} and status <> 'received' and status <> 'cancelled' limit ${COUNT_CAP + 1}
     ) s group by status`);
-  return Object.fromEntries((rows as unknown as { status: string; n: number }[]).map((r) => [r.status, r.n])) as Partial<Record<InboundStatus, number>>;
+  return Object.fromEntries(
+    (rows as unknown as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+  ) as Partial<Record<InboundStatus, number>>;
 }
 
 /** Header, lines with over/short, the timeline and the stock movements the receipt posted. */
 export async function getReceipt(ctx: ServiceContext, id: string) {
   const receipt = await loadReceipt(ctx, id);
-  const [wh] = await ctx.db.select({ code: warehouses.code, name: warehouses.name }).from(warehouses).where(eq(warehouses.id, receipt.warehouseId));
+  const [wh] = await ctx.db
+    .select({ code: warehouses.code, name: warehouses.name })
+    .from(warehouses)
+    .where(eq(warehouses.id, receipt.warehouseId));
   const lines = await ctx.db
     .select()
     .from(inboundReceiptLines)

@@ -38,15 +38,34 @@ export async function adjustStock(ctx: ServiceContext, raw: AdjustStockInput) {
         const [level] = await tx.db
           .select({ available: sql<string>`(${stockLevels.onHand} - ${stockLevels.reserved})::text` })
           .from(stockLevels)
-          .where(and(eq(stockLevels.orgId, ctx.orgId), eq(stockLevels.productId, input.productId), eq(stockLevels.warehouseId, input.warehouseId)));
-        throw fieldError("quantity", "adjustBelowAvailable", { available: dec(level?.available ?? 0).toFixed() });
+          .where(
+            and(
+              eq(stockLevels.orgId, ctx.orgId),
+              eq(stockLevels.productId, input.productId),
+              eq(stockLevels.warehouseId, input.warehouseId),
+            ),
+          );
+        throw fieldError("quantity", "adjustBelowAvailable", {
+          available: dec(level?.available ?? 0).toFixed(),
+        });
       }
       throw e;
     }
     const [level] = await tx.db
       .select({ onHand: stockLevels.onHand, reserved: stockLevels.reserved })
       .from(stockLevels)
-      .where(and(eq(stockLevels.orgId, ctx.orgId), eq(stockLevels.productId, input.productId), eq(stockLevels.warehouseId, input.warehouseId)));
-    return { refNo, onHand: level!.onHand, reserved: level!.reserved, available: dec(level!.onHand).minus(level!.reserved).toFixed() };
+      .where(
+        and(
+          eq(stockLevels.orgId, ctx.orgId),
+          eq(stockLevels.productId, input.productId),
+          eq(stockLevels.warehouseId, input.warehouseId),
+        ),
+      );
+    return {
+      refNo,
+      onHand: level!.onHand,
+      reserved: level!.reserved,
+      available: dec(level!.onHand).minus(level!.reserved).toFixed(),
+    };
   });
 }

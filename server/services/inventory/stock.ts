@@ -30,7 +30,11 @@ function stockFilters(ctx: ServiceContext, input: z.output<typeof StockListInput
   return and(
     eq(products.orgId, ctx.orgId),
     input.search
-      ? or(ilike(products.sku, likeTerm(input.search)), ilike(products.name, likeTerm(input.search)), ilike(products.barcode, likeTerm(input.search)))
+      ? or(
+          ilike(products.sku, likeTerm(input.search)),
+          ilike(products.name, likeTerm(input.search)),
+          ilike(products.barcode, likeTerm(input.search)),
+        )
       : undefined,
     input.includeUnstocked ? undefined : sql`${stockLevels.productId} is not null`,
     statusCond,
@@ -77,7 +81,11 @@ export async function listStock(ctx: ServiceContext, raw: StockListInput) {
     .leftJoin(stockLevels, levelJoin)
     .leftJoin(
       stockLocations,
-      and(eq(stockLocations.orgId, products.orgId), eq(stockLocations.productId, products.id), eq(stockLocations.warehouseId, warehouses.id)),
+      and(
+        eq(stockLocations.orgId, products.orgId),
+        eq(stockLocations.productId, products.id),
+        eq(stockLocations.warehouseId, warehouses.id),
+      ),
     )
     .where(and(filters, afterCursor(products.sku, warehouses.code, "asc", decodeCursor(input.cursor))))
     .orderBy(asc(products.sku), asc(warehouses.code))
@@ -100,10 +108,25 @@ export async function listStock(ctx: ServiceContext, raw: StockListInput) {
     .innerJoin(warehouses, whJoin)
     .leftJoin(stockLevels, levelJoin)
     .where(filters);
+  const byWarehouse = await ctx.db
+    .select({
+      warehouseId: warehouses.id,
+      warehouseCode: warehouses.code,
+      onHand: sql<string>`coalesce(sum(${onHandCol}), 0)::text`,
+      reserved: sql<string>`coalesce(sum(${reservedCol}), 0)::text`,
+      available: sql<string>`coalesce(sum(${availableCol}), 0)::text`,
+    })
+    .from(products)
+    .innerJoin(warehouses, whJoin)
+    .leftJoin(stockLevels, levelJoin)
+    .where(filters)
+    .groupBy(warehouses.id, warehouses.code)
+    .orderBy(asc(warehouses.code));
   return {
     items: page.items.map(({ id: _id, ...r }) => r),
     nextCursor: page.nextCursor,
     total: cappedCount(agg?.rows ?? 0),
+    byWarehouse,
     totals: {
       onHand: agg?.onHand ?? "0",
       reserved: agg?.reserved ?? "0",
@@ -135,13 +158,26 @@ export async function getProductStock(ctx: ServiceContext, productId: string) {
     .from(warehouses)
     .leftJoin(
       stockLevels,
-      and(eq(stockLevels.orgId, warehouses.orgId), eq(stockLevels.warehouseId, warehouses.id), eq(stockLevels.productId, productId)),
+      and(
+        eq(stockLevels.orgId, warehouses.orgId),
+        eq(stockLevels.warehouseId, warehouses.id),
+        eq(stockLevels.productId, productId),
+      ),
     )
     .leftJoin(
       stockLocations,
-      and(eq(stockLocations.orgId, warehouses.orgId), eq(stockLocations.warehouseId, warehouses.id), eq(stockLocations.productId, productId)),
+      and(
+        eq(stockLocations.orgId, warehouses.orgId),
+        eq(stockLocations.warehouseId, warehouses.id),
+        eq(stockLocations.productId, productId),
+      ),
     )
-    .where(and(eq(warehouses.orgId, ctx.orgId), or(eq(warehouses.enabled, true), sql`${stockLevels.productId} is not null`)))
+    .where(
+      and(
+        eq(warehouses.orgId, ctx.orgId),
+        or(eq(warehouses.enabled, true), sql`${stockLevels.productId} is not null`),
+      ),
+    )
     .orderBy(desc(warehouses.isDefault), asc(warehouses.code));
   return { product, levels };
 }
@@ -159,7 +195,9 @@ export async function listMovements(ctx: ServiceContext, raw: z.input<typeof Mov
     input.productId ? eq(stockMovements.productId, input.productId) : undefined,
     input.warehouseId ? eq(stockMovements.warehouseId, input.warehouseId) : undefined,
     input.kind ? eq(stockMovements.kind, input.kind) : undefined,
-    input.search ? or(ilike(products.sku, likeTerm(input.search)), ilike(stockMovements.refNo, likeTerm(input.search))) : undefined,
+    input.search
+      ? or(ilike(products.sku, likeTerm(input.search)), ilike(stockMovements.refNo, likeTerm(input.search)))
+      : undefined,
   );
   const rows = await ctx.db
     .select({
@@ -181,8 +219,14 @@ export async function listMovements(ctx: ServiceContext, raw: z.input<typeof Mov
       userName: users.name,
     })
     .from(stockMovements)
-    .innerJoin(products, and(eq(products.id, stockMovements.productId), eq(products.orgId, stockMovements.orgId)))
-    .innerJoin(warehouses, and(eq(warehouses.id, stockMovements.warehouseId), eq(warehouses.orgId, stockMovements.orgId)))
+    .innerJoin(
+      products,
+      and(eq(products.id, stockMovements.productId), eq(products.orgId, stockMovements.orgId)),
+    )
+    .innerJoin(
+      warehouses,
+      and(eq(warehouses.id, stockMovements.warehouseId), eq(warehouses.orgId, stockMovements.orgId)),
+    )
     .leftJoin(users, eq(users.id, stockMovements.createdBy))
     .where(and(filters, afterCursor(MOVEMENT_SORT, stockMovements.id, "desc", decodeCursor(input.cursor))))
     .orderBy(...orderByKeyset(MOVEMENT_SORT, stockMovements.id, "desc"))
@@ -193,7 +237,11 @@ export async function listMovements(ctx: ServiceContext, raw: z.input<typeof Mov
     .from(
       sql`(select 1 from ${stockMovements} inner join ${products} on ${products.id} = ${stockMovements.productId} where ${filters} limit ${COUNT_CAP + 1}) as capped`,
     );
-  return { items: page.items.map(({ sortKey: _s, ...r }) => r), nextCursor: page.nextCursor, total: cappedCount(total?.n ?? 0) };
+  return {
+    items: page.items.map(({ sortKey: _s, ...r }) => r),
+    nextCursor: page.nextCursor,
+    total: cappedCount(total?.n ?? 0),
+  };
 }
 
 /** Movements of a document (an outbound order, a receipt, a return…), oldest first. */
@@ -215,7 +263,13 @@ export async function movementsOfDocument(ctx: ServiceContext, refType: string, 
     .innerJoin(products, eq(products.id, stockMovements.productId))
     .innerJoin(warehouses, eq(warehouses.id, stockMovements.warehouseId))
     .leftJoin(users, eq(users.id, stockMovements.createdBy))
-    .where(and(eq(stockMovements.orgId, ctx.orgId), eq(stockMovements.refType, refType), eq(stockMovements.refId, refId)))
+    .where(
+      and(
+        eq(stockMovements.orgId, ctx.orgId),
+        eq(stockMovements.refType, refType),
+        eq(stockMovements.refId, refId),
+      ),
+    )
     .orderBy(asc(stockMovements.createdAt), asc(stockMovements.id))
     .limit(1000);
 }
@@ -226,7 +280,12 @@ export async function movementsOfDocument(ctx: ServiceContext, refType: string, 
  */
 export async function movementSeries(ctx: ServiceContext, raw: z.input<typeof MovementSeriesInput>) {
   const input = MovementSeriesInput.parse(raw);
-  const rows = await ctx.db.execute<{ at: string; warehouse_id: string; on_hand: string; reserved: string }>(sql`
+  const rows = await ctx.db.execute<{
+    at: string;
+    warehouse_id: string;
+    on_hand: string;
+    reserved: string;
+  }>(sql`
     select * from (
       select ${stockMovements.createdAt}::text as at, ${stockMovements.warehouseId} as warehouse_id, ${stockMovements.id} as id,
              sum(${stockMovements.onHandDelta}) over w as on_hand,
@@ -237,7 +296,12 @@ export async function movementSeries(ctx: ServiceContext, raw: z.input<typeof Mo
       window w as (partition by ${stockMovements.warehouseId} order by ${stockMovements.createdAt}, ${stockMovements.id})
     ) s order by at desc, id desc limit ${input.points}`);
   return (rows as unknown as { at: string; warehouse_id: string; on_hand: string; reserved: string }[])
-    .map((r) => ({ at: new Date(r.at).toISOString(), warehouseId: r.warehouse_id, onHand: String(r.on_hand), reserved: String(r.reserved) }))
+    .map((r) => ({
+      at: new Date(r.at).toISOString(),
+      warehouseId: r.warehouse_id,
+      onHand: String(r.on_hand),
+      reserved: String(r.reserved),
+    }))
     .reverse();
 }
 
@@ -248,12 +312,23 @@ export async function setLocation(ctx: ServiceContext, raw: SetLocationInput) {
   if (!input.location) {
     await ctx.db
       .delete(stockLocations)
-      .where(and(eq(stockLocations.orgId, ctx.orgId), eq(stockLocations.productId, input.productId), eq(stockLocations.warehouseId, input.warehouseId)));
+      .where(
+        and(
+          eq(stockLocations.orgId, ctx.orgId),
+          eq(stockLocations.productId, input.productId),
+          eq(stockLocations.warehouseId, input.warehouseId),
+        ),
+      );
     return { location: null };
   }
   await ctx.db
     .insert(stockLocations)
-    .values({ orgId: ctx.orgId, productId: input.productId, warehouseId: input.warehouseId, location: input.location })
+    .values({
+      orgId: ctx.orgId,
+      productId: input.productId,
+      warehouseId: input.warehouseId,
+      location: input.location,
+    })
     .onConflictDoUpdate({
       target: [stockLocations.orgId, stockLocations.warehouseId, stockLocations.productId],
       set: { location: input.location, updatedAt: new Date() },

@@ -33,14 +33,23 @@ export async function createStocktake(ctx: ServiceContext, raw: z.input<typeof S
     const stocktakeNo = await nextDocNumber(tx.db, ctx.orgId, "stocktake");
     const [row] = await tx.db
       .insert(stocktakes)
-      .values({ orgId: ctx.orgId, stocktakeNo, warehouseId: input.warehouseId, remark: input.remark, createdBy: actorUserId(ctx) })
+      .values({
+        orgId: ctx.orgId,
+        stocktakeNo,
+        warehouseId: input.warehouseId,
+        remark: input.remark,
+        createdBy: actorUserId(ctx),
+      })
       .returning();
     if (input.scope === "stocked") {
       // Every SKU that has (or had) a balance in the warehouse; ids are UUID v7 from the app.
       const stocked = await tx.db
         .select({ productId: products.id, sku: products.sku, productName: products.name })
         .from(stockLevels)
-        .innerJoin(products, and(eq(products.id, stockLevels.productId), eq(products.orgId, stockLevels.orgId)))
+        .innerJoin(
+          products,
+          and(eq(products.id, stockLevels.productId), eq(products.orgId, stockLevels.orgId)),
+        )
         .where(and(eq(stockLevels.orgId, ctx.orgId), eq(stockLevels.warehouseId, input.warehouseId)));
       for (let i = 0; i < stocked.length; i += 1000) {
         await tx.db
@@ -81,8 +90,14 @@ export async function listStocktakes(ctx: ServiceContext, raw: z.input<typeof St
     .orderBy(...orderByKeyset(sort, stocktakes.id, "desc"))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db.select({ n: count() }).from(sql`(select 1 from ${stocktakes} where ${filters} limit ${COUNT_CAP + 1}) c`);
-  return { items: page.items.map(({ sortKey: _s, ...r }) => r), nextCursor: page.nextCursor, total: cappedCount(total?.n ?? 0) };
+  const [total] = await ctx.db
+    .select({ n: count() })
+    .from(sql`(select 1 from ${stocktakes} where ${filters} limit ${COUNT_CAP + 1}) c`);
+  return {
+    items: page.items.map(({ sortKey: _s, ...r }) => r),
+    nextCursor: page.nextCursor,
+    total: cappedCount(total?.n ?? 0),
+  };
 }
 
 async function loadStocktake(ctx: ServiceContext, id: string, lock = false) {
@@ -101,8 +116,13 @@ const notCounting = (status: string) =>
 /** Header with warehouse and progress (lines, counted, with a difference against on hand now). */
 export async function getStocktake(ctx: ServiceContext, id: string) {
   const st = await loadStocktake(ctx, id);
-  const [wh] = await ctx.db.select({ code: warehouses.code, name: warehouses.name }).from(warehouses).where(eq(warehouses.id, st.warehouseId));
-  const [creator] = st.createdBy ? await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, st.createdBy)) : [];
+  const [wh] = await ctx.db
+    .select({ code: warehouses.code, name: warehouses.name })
+    .from(warehouses)
+    .where(eq(warehouses.id, st.warehouseId));
+  const [creator] = st.createdBy
+    ? await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, st.createdBy))
+    : [];
   const [stats] = await ctx.db
     .select({
       lines: count(),
@@ -114,16 +134,28 @@ export async function getStocktake(ctx: ServiceContext, id: string) {
     .from(stocktakeLines)
     .leftJoin(levelJoinTable, levelJoin(st.warehouseId))
     .where(and(eq(stocktakeLines.orgId, ctx.orgId), eq(stocktakeLines.stocktakeId, id)));
-  return { ...st, warehouseCode: wh?.code ?? "", warehouseName: wh?.name ?? "", createdByName: creator?.name ?? null, stats: stats! };
+  return {
+    ...st,
+    warehouseCode: wh?.code ?? "",
+    warehouseName: wh?.name ?? "",
+    createdByName: creator?.name ?? null,
+    stats: stats!,
+  };
 }
 
 const levelJoinTable = stockLevels;
 const levelJoin = (warehouseId: string) =>
-  and(eq(stockLevels.orgId, stocktakeLines.orgId), eq(stockLevels.productId, stocktakeLines.productId), eq(stockLevels.warehouseId, warehouseId));
+  and(
+    eq(stockLevels.orgId, stocktakeLines.orgId),
+    eq(stockLevels.productId, stocktakeLines.productId),
+    eq(stockLevels.warehouseId, warehouseId),
+  );
 
 /** While counting, differences are against on hand now; once posted, against on hand at posting. */
 const differenceBase = (status: string) =>
-  status === "posted" ? sql`coalesce(${stocktakeLines.systemQty}, 0)` : sql`coalesce(${stockLevels.onHand}, 0)`;
+  status === "posted"
+    ? sql`coalesce(${stocktakeLines.systemQty}, 0)`
+    : sql`coalesce(${stockLevels.onHand}, 0)`;
 
 /** The count sheet, by SKU, with on hand now (or at posting) and the difference; keyset paged. */
 export async function listStocktakeLines(ctx: ServiceContext, raw: z.input<typeof StocktakeLinesInput>) {
@@ -135,8 +167,15 @@ export async function listStocktakeLines(ctx: ServiceContext, raw: z.input<typeo
     eq(stocktakeLines.stocktakeId, st.id),
     input.view === "uncounted" ? isNull(stocktakeLines.countedQty) : undefined,
     input.view === "counted" ? isNotNull(stocktakeLines.countedQty) : undefined,
-    input.view === "differences" ? sql`${stocktakeLines.countedQty} is not null and ${stocktakeLines.countedQty} <> ${base}` : undefined,
-    input.search ? or(ilike(stocktakeLines.sku, likeTerm(input.search)), ilike(stocktakeLines.productName, likeTerm(input.search))) : undefined,
+    input.view === "differences"
+      ? sql`${stocktakeLines.countedQty} is not null and ${stocktakeLines.countedQty} <> ${base}`
+      : undefined,
+    input.search
+      ? or(
+          ilike(stocktakeLines.sku, likeTerm(input.search)),
+          ilike(stocktakeLines.productName, likeTerm(input.search)),
+        )
+      : undefined,
   );
   const rows = await ctx.db
     .select({
@@ -147,18 +186,24 @@ export async function listStocktakeLines(ctx: ServiceContext, raw: z.input<typeo
       countedQty: stocktakeLines.countedQty,
       systemQty: sql<string>`${base}::text`,
       reserved: sql<string>`coalesce(${stockLevels.reserved}, 0)::text`,
-      differenceQty: sql<string | null>`case when ${stocktakeLines.countedQty} is null then null else (${stocktakeLines.countedQty} - ${base})::text end`,
+      differenceQty: sql<
+        string | null
+      >`case when ${stocktakeLines.countedQty} is null then null else (${stocktakeLines.countedQty} - ${base})::text end`,
       countedAt: stocktakeLines.countedAt,
     })
     .from(stocktakeLines)
     .leftJoin(stockLevels, levelJoin(st.warehouseId))
-    .where(and(filters, afterCursor(stocktakeLines.sku, stocktakeLines.id, "asc", decodeCursor(input.cursor))))
+    .where(
+      and(filters, afterCursor(stocktakeLines.sku, stocktakeLines.id, "asc", decodeCursor(input.cursor))),
+    )
     .orderBy(asc(stocktakeLines.sku), asc(stocktakeLines.id))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sku);
   const [total] = await ctx.db
     .select({ n: count() })
-    .from(sql`(select 1 from ${stocktakeLines} left join ${stockLevels} on ${levelJoin(st.warehouseId)} where ${filters} limit ${COUNT_CAP + 1}) c`);
+    .from(
+      sql`(select 1 from ${stocktakeLines} left join ${stockLevels} on ${levelJoin(st.warehouseId)} where ${filters} limit ${COUNT_CAP + 1}) c`,
+    );
   return { ...page, total: cappedCount(total?.n ?? 0) };
 }
 
@@ -175,13 +220,25 @@ export async function addStocktakeLines(ctx: ServiceContext, raw: z.input<typeof
       .where(and(eq(products.orgId, ctx.orgId), inArray(products.sku, skus)));
     const missing = skus.filter((s) => !found.some((f) => f.sku === s));
     if (missing.length) {
-      throw new DomainError("VALIDATION", { key: "unknownSkus", params: { skus: missing.join(", "), field: "skus" } }, {
-        fieldErrors: { skus: { key: "unknownSkus", params: { skus: missing.join(", ") } } },
-      });
+      throw new DomainError(
+        "VALIDATION",
+        { key: "unknownSkus", params: { skus: missing.join(", "), field: "skus" } },
+        {
+          fieldErrors: { skus: { key: "unknownSkus", params: { skus: missing.join(", ") } } },
+        },
+      );
     }
     const inserted = await tx.db
       .insert(stocktakeLines)
-      .values(found.map((p) => ({ orgId: ctx.orgId, stocktakeId: st.id, productId: p.id, sku: p.sku, productName: p.name })))
+      .values(
+        found.map((p) => ({
+          orgId: ctx.orgId,
+          stocktakeId: st.id,
+          productId: p.id,
+          sku: p.sku,
+          productName: p.name,
+        })),
+      )
       .onConflictDoNothing()
       .returning({ id: stocktakeLines.id });
     await touch(tx, st.id);
@@ -196,7 +253,12 @@ export async function recordCounts(ctx: ServiceContext, raw: StocktakeCountInput
   const errors = new FieldErrorCollector();
   const values = input.counts.map((c, i) => ({
     lineId: c.lineId,
-    countedQty: c.countedQty === null || c.countedQty === "" ? null : (errors.run(() => parseDecimalField(c.countedQty, `counts.${i}.countedQty`, precision, "quantity")) ?? null),
+    countedQty:
+      c.countedQty === null || c.countedQty === ""
+        ? null
+        : (errors.run(() =>
+            parseDecimalField(c.countedQty, `counts.${i}.countedQty`, precision, "quantity"),
+          ) ?? null),
   }));
   errors.throwIfAny();
   return inTransaction(ctx, async (tx) => {
@@ -207,7 +269,13 @@ export async function recordCounts(ctx: ServiceContext, raw: StocktakeCountInput
       const res = await tx.db
         .update(stocktakeLines)
         .set({ countedQty: v.countedQty, countedAt: v.countedQty === null ? null : new Date() })
-        .where(and(eq(stocktakeLines.id, v.lineId), eq(stocktakeLines.orgId, ctx.orgId), eq(stocktakeLines.stocktakeId, st.id)))
+        .where(
+          and(
+            eq(stocktakeLines.id, v.lineId),
+            eq(stocktakeLines.orgId, ctx.orgId),
+            eq(stocktakeLines.stocktakeId, st.id),
+          ),
+        )
         .returning({ id: stocktakeLines.id });
       if (res.length === 0) throw notFound("stocktakeLine");
       updated += res.length;
@@ -218,7 +286,10 @@ export async function recordCounts(ctx: ServiceContext, raw: StocktakeCountInput
 }
 
 async function touch(ctx: ServiceContext, id: string) {
-  await ctx.db.update(stocktakes).set({ updatedAt: new Date() }).where(and(eq(stocktakes.id, id), eq(stocktakes.orgId, ctx.orgId)));
+  await ctx.db
+    .update(stocktakes)
+    .set({ updatedAt: new Date() })
+    .where(and(eq(stocktakes.id, id), eq(stocktakes.orgId, ctx.orgId)));
 }
 
 /**
@@ -233,20 +304,38 @@ export async function postStocktake(ctx: ServiceContext, id: string) {
     const lines = await tx.db
       .select()
       .from(stocktakeLines)
-      .where(and(eq(stocktakeLines.orgId, ctx.orgId), eq(stocktakeLines.stocktakeId, st.id), isNotNull(stocktakeLines.countedQty)));
+      .where(
+        and(
+          eq(stocktakeLines.orgId, ctx.orgId),
+          eq(stocktakeLines.stocktakeId, st.id),
+          isNotNull(stocktakeLines.countedQty),
+        ),
+      );
     if (lines.length === 0) throw new DomainError("VALIDATION", { key: "stocktakeNothingCounted" });
-    const levels = await lockStockLevels(tx.db, ctx.orgId, st.warehouseId, lines.map((l) => l.productId));
+    const levels = await lockStockLevels(
+      tx.db,
+      ctx.orgId,
+      st.warehouseId,
+      lines.map((l) => l.productId),
+    );
     const below: FieldErrors = {};
     const short: string[] = [];
     for (const l of lines) {
       const level = levels.get(l.productId)!;
       if (dec(l.countedQty!).lt(level.reserved)) {
-        below[`line.${l.id}`] = { key: "countBelowReserved", params: { sku: l.sku, reserved: dec(level.reserved).toFixed() } };
+        below[`line.${l.id}`] = {
+          key: "countBelowReserved",
+          params: { sku: l.sku, reserved: dec(level.reserved).toFixed() },
+        };
         short.push(`${l.sku} ${dec(l.countedQty!).toFixed()} < ${dec(level.reserved).toFixed()}`);
       }
     }
     if (short.length) {
-      throw new DomainError("CONFLICT", { key: "countBelowReservedList", params: { lines: short.join("; ") } }, { fieldErrors: below });
+      throw new DomainError(
+        "CONFLICT",
+        { key: "countBelowReservedList", params: { lines: short.join("; ") } },
+        { fieldErrors: below },
+      );
     }
     let gain = dec(0);
     let loss = dec(0);

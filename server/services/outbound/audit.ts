@@ -32,7 +32,8 @@ export async function auditExceptions(ctx: ServiceContext, outbound: OutboundRow
     .from(orders)
     .where(and(eq(orders.id, outbound.orderId), eq(orders.orgId, ctx.orgId)));
   if (!order) throw notFound("order");
-  if (!RESERVED_STATUSES.includes(order.status)) out.push({ code: "orderStatus", params: { status: order.status } });
+  if (!RESERVED_STATUSES.includes(order.status))
+    out.push({ code: "orderStatus", params: { status: order.status } });
 
   let requiresAddress = true;
   if (!order.deliveryMethod) out.push({ code: "deliveryMethodMissing" });
@@ -43,7 +44,8 @@ export async function auditExceptions(ctx: ServiceContext, outbound: OutboundRow
       .where(and(eq(deliveryMethods.orgId, ctx.orgId), eq(deliveryMethods.name, order.deliveryMethod)));
     if (!method) out.push({ code: "deliveryMethodUnknown", params: { name: order.deliveryMethod } });
     else {
-      if (!method.enabled) out.push({ code: "deliveryMethodDisabled", params: { name: order.deliveryMethod } });
+      if (!method.enabled)
+        out.push({ code: "deliveryMethodDisabled", params: { name: order.deliveryMethod } });
       requiresAddress = method.requiresAddress;
     }
   }
@@ -74,9 +76,19 @@ export async function auditExceptions(ctx: ServiceContext, outbound: OutboundRow
   for (const l of lines) need.set(l.productId, (need.get(l.productId) ?? dec(0)).plus(l.quantity));
   const levels = productIds.length
     ? await ctx.db
-        .select({ productId: stockLevels.productId, onHand: stockLevels.onHand, reserved: stockLevels.reserved })
+        .select({
+          productId: stockLevels.productId,
+          onHand: stockLevels.onHand,
+          reserved: stockLevels.reserved,
+        })
         .from(stockLevels)
-        .where(and(eq(stockLevels.orgId, ctx.orgId), eq(stockLevels.warehouseId, outbound.warehouseId), inArray(stockLevels.productId, productIds)))
+        .where(
+          and(
+            eq(stockLevels.orgId, ctx.orgId),
+            eq(stockLevels.warehouseId, outbound.warehouseId),
+            inArray(stockLevels.productId, productIds),
+          ),
+        )
     : [];
   for (const [productId, qty] of need) {
     const level = levels.find((l) => l.productId === productId);
@@ -84,13 +96,22 @@ export async function auditExceptions(ctx: ServiceContext, outbound: OutboundRow
     const onHand = dec(level?.onHand ?? 0);
     const reserved = dec(level?.reserved ?? 0);
     if (onHand.lt(qty) || reserved.lt(qty)) {
-      out.push({ code: "stockShort", params: { sku, needed: qty.toFixed(), onHand: onHand.toFixed(), reserved: reserved.toFixed() } });
+      out.push({
+        code: "stockShort",
+        params: { sku, needed: qty.toFixed(), onHand: onHand.toFixed(), reserved: reserved.toFixed() },
+      });
     }
   }
   return out;
 }
 
-export type AuditResult = { id: string; outboundNo: string; passed: boolean; exceptions: AuditException[]; skipped?: string };
+export type AuditResult = {
+  id: string;
+  outboundNo: string;
+  passed: boolean;
+  exceptions: AuditException[];
+  skipped?: string;
+};
 
 /** Audit one locked outbound order: pass → audited; otherwise it stays pending with its exceptions. */
 async function auditLocked(ctx: ServiceContext, row: OutboundRow): Promise<AuditResult> {
@@ -100,14 +121,21 @@ async function auditLocked(ctx: ServiceContext, row: OutboundRow): Promise<Audit
   const exceptions = await auditExceptions(ctx, row);
   const now = new Date();
   if (exceptions.length === 0) {
-    await applyOutboundStatus(ctx, row, "audit", "audited", { patch: { auditExceptions: [], lastAuditAt: now, auditedAt: now } });
+    await applyOutboundStatus(ctx, row, "audit", "audited", {
+      patch: { auditExceptions: [], lastAuditAt: now, auditedAt: now },
+    });
     return { id: row.id, outboundNo: row.outboundNo, passed: true, exceptions };
   }
   await ctx.db
     .update(outboundOrders)
     .set({ auditExceptions: exceptions, lastAuditAt: now, version: row.version + 1 })
     .where(and(eq(outboundOrders.id, row.id), eq(outboundOrders.orgId, ctx.orgId)));
-  await recordOutboundEvent(ctx, row.id, { type: "audit_failed", from: row.status, to: row.status, details: { exceptions } });
+  await recordOutboundEvent(ctx, row.id, {
+    type: "audit_failed",
+    from: row.status,
+    to: row.status,
+    details: { exceptions },
+  });
   return { id: row.id, outboundNo: row.outboundNo, passed: false, exceptions };
 }
 
@@ -138,7 +166,10 @@ export async function bulkAudit(ctx: ServiceContext, raw: BulkAuditInput) {
             eq(outboundOrders.status, "pending_audit"),
             input.warehouseId ? eq(outboundOrders.warehouseId, input.warehouseId) : undefined,
             input.notAuditedSince
-              ? or(isNull(outboundOrders.lastAuditAt), lt(outboundOrders.lastAuditAt, new Date(input.notAuditedSince)))
+              ? or(
+                  isNull(outboundOrders.lastAuditAt),
+                  lt(outboundOrders.lastAuditAt, new Date(input.notAuditedSince)),
+                )
               : undefined,
           ),
         )
@@ -152,7 +183,13 @@ export async function bulkAudit(ctx: ServiceContext, raw: BulkAuditInput) {
     const results: AuditResult[] = [];
     for (const row of rows) {
       if (row.status !== "pending_audit") {
-        results.push({ id: row.id, outboundNo: row.outboundNo, passed: false, exceptions: [], skipped: row.status });
+        results.push({
+          id: row.id,
+          outboundNo: row.outboundNo,
+          passed: false,
+          exceptions: [],
+          skipped: row.status,
+        });
         continue;
       }
       results.push(await auditLocked(tx, row));

@@ -13,7 +13,9 @@ const OPEN: OutboundStatus[] = ["pending_audit", "audited", "picking", "packed"]
 
 const holdsReservation = (o: { status: string; statusBeforeFreeze: string | null }) =>
   RESERVED_STATUSES.includes(o.status as OrderStatus) ||
-  (o.status === "frozen" && !!o.statusBeforeFreeze && RESERVED_STATUSES.includes(o.statusBeforeFreeze as OrderStatus));
+  (o.status === "frozen" &&
+    !!o.statusBeforeFreeze &&
+    RESERVED_STATUSES.includes(o.statusBeforeFreeze as OrderStatus));
 
 /**
  * Cancel an outbound order (with a reason): its reservation is released and its order lines no longer
@@ -41,7 +43,15 @@ export async function cancelOutbound(ctx: ServiceContext, raw: CancelOutboundInp
       await tx.db
         .update(orderLines)
         .set({ warehouseId: null })
-        .where(and(eq(orderLines.orgId, ctx.orgId), inArray(orderLines.id, lines.map((l) => l.orderLineId))));
+        .where(
+          and(
+            eq(orderLines.orgId, ctx.orgId),
+            inArray(
+              orderLines.id,
+              lines.map((l) => l.orderLineId),
+            ),
+          ),
+        );
     }
     const cancelled = await applyOutboundStatus(tx, row, "cancel", to, {
       patch: { cancelledAt: new Date(), statusReason: input.reason },
@@ -55,7 +65,11 @@ export async function cancelOutbound(ctx: ServiceContext, raw: CancelOutboundInp
         .where(and(eq(outboundOrders.orgId, ctx.orgId), eq(outboundOrders.orderId, row.orderId)));
       if (!siblings.some((s) => OPEN.includes(s.status))) {
         const anyShipped = siblings.some((s) => s.status === "shipped");
-        await transitionOrder(tx, { orderId: row.orderId, action: anyShipped ? "ship" : "close", reason: input.reason });
+        await transitionOrder(tx, {
+          orderId: row.orderId,
+          action: anyShipped ? "ship" : "close",
+          reason: input.reason,
+        });
       }
     }
     return cancelled;
@@ -71,14 +85,25 @@ export async function cancelOutboundsOfOrder(tx: ServiceContext, orderId: string
   const open = await tx.db
     .select()
     .from(outboundOrders)
-    .where(and(eq(outboundOrders.orgId, tx.orgId), eq(outboundOrders.orderId, orderId), notInArray(outboundOrders.status, ["shipped", "cancelled"])))
+    .where(
+      and(
+        eq(outboundOrders.orgId, tx.orgId),
+        eq(outboundOrders.orderId, orderId),
+        notInArray(outboundOrders.status, ["shipped", "cancelled"]),
+      ),
+    )
     .for("update");
   for (const row of open) {
     await tx.db
       .update(outboundOrders)
       .set({ status: "cancelled", cancelledAt: new Date(), statusReason: reason, version: row.version + 1 })
       .where(and(eq(outboundOrders.id, row.id), eq(outboundOrders.orgId, tx.orgId)));
-    await recordOutboundEvent(tx, row.id, { type: "order_closed", from: row.status, to: "cancelled", reason });
+    await recordOutboundEvent(tx, row.id, {
+      type: "order_closed",
+      from: row.status,
+      to: "cancelled",
+      reason,
+    });
   }
   return open.length;
 }

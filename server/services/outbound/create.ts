@@ -11,17 +11,32 @@ import { recordOutboundEvent, type OutboundRow } from "./internal";
  * approval's transaction, after the reservation, so an approved order always has its outbound orders.
  * Idempotent: an order that already has live (not cancelled) outbound orders gets no new ones.
  */
-export async function createOutboundForOrder(tx: ServiceContext, order: { id: string; orderNo: string }): Promise<OutboundRow[]> {
+export async function createOutboundForOrder(
+  tx: ServiceContext,
+  order: { id: string; orderNo: string },
+): Promise<OutboundRow[]> {
   const [existing] = await tx.db
     .select({ id: outboundOrders.id })
     .from(outboundOrders)
-    .where(and(eq(outboundOrders.orgId, tx.orgId), eq(outboundOrders.orderId, order.id), ne(outboundOrders.status, "cancelled")))
+    .where(
+      and(
+        eq(outboundOrders.orgId, tx.orgId),
+        eq(outboundOrders.orderId, order.id),
+        ne(outboundOrders.status, "cancelled"),
+      ),
+    )
     .limit(1);
   if (existing) return [];
   const lines = await tx.db
     .select()
     .from(orderLines)
-    .where(and(eq(orderLines.orgId, tx.orgId), eq(orderLines.orderId, order.id), isNotNull(orderLines.warehouseId)))
+    .where(
+      and(
+        eq(orderLines.orgId, tx.orgId),
+        eq(orderLines.orderId, order.id),
+        isNotNull(orderLines.warehouseId),
+      ),
+    )
     .orderBy(asc(orderLines.lineNo));
   const byWarehouse = new Map<string, typeof lines>();
   for (const l of lines) {
@@ -31,9 +46,16 @@ export async function createOutboundForOrder(tx: ServiceContext, order: { id: st
   }
   // Warehouses in code order, so a split order's outbound numbers follow a stable order.
   const codes = new Map(
-    (await tx.db.select({ id: warehouses.id, code: warehouses.code }).from(warehouses).where(eq(warehouses.orgId, tx.orgId))).map((w) => [w.id, w.code]),
+    (
+      await tx.db
+        .select({ id: warehouses.id, code: warehouses.code })
+        .from(warehouses)
+        .where(eq(warehouses.orgId, tx.orgId))
+    ).map((w) => [w.id, w.code]),
   );
-  const warehouseIds = [...byWarehouse.keys()].sort((a, b) => (codes.get(a) ?? a).localeCompare(codes.get(b) ?? b));
+  const warehouseIds = [...byWarehouse.keys()].sort((a, b) =>
+    (codes.get(a) ?? a).localeCompare(codes.get(b) ?? b),
+  );
   const created: OutboundRow[] = [];
   for (const warehouseId of warehouseIds) {
     const whLines = byWarehouse.get(warehouseId)!;

@@ -37,7 +37,10 @@ export async function outboundLines(ctx: ServiceContext, outboundId: string): Pr
     .orderBy(asc(outboundOrderLines.lineNo));
 }
 
-export function outboundTransition(row: Pick<OutboundRow, "status" | "outboundNo">, action: OutboundAction): OutboundStatus {
+export function outboundTransition(
+  row: Pick<OutboundRow, "status" | "outboundNo">,
+  action: OutboundAction,
+): OutboundStatus {
   const to = OUTBOUND_TRANSITIONS[action][row.status];
   if (!to) {
     throw new DomainError(
@@ -52,7 +55,13 @@ export function outboundTransition(row: Pick<OutboundRow, "status" | "outboundNo
 export async function recordOutboundEvent(
   ctx: ServiceContext,
   outboundId: string,
-  e: { type: string; from?: OutboundStatus | null; to?: OutboundStatus | null; reason?: string | null; details?: Record<string, unknown> | null },
+  e: {
+    type: string;
+    from?: OutboundStatus | null;
+    to?: OutboundStatus | null;
+    reason?: string | null;
+    details?: Record<string, unknown> | null;
+  },
 ) {
   await ctx.db.insert(outboundEvents).values({
     orgId: ctx.orgId,
@@ -76,14 +85,30 @@ export async function applyOutboundStatus(
   row: OutboundRow,
   action: OutboundAction,
   to: OutboundStatus,
-  opts: { patch?: Partial<typeof outboundOrders.$inferInsert>; reason?: string | null; details?: Record<string, unknown> | null } = {},
+  opts: {
+    patch?: Partial<typeof outboundOrders.$inferInsert>;
+    reason?: string | null;
+    details?: Record<string, unknown> | null;
+  } = {},
 ): Promise<OutboundRow> {
   const [updated] = await ctx.db
     .update(outboundOrders)
     .set({ ...opts.patch, status: to, version: row.version + 1 })
-    .where(and(eq(outboundOrders.id, row.id), eq(outboundOrders.orgId, ctx.orgId), eq(outboundOrders.version, row.version)))
+    .where(
+      and(
+        eq(outboundOrders.id, row.id),
+        eq(outboundOrders.orgId, ctx.orgId),
+        eq(outboundOrders.version, row.version),
+      ),
+    )
     .returning();
   if (!updated) throw new DomainError("CONFLICT", { key: "changedMeanwhile" });
-  await recordOutboundEvent(ctx, row.id, { type: action, from: row.status, to, reason: opts.reason, details: opts.details });
+  await recordOutboundEvent(ctx, row.id, {
+    type: action,
+    from: row.status,
+    to,
+    reason: opts.reason,
+    details: opts.details,
+  });
   return updated;
 }

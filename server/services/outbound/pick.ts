@@ -1,6 +1,14 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { orders, outboundOrderLines, outboundOrders, pickBatches, stockLocations, users, warehouses } from "@/db/schema";
+import {
+  orders,
+  outboundOrderLines,
+  outboundOrders,
+  pickBatches,
+  stockLocations,
+  users,
+  warehouses,
+} from "@/db/schema";
 import { dec } from "@/lib/decimal";
 import { CreatePickBatchInput, PickBatchListInput } from "@/lib/validators/outbound";
 import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
@@ -21,14 +29,28 @@ export async function createPickBatch(ctx: ServiceContext, raw: z.input<typeof C
     if (rows.length !== new Set(input.ids).size) throw notFound("outboundOrder");
     for (const r of rows) outboundTransition(r, "pick");
     const warehouseIds = new Set(rows.map((r) => r.warehouseId));
-    if (warehouseIds.size > 1) throw new DomainError("VALIDATION", { key: "pickBatchOneWarehouse" }, { fieldErrors: { ids: { key: "pickBatchOneWarehouse" } } });
+    if (warehouseIds.size > 1)
+      throw new DomainError(
+        "VALIDATION",
+        { key: "pickBatchOneWarehouse" },
+        { fieldErrors: { ids: { key: "pickBatchOneWarehouse" } } },
+      );
     const batchNo = await nextDocNumber(tx.db, ctx.orgId, "pickBatch");
     const [batch] = await tx.db
       .insert(pickBatches)
-      .values({ orgId: ctx.orgId, batchNo, warehouseId: rows[0]!.warehouseId, orderCount: rows.length, createdBy: actorUserId(ctx) })
+      .values({
+        orgId: ctx.orgId,
+        batchNo,
+        warehouseId: rows[0]!.warehouseId,
+        orderCount: rows.length,
+        createdBy: actorUserId(ctx),
+      })
       .returning();
     for (const r of rows) {
-      await applyOutboundStatus(tx, r, "pick", "picking", { patch: { pickBatchId: batch!.id }, details: { batchNo } });
+      await applyOutboundStatus(tx, r, "pick", "picking", {
+        patch: { pickBatchId: batch!.id },
+        details: { batchNo },
+      });
     }
     return batch!;
   });
@@ -36,7 +58,10 @@ export async function createPickBatch(ctx: ServiceContext, raw: z.input<typeof C
 
 export async function listPickBatches(ctx: ServiceContext, raw: z.input<typeof PickBatchListInput>) {
   const input = PickBatchListInput.parse(raw);
-  const filters = and(eq(pickBatches.orgId, ctx.orgId), input.warehouseId ? eq(pickBatches.warehouseId, input.warehouseId) : undefined);
+  const filters = and(
+    eq(pickBatches.orgId, ctx.orgId),
+    input.warehouseId ? eq(pickBatches.warehouseId, input.warehouseId) : undefined,
+  );
   const sort = sql`${pickBatches.createdAt}`;
   const rows = await ctx.db
     .select({
@@ -57,8 +82,14 @@ export async function listPickBatches(ctx: ServiceContext, raw: z.input<typeof P
     .orderBy(...orderByKeyset(sort, pickBatches.id, "desc"))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db.select({ n: count() }).from(sql`(select 1 from ${pickBatches} where ${filters} limit ${COUNT_CAP + 1}) c`);
-  return { items: page.items.map(({ sortKey: _s, ...r }) => r), nextCursor: page.nextCursor, total: cappedCount(total?.n ?? 0) };
+  const [total] = await ctx.db
+    .select({ n: count() })
+    .from(sql`(select 1 from ${pickBatches} where ${filters} limit ${COUNT_CAP + 1}) c`);
+  return {
+    items: page.items.map(({ sortKey: _s, ...r }) => r),
+    nextCursor: page.nextCursor,
+    total: cappedCount(total?.n ?? 0),
+  };
 }
 
 /**
@@ -105,21 +136,56 @@ export async function getPickList(ctx: ServiceContext, batchId: string) {
         eq(stockLocations.productId, outboundOrderLines.productId),
       ),
     )
-    .where(and(eq(outboundOrders.orgId, ctx.orgId), eq(outboundOrders.pickBatchId, batchId), sql`${outboundOrders.status} <> 'cancelled'`))
-    .orderBy(sql`${stockLocations.location} asc nulls last`, asc(outboundOrderLines.sku), asc(outboundOrders.outboundNo));
-  type Item = { productId: string; sku: string; productName: string; location: string | null; total: string; orders: { outboundNo: string; orderNo: string; quantity: string }[] };
+    .where(
+      and(
+        eq(outboundOrders.orgId, ctx.orgId),
+        eq(outboundOrders.pickBatchId, batchId),
+        sql`${outboundOrders.status} <> 'cancelled'`,
+      ),
+    )
+    .orderBy(
+      sql`${stockLocations.location} asc nulls last`,
+      asc(outboundOrderLines.sku),
+      asc(outboundOrders.outboundNo),
+    );
+  type Item = {
+    productId: string;
+    sku: string;
+    productName: string;
+    location: string | null;
+    total: string;
+    orders: { outboundNo: string; orderNo: string; quantity: string }[];
+  };
   const items: Item[] = [];
   for (const l of lines) {
     let item = items.find((i) => i.productId === l.productId);
     if (!item) {
-      item = { productId: l.productId, sku: l.sku, productName: l.productName, location: l.location, total: "0", orders: [] };
+      item = {
+        productId: l.productId,
+        sku: l.sku,
+        productName: l.productName,
+        location: l.location,
+        total: "0",
+        orders: [],
+      };
       items.push(item);
     }
     item.total = dec(item.total).plus(l.quantity).toFixed();
     item.orders.push({ outboundNo: l.outboundNo, orderNo: l.orderNo, quantity: l.quantity });
   }
-  const outbounds = [...new Map(lines.map((l) => [l.outboundId, { id: l.outboundId, outboundNo: l.outboundNo, orderNo: l.orderNo, status: l.status, recipientName: l.recipientName }])).values()].sort(
-    (a, b) => a.outboundNo.localeCompare(b.outboundNo),
-  );
+  const outbounds = [
+    ...new Map(
+      lines.map((l) => [
+        l.outboundId,
+        {
+          id: l.outboundId,
+          outboundNo: l.outboundNo,
+          orderNo: l.orderNo,
+          status: l.status,
+          recipientName: l.recipientName,
+        },
+      ]),
+    ).values(),
+  ].sort((a, b) => a.outboundNo.localeCompare(b.outboundNo));
   return { batch, items, outbounds };
 }

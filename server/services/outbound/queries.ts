@@ -1,5 +1,14 @@
 import { and, asc, count, eq, ilike, ne, or, sql } from "drizzle-orm";
-import { orders, outboundEvents, outboundOrderLines, outboundOrders, pickBatches, stockLocations, users, warehouses } from "@/db/schema";
+import {
+  orders,
+  outboundEvents,
+  outboundOrderLines,
+  outboundOrders,
+  pickBatches,
+  stockLocations,
+  users,
+  warehouses,
+} from "@/db/schema";
 import type { OutboundStatus } from "@/db/schema/warehouse";
 import { OutboundListInput } from "@/lib/validators/outbound";
 import type { ServiceContext } from "@/server/context";
@@ -78,7 +87,11 @@ export async function listOutbound(ctx: ServiceContext, raw: OutboundListInput) 
     .from(
       sql`(select 1 from ${outboundOrders} inner join ${orders} on ${orders.id} = ${outboundOrders.orderId} where ${filters} limit ${COUNT_CAP + 1}) c`,
     );
-  return { items: page.items.map(({ sortKey: _s, ...r }) => r), nextCursor: page.nextCursor, total: cappedCount(total?.n ?? 0) };
+  return {
+    items: page.items.map(({ sortKey: _s, ...r }) => r),
+    nextCursor: page.nextCursor,
+    total: cappedCount(total?.n ?? 0),
+  };
 }
 
 /** Counts for the status tabs (each capped), plus how many pending rows carry exceptions. */
@@ -123,9 +136,15 @@ export async function getOutbound(ctx: ServiceContext, id: string) {
     })
     .from(orders)
     .where(and(eq(orders.id, row.orderId), eq(orders.orgId, ctx.orgId)));
-  const [wh] = await ctx.db.select({ code: warehouses.code, name: warehouses.name }).from(warehouses).where(eq(warehouses.id, row.warehouseId));
+  const [wh] = await ctx.db
+    .select({ code: warehouses.code, name: warehouses.name })
+    .from(warehouses)
+    .where(eq(warehouses.id, row.warehouseId));
   const [batch] = row.pickBatchId
-    ? await ctx.db.select({ id: pickBatches.id, batchNo: pickBatches.batchNo }).from(pickBatches).where(eq(pickBatches.id, row.pickBatchId))
+    ? await ctx.db
+        .select({ id: pickBatches.id, batchNo: pickBatches.batchNo })
+        .from(pickBatches)
+        .where(eq(pickBatches.id, row.pickBatchId))
     : [];
   const lines = await ctx.db
     .select({
@@ -167,17 +186,32 @@ export async function getOutbound(ctx: ServiceContext, id: string) {
     .orderBy(asc(outboundEvents.createdAt), asc(outboundEvents.id));
   const movements = await movementsOfDocument(ctx, "outbound", id);
   // The reservation was made by the order's approval; show it with the outbound's own movements.
-  const orderMovements = (await movementsOfDocument(ctx, "order", row.orderId)).filter((m) => m.warehouseCode === wh?.code);
+  const orderMovements = (await movementsOfDocument(ctx, "order", row.orderId)).filter(
+    (m) => m.warehouseCode === wh?.code,
+  );
   const siblings = await ctx.db
     .select({ id: outboundOrders.id, outboundNo: outboundOrders.outboundNo, status: outboundOrders.status })
     .from(outboundOrders)
-    .where(and(eq(outboundOrders.orgId, ctx.orgId), eq(outboundOrders.orderId, row.orderId), ne(outboundOrders.id, id)));
+    .where(
+      and(
+        eq(outboundOrders.orgId, ctx.orgId),
+        eq(outboundOrders.orderId, row.orderId),
+        ne(outboundOrders.id, id),
+      ),
+    );
   return {
-    outbound: { ...row, warehouseCode: wh?.code ?? "", warehouseName: wh?.name ?? "", batchNo: batch?.batchNo ?? null },
+    outbound: {
+      ...row,
+      warehouseCode: wh?.code ?? "",
+      warehouseName: wh?.name ?? "",
+      batchNo: batch?.batchNo ?? null,
+    },
     order: order!,
     lines,
     events,
-    movements: [...orderMovements, ...movements].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()),
+    movements: [...orderMovements, ...movements].sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime(),
+    ),
     siblings,
   };
 }

@@ -3,7 +3,14 @@ import { orderLines, orders, outboundOrderLines, outboundOrders } from "@/db/sch
 import type { OutboundStatus } from "@/db/schema/warehouse";
 import { dec } from "@/lib/decimal";
 import { RESERVED_STATUSES } from "@/lib/orders/status";
-import { BulkShipInput, PackInput, ShipInput, TrackingUploadInput, carrierText, trackingText } from "@/lib/validators/outbound";
+import {
+  BulkShipInput,
+  PackInput,
+  ShipInput,
+  TrackingUploadInput,
+  carrierText,
+  trackingText,
+} from "@/lib/validators/outbound";
 import { IMPORT_MAX_BYTES } from "@/lib/validators/tabular";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError, notFound, type FieldErrors, type MessageRef } from "@/server/errors";
@@ -31,7 +38,12 @@ export async function lockForShipping(ctx: ServiceContext, ids: string[]) {
   if (heads.length !== unique.length) throw notFound("outboundOrder");
   const orderIds = [...new Set(heads.map((h) => h.orderId))].sort();
   const lockedOrders = await ctx.db
-    .select({ id: orders.id, status: orders.status, orderNo: orders.orderNo, statusBeforeFreeze: orders.statusBeforeFreeze })
+    .select({
+      id: orders.id,
+      status: orders.status,
+      orderNo: orders.orderNo,
+      statusBeforeFreeze: orders.statusBeforeFreeze,
+    })
     .from(orders)
     .where(and(eq(orders.orgId, ctx.orgId), inArray(orders.id, orderIds)))
     .orderBy(asc(orders.id))
@@ -47,7 +59,10 @@ export async function lockForShipping(ctx: ServiceContext, ids: string[]) {
 
 function assertOrderShippable(order: { status: string; orderNo: string } | undefined) {
   if (!order || !RESERVED_STATUSES.includes(order.status as (typeof RESERVED_STATUSES)[number])) {
-    throw new DomainError("INVALID_TRANSITION", { key: "orderNotShippable", params: { orderNo: order?.orderNo ?? "", status: order?.status ?? "" } });
+    throw new DomainError("INVALID_TRANSITION", {
+      key: "orderNotShippable",
+      params: { orderNo: order?.orderNo ?? "", status: order?.status ?? "" },
+    });
   }
 }
 
@@ -116,7 +131,10 @@ export async function shipOutbound(ctx: ServiceContext, raw: ShipInput) {
 export async function bulkShip(ctx: ServiceContext, raw: BulkShipInput) {
   const input = BulkShipInput.parse(raw);
   return inTransaction(ctx, async (tx) => {
-    const locked = await lockForShipping(tx, input.items.map((i) => i.id));
+    const locked = await lockForShipping(
+      tx,
+      input.items.map((i) => i.id),
+    );
     const errors: FieldErrors = {};
     input.items.forEach((item, i) => {
       const row = locked.rows.get(item.id)!;
@@ -129,13 +147,17 @@ export async function bulkShip(ctx: ServiceContext, raw: BulkShipInput) {
       throw new DomainError("INVALID_TRANSITION", first, { fieldErrors: errors });
     }
     const shipped: OutboundRow[] = [];
-    for (const item of input.items) shipped.push(await shipLocked(tx, locked.rows.get(item.id)!, item.carrier, item.trackingNumber));
+    for (const item of input.items)
+      shipped.push(await shipLocked(tx, locked.rows.get(item.id)!, item.carrier, item.trackingNumber));
     return { shipped: shipped.length, rows: shipped };
   });
 }
 
 /** Why a row cannot ship now, as a message, or null when it can. */
-function shippableRef(row: OutboundRow, order: { status: string; orderNo: string } | undefined): MessageRef | null {
+function shippableRef(
+  row: OutboundRow,
+  order: { status: string; orderNo: string } | undefined,
+): MessageRef | null {
   if (row.status === "pending_audit") return { key: "outboundNotAudited", params: { no: row.outboundNo } };
   try {
     outboundTransition(row, "ship");
@@ -161,13 +183,21 @@ export async function packOutbound(ctx: ServiceContext, raw: PackInput) {
     input.lines.forEach((l, i) => {
       const line = lines.find((x) => x.id === l.lineId);
       if (!line) return errors.add(`lines.${i}.packedQty`, "notFoundField", { entity: "outboundLine" });
-      const qty = errors.run(() => parseDecimalField(l.packedQty, `lines.${i}.packedQty`, precision, "quantity"));
+      const qty = errors.run(() =>
+        parseDecimalField(l.packedQty, `lines.${i}.packedQty`, precision, "quantity"),
+      );
       if (qty === undefined) return;
-      if (!dec(qty).eq(line.quantity)) errors.add(`lines.${i}.packedQty`, "packedMismatch", { sku: line.sku, expected: dec(line.quantity).toFixed(), packed: qty });
+      if (!dec(qty).eq(line.quantity))
+        errors.add(`lines.${i}.packedQty`, "packedMismatch", {
+          sku: line.sku,
+          expected: dec(line.quantity).toFixed(),
+          packed: qty,
+        });
       else packed.set(line.id, qty);
     });
     lines.forEach((line) => {
-      if (!input.lines.some((l) => l.lineId === line.id)) errors.add(`line.${line.id}`, "packLineMissing", { sku: line.sku });
+      if (!input.lines.some((l) => l.lineId === line.id))
+        errors.add(`line.${line.id}`, "packLineMissing", { sku: line.sku });
     });
     errors.throwIfAny();
     for (const [lineId, qty] of packed) {
@@ -186,8 +216,16 @@ export async function packOutbound(ctx: ServiceContext, raw: PackInput) {
 // ─── Tracking numbers by file ───────────────────────────────────────────────────────────────────
 
 export const TRACKING_COLUMNS: ColumnSpec[] = [
-  { key: "orderNo", header: "订单号 Order no.", aliases: ["订单号", "出库单号", "单号", "系统订单号", "order", "orderno", "outboundno", "order number"] },
-  { key: "trackingNumber", header: "跟踪号 Tracking no.", aliases: ["跟踪号", "运单号", "物流单号", "快递单号", "tracking", "trackingno", "trackingnumber"] },
+  {
+    key: "orderNo",
+    header: "订单号 Order no.",
+    aliases: ["订单号", "出库单号", "单号", "系统订单号", "order", "orderno", "outboundno", "order number"],
+  },
+  {
+    key: "trackingNumber",
+    header: "跟踪号 Tracking no.",
+    aliases: ["跟踪号", "运单号", "物流单号", "快递单号", "tracking", "trackingno", "trackingnumber"],
+  },
   { key: "carrier", header: "物流公司 Carrier", aliases: ["物流公司", "快递公司", "承运商", "carrier"] },
 ];
 
@@ -203,54 +241,123 @@ const colHeader = (key: string) => TRACKING_COLUMNS.find((c) => c.key === key)?.
  */
 export async function uploadTracking(ctx: ServiceContext, raw: TrackingUploadInput) {
   const input = TrackingUploadInput.parse(raw);
-  const { rows } = await readTable(input.format, decodeUpload(input.content, IMPORT_MAX_BYTES), TRACKING_COLUMNS);
+  const { rows } = await readTable(
+    input.format,
+    decodeUpload(input.content, IMPORT_MAX_BYTES),
+    TRACKING_COLUMNS,
+  );
   const numbers = [...new Set(rows.map((r) => r.orderNo ?? "").filter(Boolean))];
   const candidates = numbers.length
     ? await ctx.db
-        .select({ id: outboundOrders.id, outboundNo: outboundOrders.outboundNo, orderNo: outboundOrders.orderNo, status: outboundOrders.status })
+        .select({
+          id: outboundOrders.id,
+          outboundNo: outboundOrders.outboundNo,
+          orderNo: outboundOrders.orderNo,
+          status: outboundOrders.status,
+        })
         .from(outboundOrders)
-        .where(and(eq(outboundOrders.orgId, ctx.orgId), or(inArray(outboundOrders.outboundNo, numbers), inArray(outboundOrders.orderNo, numbers))))
+        .where(
+          and(
+            eq(outboundOrders.orgId, ctx.orgId),
+            or(inArray(outboundOrders.outboundNo, numbers), inArray(outboundOrders.orderNo, numbers)),
+          ),
+        )
     : [];
   const errors: TrackingRowError[] = [];
-  const valid: { row: number; id: string; outboundNo: string; carrier: string; trackingNumber: string }[] = [];
+  const valid: { row: number; id: string; outboundNo: string; carrier: string; trackingNumber: string }[] =
+    [];
   const seenNo = new Map<string, number>();
   rows.forEach((r, i) => {
     const rowNo = i + 2;
     const rowErrors: TrackingRowError[] = [];
     const no = r.orderNo ?? "";
     let target: (typeof candidates)[number] | undefined;
-    if (!no) rowErrors.push({ row: rowNo, column: colHeader("orderNo"), ref: { key: "required", params: { field: "orderNo" } } });
+    if (!no)
+      rowErrors.push({
+        row: rowNo,
+        column: colHeader("orderNo"),
+        ref: { key: "required", params: { field: "orderNo" } },
+      });
     else {
       const byOutbound = candidates.filter((c) => c.outboundNo === no);
       const byOrder = candidates.filter((c) => c.orderNo === no && c.status !== "cancelled");
       const matches = byOutbound.length ? byOutbound : byOrder;
-      if (matches.length === 0) rowErrors.push({ row: rowNo, column: colHeader("orderNo"), ref: { key: "orderNoUnknown", params: { no } } });
+      if (matches.length === 0)
+        rowErrors.push({
+          row: rowNo,
+          column: colHeader("orderNo"),
+          ref: { key: "orderNoUnknown", params: { no } },
+        });
       else if (matches.length > 1) {
-        rowErrors.push({ row: rowNo, column: colHeader("orderNo"), ref: { key: "orderSplitUseOutbound", params: { no, outbounds: matches.map((m) => m.outboundNo).join(", ") } } });
+        rowErrors.push({
+          row: rowNo,
+          column: colHeader("orderNo"),
+          ref: {
+            key: "orderSplitUseOutbound",
+            params: { no, outbounds: matches.map((m) => m.outboundNo).join(", ") },
+          },
+        });
       } else {
         target = matches[0]!;
-        if (seenNo.has(target.id)) rowErrors.push({ row: rowNo, column: colHeader("orderNo"), ref: { key: "duplicateInFile", params: { field: "orderNo", row: seenNo.get(target.id)! } } });
-        else if (target.status === "pending_audit") rowErrors.push({ row: rowNo, column: colHeader("orderNo"), ref: { key: "outboundNotAudited", params: { no } } });
-        else if (target.status === "shipped") rowErrors.push({ row: rowNo, column: colHeader("orderNo"), ref: { key: "outboundAlreadyShipped", params: { no } } });
-        else if (target.status === "cancelled") rowErrors.push({ row: rowNo, column: colHeader("orderNo"), ref: { key: "outboundCancelled", params: { no } } });
+        if (seenNo.has(target.id))
+          rowErrors.push({
+            row: rowNo,
+            column: colHeader("orderNo"),
+            ref: { key: "duplicateInFile", params: { field: "orderNo", row: seenNo.get(target.id)! } },
+          });
+        else if (target.status === "pending_audit")
+          rowErrors.push({
+            row: rowNo,
+            column: colHeader("orderNo"),
+            ref: { key: "outboundNotAudited", params: { no } },
+          });
+        else if (target.status === "shipped")
+          rowErrors.push({
+            row: rowNo,
+            column: colHeader("orderNo"),
+            ref: { key: "outboundAlreadyShipped", params: { no } },
+          });
+        else if (target.status === "cancelled")
+          rowErrors.push({
+            row: rowNo,
+            column: colHeader("orderNo"),
+            ref: { key: "outboundCancelled", params: { no } },
+          });
       }
     }
     const tracking = trackingText.safeParse(r.trackingNumber ?? "");
     if (!tracking.success) {
-      rowErrors.push({ row: rowNo, column: colHeader("trackingNumber"), ref: { key: tracking.error.issues[0]?.message ?? "required", params: { field: "trackingNumber" } } });
+      rowErrors.push({
+        row: rowNo,
+        column: colHeader("trackingNumber"),
+        ref: { key: tracking.error.issues[0]?.message ?? "required", params: { field: "trackingNumber" } },
+      });
     }
     const carrier = carrierText.safeParse(r.carrier || input.defaultCarrier || "");
-    if (!carrier.success) rowErrors.push({ row: rowNo, column: colHeader("carrier"), ref: { key: "carrierRequired", params: { field: "carrier" } } });
+    if (!carrier.success)
+      rowErrors.push({
+        row: rowNo,
+        column: colHeader("carrier"),
+        ref: { key: "carrierRequired", params: { field: "carrier" } },
+      });
     if (rowErrors.length || !target || !tracking.success || !carrier.success) {
       errors.push(...rowErrors);
       return;
     }
     seenNo.set(target.id, rowNo);
-    valid.push({ row: rowNo, id: target.id, outboundNo: target.outboundNo, carrier: carrier.data, trackingNumber: tracking.data });
+    valid.push({
+      row: rowNo,
+      id: target.id,
+      outboundNo: target.outboundNo,
+      carrier: carrier.data,
+      trackingNumber: tracking.data,
+    });
   });
   let shipped = 0;
   if (input.commit && valid.length) {
-    const res = await bulkShip(ctx, { items: valid.map((v) => ({ id: v.id, carrier: v.carrier, trackingNumber: v.trackingNumber })) });
+    const res = await bulkShip(ctx, {
+      items: valid.map((v) => ({ id: v.id, carrier: v.carrier, trackingNumber: v.trackingNumber })),
+    });
     shipped = res.shipped;
   }
   return {
@@ -261,6 +368,13 @@ export async function uploadTracking(ctx: ServiceContext, raw: TrackingUploadInp
     updated: 0,
     committed: input.commit && valid.length > 0,
     errors: errors.sort((a, b) => a.row - b.row),
-    preview: valid.slice(0, 20).map((v) => ({ row: String(v.row), outboundNo: v.outboundNo, carrier: v.carrier, trackingNumber: v.trackingNumber })),
+    preview: valid
+      .slice(0, 20)
+      .map((v) => ({
+        row: String(v.row),
+        outboundNo: v.outboundNo,
+        carrier: v.carrier,
+        trackingNumber: v.trackingNumber,
+      })),
   };
 }

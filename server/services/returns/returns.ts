@@ -1,6 +1,16 @@
 import { and, asc, count, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { orderLines, orders, outboundOrderLines, outboundOrders, returnEvents, returnLines, returns, users, warehouses } from "@/db/schema";
+import {
+  orderLines,
+  orders,
+  outboundOrderLines,
+  outboundOrders,
+  returnEvents,
+  returnLines,
+  returns,
+  users,
+  warehouses,
+} from "@/db/schema";
 import type { ReturnStatus } from "@/db/schema/warehouse";
 import { dec, sumDecimals } from "@/lib/decimal";
 import {
@@ -34,7 +44,13 @@ export type ReturnRow = typeof returns.$inferSelect;
 async function recordEvent(
   ctx: ServiceContext,
   returnId: string,
-  e: { type: string; from?: ReturnStatus | null; to?: ReturnStatus | null; reason?: string | null; details?: Record<string, unknown> | null },
+  e: {
+    type: string;
+    from?: ReturnStatus | null;
+    to?: ReturnStatus | null;
+    reason?: string | null;
+    details?: Record<string, unknown> | null;
+  },
 ) {
   await ctx.db.insert(returnEvents).values({
     orgId: ctx.orgId,
@@ -51,7 +67,11 @@ async function recordEvent(
 
 function transition(row: Pick<ReturnRow, "status" | "returnNo">, action: ReturnAction): ReturnStatus {
   const to = RETURN_TRANSITIONS[action][row.status];
-  if (!to) throw new DomainError("INVALID_TRANSITION", { key: "returnInvalidTransition", params: { no: row.returnNo, status: row.status, action } });
+  if (!to)
+    throw new DomainError("INVALID_TRANSITION", {
+      key: "returnInvalidTransition",
+      params: { no: row.returnNo, status: row.status, action },
+    });
   return to;
 }
 
@@ -65,14 +85,27 @@ async function loadReturn(ctx: ServiceContext, id: string, lock = false) {
   return row;
 }
 
-async function applyStatus(ctx: ServiceContext, row: ReturnRow, action: ReturnAction, to: ReturnStatus, patch: Partial<ReturnRow>, e: { reason?: string | null; details?: Record<string, unknown> } = {}) {
+async function applyStatus(
+  ctx: ServiceContext,
+  row: ReturnRow,
+  action: ReturnAction,
+  to: ReturnStatus,
+  patch: Partial<ReturnRow>,
+  e: { reason?: string | null; details?: Record<string, unknown> } = {},
+) {
   const [updated] = await ctx.db
     .update(returns)
     .set({ ...patch, status: to, version: row.version + 1 })
     .where(and(eq(returns.id, row.id), eq(returns.orgId, ctx.orgId), eq(returns.version, row.version)))
     .returning();
   if (!updated) throw new DomainError("CONFLICT", { key: "changedMeanwhile" });
-  await recordEvent(ctx, row.id, { type: action, from: row.status, to, reason: e.reason, details: e.details });
+  await recordEvent(ctx, row.id, {
+    type: action,
+    from: row.status,
+    to,
+    reason: e.reason,
+    details: e.details,
+  });
   return updated;
 }
 
@@ -85,12 +118,18 @@ export async function returnableLines(ctx: ServiceContext, raw: z.input<typeof R
   let orderId = input.orderId;
   let outboundId = input.outboundId ?? null;
   if (!orderId && outboundId) {
-    const [ob] = await ctx.db.select({ orderId: outboundOrders.orderId }).from(outboundOrders).where(and(eq(outboundOrders.id, outboundId), eq(outboundOrders.orgId, ctx.orgId)));
+    const [ob] = await ctx.db
+      .select({ orderId: outboundOrders.orderId })
+      .from(outboundOrders)
+      .where(and(eq(outboundOrders.id, outboundId), eq(outboundOrders.orgId, ctx.orgId)));
     if (!ob) throw notFound("outboundOrder");
     orderId = ob.orderId;
   }
   if (!orderId && input.number) {
-    const [byOrder] = await ctx.db.select({ id: orders.id }).from(orders).where(and(eq(orders.orgId, ctx.orgId), eq(orders.orderNo, input.number)));
+    const [byOrder] = await ctx.db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.orgId, ctx.orgId), eq(orders.orderNo, input.number)));
     if (byOrder) orderId = byOrder.id;
     else {
       const [ob] = await ctx.db
@@ -103,7 +142,13 @@ export async function returnableLines(ctx: ServiceContext, raw: z.input<typeof R
     }
   }
   const [order] = await ctx.db
-    .select({ id: orders.id, orderNo: orders.orderNo, status: orders.status, recipientName: orders.recipientName, buyerCompany: orders.buyerCompany })
+    .select({
+      id: orders.id,
+      orderNo: orders.orderNo,
+      status: orders.status,
+      recipientName: orders.recipientName,
+      buyerCompany: orders.buyerCompany,
+    })
     .from(orders)
     .where(and(eq(orders.id, orderId!), eq(orders.orgId, ctx.orgId)));
   if (!order) throw notFound("order");
@@ -112,9 +157,20 @@ export async function returnableLines(ctx: ServiceContext, raw: z.input<typeof R
   // An outbound order always has lines; `inArray` with an empty list would match nothing anyway.
   if (outboundId) {
     const [ob] = await ctx.db
-      .select({ id: outboundOrders.id, outboundNo: outboundOrders.outboundNo, status: outboundOrders.status, warehouseId: outboundOrders.warehouseId })
+      .select({
+        id: outboundOrders.id,
+        outboundNo: outboundOrders.outboundNo,
+        status: outboundOrders.status,
+        warehouseId: outboundOrders.warehouseId,
+      })
       .from(outboundOrders)
-      .where(and(eq(outboundOrders.id, outboundId), eq(outboundOrders.orgId, ctx.orgId), eq(outboundOrders.orderId, order.id)));
+      .where(
+        and(
+          eq(outboundOrders.id, outboundId),
+          eq(outboundOrders.orgId, ctx.orgId),
+          eq(outboundOrders.orderId, order.id),
+        ),
+      );
     if (!ob) throw notFound("outboundOrder");
     outbound = ob;
     lineIds = (
@@ -137,7 +193,13 @@ export async function returnableLines(ctx: ServiceContext, raw: z.input<typeof R
       warehouseId: orderLines.warehouseId,
     })
     .from(orderLines)
-    .where(and(eq(orderLines.orgId, ctx.orgId), eq(orderLines.orderId, order.id), lineIds ? inArray(orderLines.id, lineIds) : undefined))
+    .where(
+      and(
+        eq(orderLines.orgId, ctx.orgId),
+        eq(orderLines.orderId, order.id),
+        lineIds ? inArray(orderLines.id, lineIds) : undefined,
+      ),
+    )
     .orderBy(asc(orderLines.lineNo));
   return {
     order,
@@ -154,7 +216,11 @@ export async function createReturn(ctx: ServiceContext, raw: CreateReturnInput) 
   const input = CreateReturnInput.parse(raw);
   const precision = await getPrecision(ctx.db, ctx.orgId);
   const errors = new FieldErrorCollector();
-  const qtys = input.lines.map((l, i) => errors.run(() => parseDecimalField(l.quantity, `lines.${i}.quantity`, precision, "quantity", { positive: true })));
+  const qtys = input.lines.map((l, i) =>
+    errors.run(() =>
+      parseDecimalField(l.quantity, `lines.${i}.quantity`, precision, "quantity", { positive: true }),
+    ),
+  );
   const seen = new Set<string>();
   input.lines.forEach((l, i) => {
     if (seen.has(l.orderLineId)) errors.add(`lines.${i}.orderLineId`, "duplicateLine", { line: i + 1 });
@@ -170,11 +236,22 @@ export async function createReturn(ctx: ServiceContext, raw: CreateReturnInput) 
     let allowedLines: Set<string> | null = null;
     if (input.outboundId) {
       const [ob] = await tx.db
-        .select({ id: outboundOrders.id, status: outboundOrders.status, outboundNo: outboundOrders.outboundNo })
+        .select({
+          id: outboundOrders.id,
+          status: outboundOrders.status,
+          outboundNo: outboundOrders.outboundNo,
+        })
         .from(outboundOrders)
-        .where(and(eq(outboundOrders.id, input.outboundId), eq(outboundOrders.orgId, ctx.orgId), eq(outboundOrders.orderId, order.id)));
+        .where(
+          and(
+            eq(outboundOrders.id, input.outboundId),
+            eq(outboundOrders.orgId, ctx.orgId),
+            eq(outboundOrders.orderId, order.id),
+          ),
+        );
       if (!ob) throw notFound("outboundOrder");
-      if (ob.status !== "shipped") throw fieldError("outboundId", "returnOutboundNotShipped", { no: ob.outboundNo });
+      if (ob.status !== "shipped")
+        throw fieldError("outboundId", "returnOutboundNotShipped", { no: ob.outboundNo });
       allowedLines = new Set(
         (
           await tx.db
@@ -292,22 +369,46 @@ export async function receiveReturn(ctx: ServiceContext, raw: ReceiveReturnInput
     input.lines.forEach((l, i) => {
       const line = lines.find((x) => x.id === l.lineId);
       if (!line) return errors.add(`lines.${i}.receivedQty`, "notFoundField", { entity: "returnLine" });
-      const qty = errors.run(() => parseDecimalField(l.receivedQty, `lines.${i}.receivedQty`, precision, "quantity"));
+      const qty = errors.run(() =>
+        parseDecimalField(l.receivedQty, `lines.${i}.receivedQty`, precision, "quantity"),
+      );
       if (qty === undefined) return;
-      if (dec(qty).gt(line.quantity)) errors.add(`lines.${i}.receivedQty`, "receivedExceedsRequested", { max: dec(line.quantity).toFixed() });
+      if (dec(qty).gt(line.quantity))
+        errors.add(`lines.${i}.receivedQty`, "receivedExceedsRequested", {
+          max: dec(line.quantity).toFixed(),
+        });
       else received.set(line.id, qty);
     });
-    for (const line of lines) if (!input.lines.some((l) => l.lineId === line.id)) errors.add(`line.${line.id}`, "packLineMissing", { sku: line.sku });
+    for (const line of lines)
+      if (!input.lines.some((l) => l.lineId === line.id))
+        errors.add(`line.${line.id}`, "packLineMissing", { sku: line.sku });
     errors.throwIfAny();
-    if ([...received.values()].every((q) => dec(q).isZero())) throw new DomainError("VALIDATION", { key: "nothingReceived" }, { fieldErrors: { lines: { key: "nothingReceived" } } });
+    if ([...received.values()].every((q) => dec(q).isZero()))
+      throw new DomainError(
+        "VALIDATION",
+        { key: "nothingReceived" },
+        { fieldErrors: { lines: { key: "nothingReceived" } } },
+      );
     for (const line of lines) {
       const qty = received.get(line.id)!;
-      await tx.db.update(returnLines).set({ receivedQty: qty }).where(and(eq(returnLines.id, line.id), eq(returnLines.orgId, ctx.orgId)));
+      await tx.db
+        .update(returnLines)
+        .set({ receivedQty: qty })
+        .where(and(eq(returnLines.id, line.id), eq(returnLines.orgId, ctx.orgId)));
       await unclaim(tx, line.orderLineId, dec(line.quantity).minus(qty).toFixed());
     }
-    return applyStatus(tx, row, "receive", to, { receivedAt: new Date() }, {
-      details: { lines: lines.map((l) => ({ sku: l.sku, requested: l.quantity, received: received.get(l.id) })) },
-    });
+    return applyStatus(
+      tx,
+      row,
+      "receive",
+      to,
+      { receivedAt: new Date() },
+      {
+        details: {
+          lines: lines.map((l) => ({ sku: l.sku, requested: l.quantity, received: received.get(l.id) })),
+        },
+      },
+    );
   });
 }
 
@@ -330,7 +431,8 @@ export async function inspectReturn(ctx: ServiceContext, raw: InspectReturnInput
       : [];
     const errors = new FieldErrorCollector();
     input.lines.forEach((l, i) => {
-      if (!lines.some((x) => x.id === l.lineId)) errors.add(`lines.${i}.disposition`, "notFoundField", { entity: "returnLine" });
+      if (!lines.some((x) => x.id === l.lineId))
+        errors.add(`lines.${i}.disposition`, "notFoundField", { entity: "returnLine" });
       if (l.disposition === "restock") {
         const wh = whs.find((w) => w.id === l.warehouseId);
         if (!l.warehouseId) errors.add(`lines.${i}.warehouseId`, "restockWarehouseRequired");
@@ -338,7 +440,9 @@ export async function inspectReturn(ctx: ServiceContext, raw: InspectReturnInput
         else if (!wh.enabled) errors.add(`lines.${i}.warehouseId`, "warehouseDisabled");
       }
     });
-    for (const line of lines) if (!input.lines.some((l) => l.lineId === line.id)) errors.add(`line.${line.id}`, "packLineMissing", { sku: line.sku });
+    for (const line of lines)
+      if (!input.lines.some((l) => l.lineId === line.id))
+        errors.add(`line.${line.id}`, "packLineMissing", { sku: line.sku });
     errors.throwIfAny();
     const summary: { sku: string; qty: string; disposition: string }[] = [];
     for (const l of input.lines) {
@@ -346,7 +450,10 @@ export async function inspectReturn(ctx: ServiceContext, raw: InspectReturnInput
       const qty = line.receivedQty ?? "0";
       await tx.db
         .update(returnLines)
-        .set({ disposition: l.disposition, restockWarehouseId: l.disposition === "restock" ? l.warehouseId! : null })
+        .set({
+          disposition: l.disposition,
+          restockWarehouseId: l.disposition === "restock" ? l.warehouseId! : null,
+        })
         .where(and(eq(returnLines.id, line.id), eq(returnLines.orgId, ctx.orgId)));
       if (l.disposition === "restock" && dec(qty).gt(0)) {
         await moveStock(tx.db, ctx, {
@@ -394,7 +501,11 @@ export async function listReturns(ctx: ServiceContext, raw: z.input<typeof Retur
     input.status ? eq(returns.status, input.status) : undefined,
     input.orderId ? eq(returns.orderId, input.orderId) : undefined,
     input.search
-      ? or(ilike(returns.returnNo, likeTerm(input.search)), ilike(returns.orderNo, likeTerm(input.search)), ilike(returns.platformRef, likeTerm(input.search)))
+      ? or(
+          ilike(returns.returnNo, likeTerm(input.search)),
+          ilike(returns.orderNo, likeTerm(input.search)),
+          ilike(returns.platformRef, likeTerm(input.search)),
+        )
       : undefined,
   );
   const rows = await ctx.db
@@ -419,8 +530,14 @@ export async function listReturns(ctx: ServiceContext, raw: z.input<typeof Retur
     .orderBy(...orderByKeyset(SORT, returns.id, "desc"))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db.select({ n: count() }).from(sql`(select 1 from ${returns} where ${filters} limit ${COUNT_CAP + 1}) c`);
-  return { items: page.items.map(({ sortKey: _s, ...r }) => r), nextCursor: page.nextCursor, total: cappedCount(total?.n ?? 0) };
+  const [total] = await ctx.db
+    .select({ n: count() })
+    .from(sql`(select 1 from ${returns} where ${filters} limit ${COUNT_CAP + 1}) c`);
+  return {
+    items: page.items.map(({ sortKey: _s, ...r }) => r),
+    nextCursor: page.nextCursor,
+    total: cappedCount(total?.n ?? 0),
+  };
 }
 
 export async function getReturn(ctx: ServiceContext, id: string) {
@@ -463,9 +580,17 @@ export async function getReturn(ctx: ServiceContext, id: string) {
     .where(and(eq(returnEvents.orgId, ctx.orgId), eq(returnEvents.returnId, id)))
     .orderBy(asc(returnEvents.createdAt), asc(returnEvents.id));
   const [outbound] = row.outboundId
-    ? await ctx.db.select({ outboundNo: outboundOrders.outboundNo }).from(outboundOrders).where(eq(outboundOrders.id, row.outboundId))
+    ? await ctx.db
+        .select({ outboundNo: outboundOrders.outboundNo })
+        .from(outboundOrders)
+        .where(eq(outboundOrders.id, row.outboundId))
     : [];
-  return { return: { ...row, outboundNo: outbound?.outboundNo ?? null }, lines, events, movements: await movementsOfDocument(ctx, "return", id) };
+  return {
+    return: { ...row, outboundNo: outbound?.outboundNo ?? null },
+    lines,
+    events,
+    movements: await movementsOfDocument(ctx, "return", id),
+  };
 }
 
 /** The returns of one order, for the order page. */
