@@ -8,7 +8,8 @@ import postgres from "postgres";
  * with only Node.js gets a real PostgreSQL 18 under `.data/pg`, on a free port (never 5432, which a
  * real server may hold). One process tree owns the server; others reuse it through its postmaster.pid.
  */
-const DATA_DIR = path.resolve(process.env.MANIFOLD_DATA_DIR ?? ".data");
+// The data folder is chosen at run time; keep the bundler from tracing the whole project through it.
+const DATA_DIR = path.resolve(/*turbopackIgnore: true*/ process.env.MANIFOLD_DATA_DIR ?? ".data");
 const PG_DIR = path.join(DATA_DIR, "pg");
 const PASSWORD = "postgres";
 

@@ -9,7 +9,7 @@ import path from "node:path";
 export function getSecret(envName: "AUTH_SECRET" | "MANIFOLD_SECRET"): string {
   const fromEnv = process.env[envName];
   if (fromEnv) return fromEnv;
-  const dir = path.resolve(process.env.MANIFOLD_DATA_DIR ?? ".data", "secrets");
+  const dir = path.resolve(/*turbopackIgnore: true*/ process.env.MANIFOLD_DATA_DIR ?? ".data", "secrets");
   const file = path.join(dir, envName.toLowerCase());
   try {
     return fs.readFileSync(file, "utf8").trim();
