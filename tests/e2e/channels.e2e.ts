@@ -1,0 +1,122 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_SHOPIFY_SHOP, simulatorUrl } from "@/server/channels/endpoints";
+import { DEMO_SHOP_ORDERS } from "../simulators/index";
+import { ShopifySimulator } from "../simulators/shopify/server";
+import { DEMO_USER, launch, newPage, signIn } from "./browser";
+
+/**
+ * The merchant's whole channel loop in a browser, against the Shopify simulator: authorize the demo
+ * shop (OAuth), fetch its orders, map the SKU that blocked one, watch that order convert, ship it in the
+ * warehouse, and see the tracking number arrive on the (simulated) platform.
+ */
+const SIM = simulatorUrl("shopify");
+const SHOP = DEMO_SHOPIFY_SHOP;
+let sim: ShopifySimulator | null = null;
+let browser: Browser;
+let page: Page;
+
+async function simJson<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${SIM}${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`simulator ${path}: ${res.status}`);
+  return (await res.json()) as T;
+}
+
+/** Dev servers compile each route on first use: generous waits. */
+const poll = <T>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 90_000, interval: 500, ...opts });
+
+/** tRPC through the signed-in browser session (same cookies and CSRF rules as the pages). */
+async function trpc<T>(path: string, input: unknown, mutation = false): Promise<T> {
+  return page.evaluate(
+    async ({ path, input, mutation }) => {
+      const res = mutation
+        ? await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })
+        : await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
+      const json = await res.json();
+      if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json).slice(0, 300)}`);
+      return json.result.data;
+    },
+    { path, input, mutation },
+  ) as Promise<T>;
+}
+
+beforeAll(async () => {
+  // The dev server starts the simulators itself; a production server (CI) does not — then we do.
+  const up = await fetch(`${SIM}/_sim/health`).then((r) => r.ok).catch(() => false);
+  if (!up) {
+    sim = new ShopifySimulator();
+    await sim.start(Number(new URL(SIM).port));
+  }
+  await simJson(`/_sim/shops/${SHOP}/reset`, {});
+  for (const o of DEMO_SHOP_ORDERS) await simJson(`/_sim/shops/${SHOP}/orders`, o);
+  browser = await launch();
+  page = await newPage(browser, "zh-CN");
+  await signIn(page, DEMO_USER.email, DEMO_USER.password);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await sim?.stop();
+});
+
+describe("channels in the browser", () => {
+  it("authorizes the demo shop, fetches, maps the blocking SKU, converts, ships and pushes the tracking number", async () => {
+    // 1. 授权验证: out to the platform's install page and back with "验证成功".
+    await page.goto("/channels");
+    const row = page.getByTestId("account-row-Shopify 演示店");
+    // A plain link to /api/oauth/shopify/start, which redirects to the platform (slow first compile in dev).
+    await page.goto((await row.getByTestId("account-authorize").getAttribute("href"))!);
+    expect(page.url().startsWith(SIM)).toBe(true);
+    await page.locator("#sim-install").click();
+    await page.waitForURL((u) => u.pathname === "/channels" && u.searchParams.get("auth") !== null);
+    await poll(() => page.getByTestId("auth-result").textContent()).toContain("验证成功");
+    await poll(() => row.getByTestId("account-status").textContent()).toBe("启用中");
+
+    // 2. 抓取订单 with a progress indicator until the pull finishes.
+    await row.getByTestId("account-fetch").click();
+    await page.getByTestId("fetch-start").click();
+    const status = page.getByTestId("fetch-status");
+    await poll(() => status.getAttribute("data-status"), { timeout: 60_000 }).toMatch(/ok|partial/);
+    expect(await status.textContent()).toContain("获取 4 个");
+    await page.keyboard.press("Escape");
+
+    // 3. The socks order is blocked: its row says why and links to the mapping.
+    await page.goto("/channels/orders?state=pending");
+    const blocked = page.getByTestId("platform-orders-table").locator("tr", { hasText: "SOCKS-3PK" });
+    await poll(() => blocked.getByTestId("po-blocker").first().textContent()).toContain("SOCKS-3PK");
+    await blocked.getByTestId("po-map-sku").click();
+    await page.waitForURL((u) => u.pathname === "/channels/sku-mappings");
+    const form = page.getByTestId("mapping-form");
+    await poll(() => form.locator("#platformSku").inputValue()).toBe("SOCKS-3PK");
+    await form.getByTestId("mapping-sku-0").fill("00061001");
+    await form.getByTestId("mapping-qty-0").fill("1");
+    await form.getByTestId("form-submit").click();
+    await poll(() => page.getByTestId("sku-mappings-table").textContent()).toContain("SOCKS-3PK");
+
+    // 4. The blocked order converted at once (a mapping change retries what it blocked).
+    await page.goto("/channels/orders?state=processed");
+    const converted = page.getByTestId("platform-orders-table").locator("tr", { hasText: "SOCKS-3PK" });
+    await poll(() => converted.getByTestId("po-order-no").textContent()).toMatch(/^SO-/);
+    const orderNo = (await converted.getByTestId("po-order-no").textContent())!;
+    expect(await page.getByTestId("po-count-pending").textContent()).toBe("0");
+
+    // 5. The warehouse ships it (outbound: audit, ship with carrier + tracking).
+    const outbound = await trpc<{ items: { id: string; status: string }[] }>("outbound.list", { search: orderNo });
+    expect(outbound.items).toHaveLength(1);
+    if (outbound.items[0]!.status === "pending_audit") await trpc("outbound.audit", { id: outbound.items[0]!.id }, true);
+    const tracking = `1ZE2E${Date.now()}`;
+    await trpc("outbound.ship", { id: outbound.items[0]!.id, carrier: "UPS", trackingNumber: tracking }, true);
+
+    // 6. The tracking number arrives on the platform; the platform order is 已标记发货.
+    await poll(
+        async () => {
+          const snap = await simJson<{ orders: { fulfillments: { trackingNumber: string }[] }[] }>(`/_sim/shops/${SHOP}`);
+          return snap.orders.flatMap((o) => o.fulfillments.map((f) => f.trackingNumber));
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toContain(tracking);
+    await page.goto("/channels/orders?state=marked_shipped");
+    await poll(() => page.getByTestId("platform-orders-table").textContent(), { timeout: 30_000 }).toContain(tracking);
+  }, 900_000);
+});
