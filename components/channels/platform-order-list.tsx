@@ -24,6 +24,7 @@ import { useTRPC } from "@/lib/trpc/react";
 import { parseOrderNos } from "@/lib/validators/orders";
 import type { AppRouter } from "@/server/api/root";
 import { Notes } from "./notes";
+import { PlatformOrderDetail } from "./platform-order-detail";
 
 type Row = inferRouterOutputs<AppRouter>["platformOrders"]["list"]["items"][number];
 const PAGE_SIZE = 50;
@@ -53,6 +54,7 @@ export function PlatformOrderList({ canOperate, accounts }: { canOperate: boolea
   const applied = Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ""])) as Record<FilterKey, string>;
   const [draft, setDraft] = useState(applied);
   const [selection, setSelection] = useState<RowSelectionState>({});
+  const [detailId, setDetailId] = useState<string | null>(null);
 
   const setParams = (patch: Record<string, string>) => {
     const next = new URLSearchParams(params.toString());
@@ -128,9 +130,9 @@ export function PlatformOrderList({ canOperate, accounts }: { canOperate: boolea
         header: t("col.platformOrderNo"),
         cell: ({ row }) => (
           <div className="min-w-32">
-            <div className="font-mono text-xs font-medium" data-testid="po-no">
+            <button type="button" className="font-mono text-xs font-medium text-primary hover:underline" data-testid="po-no" onClick={() => setDetailId(row.original.id)}>
               {row.original.platformOrderNo}
-            </div>
+            </button>
             <div className="text-xs text-muted-foreground">
               {t(`platforms.${row.original.platform}` as "platforms.all")} · {row.original.accountAlias}
             </div>
@@ -390,6 +392,7 @@ export function PlatformOrderList({ canOperate, accounts }: { canOperate: boolea
       />
       {list.error ? <p className="text-sm text-destructive">{appErrorOf(list.error).message}</p> : null}
       <Notes title={t("notes")} items={[t("orderNotes.n1"), t("orderNotes.n2"), t("orderNotes.n3")]} />
+      <PlatformOrderDetail id={detailId} onOpenChange={(o) => !o && setDetailId(null)} />
     </div>
   );
 }
