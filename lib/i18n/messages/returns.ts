@@ -23,7 +23,8 @@ const messages = {
     findOrder: "查找订单",
     numberPlaceholder: "订单号或出库单号",
     find: "查找",
-    orderInfo: "订单 {orderNo} · {status}",
+    orderInfo:
+      "订单 {orderNo} · {status, select, pending {待审核} stock_up {待出库} scheduled {已排产} shipped {已发货} completed {已完成} closed {已关闭} frozen {冻结} voided {作废} other {{status}}}",
     shipped: "已发货",
     alreadyReturned: "已退",
     returnable: "可退",
@@ -82,7 +83,8 @@ const messages = {
     findOrder: "Find the order",
     numberPlaceholder: "Order no. or outbound no.",
     find: "Find",
-    orderInfo: "Order {orderNo} · {status}",
+    orderInfo:
+      "Order {orderNo} · {status, select, pending {pending} stock_up {awaiting shipment} scheduled {scheduled} shipped {shipped} completed {completed} closed {closed} frozen {frozen} voided {voided} other {{status}}}",
     shipped: "Shipped",
     alreadyReturned: "Returned",
     returnable: "Returnable",

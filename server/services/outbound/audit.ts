@@ -154,6 +154,8 @@ export async function auditOutbound(ctx: ServiceContext, id: string): Promise<Au
  */
 export async function bulkAudit(ctx: ServiceContext, raw: BulkAuditInput) {
   const input = BulkAuditInput.parse(raw);
+  // Clients auditing "all the rest" in batches pass this back as notAuditedSince on the next call.
+  const startedAt = new Date().toISOString();
   return inTransaction(ctx, async (tx) => {
     let ids = input.ids;
     if (!ids) {
@@ -195,6 +197,7 @@ export async function bulkAudit(ctx: ServiceContext, raw: BulkAuditInput) {
       results.push(await auditLocked(tx, row));
     }
     return {
+      startedAt,
       audited: results.filter((r) => r.passed).length,
       failed: results.filter((r) => !r.passed && !r.skipped).length,
       skipped: results.filter((r) => r.skipped).length,

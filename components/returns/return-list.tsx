@@ -1,0 +1,168 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { ColumnDef } from "@tanstack/react-table";
+import type { inferRouterOutputs } from "@trpc/server";
+import { Plus, X } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useMemo } from "react";
+import { DataTable } from "@/components/data-table/data-table";
+import { DocStatusBadge } from "@/components/inventory/doc-status-badge";
+import { fmtQty, fmtTime } from "@/components/inventory/qty";
+import { useDebounced } from "@/components/inventory/use-debounced";
+import { useUrlFilters } from "@/components/inventory/use-url-filters";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { appErrorOf } from "@/lib/trpc/errors";
+import { useTRPC } from "@/lib/trpc/react";
+import { RETURN_STATUSES } from "@/lib/validators/returns";
+import type { AppRouter } from "@/server/api/root";
+
+type Row = inferRouterOutputs<AppRouter>["returns"]["list"]["items"][number];
+const KEYS = ["status", "q"] as const;
+
+export function ReturnList({ scale, canWrite }: { scale: number; canWrite: boolean }) {
+  const t = useTranslations("returns");
+  const tc = useTranslations("common");
+  const trpc = useTRPC();
+  const router = useRouter();
+  const f = useUrlFilters(KEYS);
+  const [q, setQ] = useDebounced(f.values.q, (v) => f.set({ q: v }));
+  const status = (RETURN_STATUSES as readonly string[]).includes(f.values.status)
+    ? (f.values.status as (typeof RETURN_STATUSES)[number])
+    : undefined;
+  const query = useQuery({
+    ...trpc.returns.list.queryOptions({
+      status,
+      search: f.values.q || undefined,
+      cursor: f.cursor,
+      limit: 50,
+    }),
+    placeholderData: keepPreviousData,
+  });
+  const columns = useMemo<ColumnDef<Row, unknown>[]>(
+    () => [
+      {
+        id: "no",
+        header: t("returnNo"),
+        cell: ({ row }) => (
+          <Link
+            href={`/returns/${row.original.id}`}
+            className="font-mono text-xs text-primary hover:underline"
+            onClick={(e) => e.stopPropagation()}
+          >
+            {row.original.returnNo}
+          </Link>
+        ),
+      },
+      {
+        id: "status",
+        header: tc("status"),
+        cell: ({ row }) => (
+          <DocStatusBadge status={row.original.status} label={t(`status.${row.original.status}`)} />
+        ),
+      },
+      {
+        id: "order",
+        header: t("orderNo"),
+        cell: ({ row }) => <span className="font-mono text-xs">{row.original.orderNo}</span>,
+      },
+      {
+        id: "goods",
+        header: t("goods"),
+        cell: ({ row }) => (
+          <div className="grid gap-0.5 font-mono text-xs">
+            {row.original.lines.map((l, i) => (
+              <span key={i}>
+                {l.sku}*{fmtQty(l.quantity, scale)}
+                {l.disposition ? (
+                  <span className="ml-1 text-muted-foreground">
+                    ({t(`disposition.${l.disposition as "restock" | "scrap"}`)})
+                  </span>
+                ) : null}
+              </span>
+            ))}
+          </div>
+        ),
+      },
+      {
+        id: "reason",
+        header: t("reason"),
+        cell: ({ row }) => <span className="text-xs">{row.original.reason}</span>,
+      },
+      {
+        id: "platformRef",
+        header: t("platformRef"),
+        cell: ({ row }) => <span className="font-mono text-xs">{row.original.platformRef}</span>,
+      },
+      {
+        id: "created",
+        header: t("createdAt"),
+        cell: ({ row }) => (
+          <span className="text-xs whitespace-nowrap text-muted-foreground">
+            {fmtTime(row.original.createdAt)}
+          </span>
+        ),
+      },
+    ],
+    [t, tc, scale],
+  );
+  return (
+    <>
+      <Tabs
+        value={status ?? "all"}
+        onValueChange={(v) => f.set({ status: v === "all" ? undefined : v })}
+        className="mb-3"
+      >
+        <TabsList>
+          <TabsTrigger value="all">{t("all")}</TabsTrigger>
+          {RETURN_STATUSES.map((s) => (
+            <TabsTrigger key={s} value={s}>
+              {t(`status.${s}`)}
+            </TabsTrigger>
+          ))}
+        </TabsList>
+      </Tabs>
+      <div className="mb-3 flex flex-wrap items-center gap-2" role="search">
+        <Input
+          className="w-full max-w-sm"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          placeholder={t("searchPlaceholder")}
+          aria-label={tc("search")}
+        />
+        {f.dirty ? (
+          <Button variant="ghost" size="sm" onClick={f.reset}>
+            <X />
+            {tc("reset")}
+          </Button>
+        ) : null}
+        <div className="flex-1" />
+        {canWrite ? (
+          <Button size="sm" asChild data-testid="return-new">
+            <Link href="/returns/new">
+              <Plus />
+              {t("newReturn")}
+            </Link>
+          </Button>
+        ) : null}
+      </div>
+      <DataTable
+        testId="returns-table"
+        columns={columns}
+        data={query.data?.items}
+        isLoading={query.isLoading}
+        total={query.data?.total}
+        pager={f.pagerFor(query.data?.nextCursor)}
+        getRowId={(r) => r.id}
+        onRowClick={(r) => router.push(`/returns/${r.id}`)}
+      />
+      {query.error ? (
+        <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p>
+      ) : null}
+    </>
+  );
+}
