@@ -11,3 +11,7 @@ export const ChangePasswordInput = z.object({
   newPassword: passwordInput,
 });
 export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
+
+/** 用户中心 → 商户 (the merchant's name and time zone). */
+export const OrgProfileInput = z.object({ name: requiredText(100), timezone: requiredText(60) });
+export type OrgProfileInput = z.infer<typeof OrgProfileInput>;

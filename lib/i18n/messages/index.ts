@@ -3,6 +3,7 @@ import account from "./account";
 import auth from "./auth";
 import channels from "./channels";
 import common from "./common";
+import dashboard from "./dashboard";
 import entities from "./entities";
 import errors from "./errors";
 import fields from "./fields";
@@ -19,7 +20,7 @@ import roles from "./roles";
  * Every namespace keeps its Chinese and English text side by side in one file, so a key added to one
  * language is visibly missing from the other (and a test checks they match).
  */
-export const namespaces = { common, nav, auth, account, roles, errors, fields, entities, masterData, orders, channels, inventory, inbound, outbound, returns } as const;
+export const namespaces = { common, dashboard, nav, auth, account, roles, errors, fields, entities, masterData, orders, channels, inventory, inbound, outbound, returns } as const;
 
 type Namespaces = typeof namespaces;
 export type Messages = { [K in keyof Namespaces]: Namespaces[K]["zh-CN"] };

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import { organizations } from "@/db/schema";
 import { PrecisionInput } from "@/lib/validators/catalog";
-import { requiredText } from "@/lib/validators/common";
+import { OrgProfileInput } from "@/lib/validators/account";
 import type { ServiceContext } from "@/server/context";
 import { fieldError } from "@/server/errors";
 import { getPrecision } from "../_lib/precision";
@@ -21,7 +21,8 @@ export async function updatePrecision(ctx: ServiceContext, raw: z.input<typeof P
   return getPrecision(ctx.db, ctx.orgId);
 }
 
-export const OrgProfileInput = z.object({ name: requiredText(100), timezone: requiredText(60) });
+// Shared with the 用户中心 form; re-exported for existing importers.
+export { OrgProfileInput };
 
 export async function updateOrgProfile(ctx: ServiceContext, raw: z.input<typeof OrgProfileInput>) {
   const input = OrgProfileInput.parse(raw);
