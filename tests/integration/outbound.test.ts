@@ -298,20 +298,28 @@ describe("outbound orders", () => {
     await cancelOutbound(m.ctx, { id: d!.id, reason: "缺货" });
     expect((await testDb().select().from(orders).where(eq(orders.id, o2.id)))[0]!.status).toBe("shipped");
 
-    // An order closed on the order side: its outbound order can no longer ship, and cancelling it releases nothing.
+    // An order closed on the order side takes its open outbound orders with it (stock released once).
     const o3 = await approvedOrder(m, { lines: [{ sku: "00021002", quantity: "1", unitPrice: "1" }] });
     const [e] = await outboundsOf(m, o3.id);
     await auditOutbound(m.ctx, e!.id);
-    await transitionOrder(m.ctx, { orderId: o3.id, action: "close", reason: "x" });
-    await expect(
-      shipOutbound(m.ctx, { id: e!.id, carrier: "EMS", trackingNumber: "E3" }),
-    ).rejects.toMatchObject({
+    const lv = await level(m.org.orgId, m.productId("00021002"), m.sz.id);
+    await transitionOrder(m.ctx, { orderId: o3.id, action: "close", reason: "客户取消" });
+    const [closedOb] = await outboundsOf(m, o3.id);
+    expect(closedOb).toMatchObject({ status: "cancelled", statusReason: "客户取消" });
+    expect((await getOutbound(m.ctx, e!.id)).events.at(-1)).toMatchObject({ type: "order_closed", toStatus: "cancelled" });
+    expect(lv.reserved.minus((await level(m.org.orgId, m.productId("00021002"), m.sz.id)).reserved).toFixed()).toBe("1");
+
+    // A frozen order keeps its outbound order, but it cannot ship until the order is unfrozen.
+    const o4 = await approvedOrder(m, { lines: [{ sku: "00021002", quantity: "1", unitPrice: "1" }] });
+    const [f] = await outboundsOf(m, o4.id);
+    await auditOutbound(m.ctx, f!.id);
+    await transitionOrder(m.ctx, { orderId: o4.id, action: "freeze", reason: "核实地址" });
+    await expect(shipOutbound(m.ctx, { id: f!.id, carrier: "EMS", trackingNumber: "E4" })).rejects.toMatchObject({
       code: "INVALID_TRANSITION",
       messageRef: { key: "orderNotShippable" },
     });
-    const lv = await level(m.org.orgId, m.productId("00021002"), m.sz.id);
-    await cancelOutbound(m.ctx, { id: e!.id, reason: "order closed" });
-    expect((await level(m.org.orgId, m.productId("00021002"), m.sz.id)).reserved.eq(lv.reserved)).toBe(true);
+    await transitionOrder(m.ctx, { orderId: o4.id, action: "unfreeze" });
+    expect((await shipOutbound(m.ctx, { id: f!.id, carrier: "EMS", trackingNumber: "E4" })).status).toBe("shipped");
   });
 
   it("bulk ship is all or nothing and names every row that cannot ship", async () => {

@@ -1,6 +1,7 @@
 import type { OrderAction } from "@/lib/orders/status";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { fieldError } from "@/server/errors";
+import { cancelOutboundsOfOrder } from "../outbound/cancel";
 import { approveOrder } from "./approve-order";
 import { applyStatusChange, holdsReservation, lockOrder, releaseOrderReservation, resolveTransition, type OrderRow } from "./internal";
 
@@ -31,6 +32,8 @@ export async function transitionOrder(
     const to = resolveTransition(order, input.action);
     if ((input.action === "close" || input.action === "void") && holdsReservation(order)) {
       await releaseOrderReservation(tx, order, input.action);
+      // Its open outbound orders go with it (their stock was just released above).
+      await cancelOutboundsOfOrder(tx, order.id, reason ?? input.action);
     }
     return applyStatusChange(tx, order, input.action, to, reason);
   });
