@@ -25,7 +25,10 @@ export async function startBoss(db: Db, log: (m: string) => void = () => {}) {
   boss.on("error", (e) => log(`[jobs] pg-boss error: ${e.message}`));
   await boss.start();
   g.__manifoldBoss = boss;
-  for (const name of Object.values(QUEUES)) await boss.createQueue(name).catch(() => {});
+  for (const name of Object.values(QUEUES)) {
+    // A first pull of a large shop can take a while; its run row shows progress meanwhile.
+    await boss.createQueue(name, { name, ...(name === QUEUES.pull ? { expireInSeconds: 3600 } : {}) }).catch(() => {});
+  }
   await boss.schedule(QUEUES.tick, "* * * * *");
   await boss.schedule(QUEUES.refresh, "*/5 * * * *");
 
@@ -46,7 +49,7 @@ export async function startBoss(db: Db, log: (m: string) => void = () => {}) {
     if (due.length) log(`[jobs] ${due.length} scheduled pull(s)`);
   });
 
-  await boss.work<PullJob>(QUEUES.pull, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+  const pullWorker = async ([job]: PgBoss.Job<PullJob>[]) => {
     if (!job) return;
     const { orgId, accountId, runId } = job.data;
     if (runId) return executePull(db, runId);
@@ -55,7 +58,9 @@ export async function startBoss(db: Db, log: (m: string) => void = () => {}) {
       return { run: null, joined: true };
     });
     if (run && !joined) await executePull(db, run.id);
-  });
+  };
+  // Three pulls at a time per process (different accounts; one account never runs twice).
+  for (let i = 0; i < 3; i++) await boss.work<PullJob>(QUEUES.pull, { batchSize: 1, pollingIntervalSeconds: 1 }, pullWorker);
 
   await boss.work(QUEUES.refresh, async () => {
     for (const a of await accountsNeedingRefresh(db)) {
