@@ -42,7 +42,20 @@ export const NAV: NavItem[] = [
   { key: "inbound", icon: PackagePlus, href: "/inbound" },
   { key: "inventory", icon: Warehouse, href: "/inventory" },
   { key: "returns", icon: Undo2, href: "/returns" },
-  { key: "production", icon: Factory },
+  {
+    key: "production",
+    icon: Factory,
+    href: "/production",
+    children: [
+      { key: "productionPlans", href: "/production/plans" },
+      { key: "productionReport", href: "/production/report" },
+      { key: "productionWorkReports", href: "/production/work-reports" },
+      { key: "productionRoutes", href: "/production/routes" },
+      { key: "productionOperations", href: "/production/operations" },
+      { key: "productionMapping", href: "/production/mapping" },
+      { key: "productionSettings", href: "/production/settings" },
+    ],
+  },
   {
     key: "masterData",
     icon: Boxes,

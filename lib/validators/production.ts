@@ -144,6 +144,8 @@ export type PlanInput = z.input<typeof PlanInput>;
 export const PlanListInput = PageInput.extend({
   search: searchText,
   status: z.enum(PLAN_STATUSES).optional(),
+  /** Only plans that take work reports (released or in progress), for the quick entry page. */
+  reportable: z.boolean().optional(),
   routeId: uuidInput.optional(),
   sort: z.enum(["created", "planNo", "plannedEnd"]).default("created"),
   dir: z.enum(["asc", "desc"]).default("desc"),

@@ -9,6 +9,8 @@ import {
   PUSH_SHIPMENT,
   PUSH_STOCK,
 } from "@/server/services/channels/sync-back";
+import { deliverStageProgress } from "@/server/services/production/upstream";
+import { UPSTREAM_TOPIC } from "@/lib/production/status";
 
 /**
  * Outbox topic → handler, run by the relay (server/jobs/outbox-relay.ts). One handler per topic: a
@@ -21,6 +23,8 @@ export const outboxHandlers: Record<string, OutboxHandler> = {
   [PUSH_SHIPMENT]: onPushShipment,
   [INVENTORY_CHANGED]: onInventoryChanged,
   [PUSH_STOCK]: onPushStock,
+  // Production stage progress → the programme (天天工厂), signed and versioned.
+  [UPSTREAM_TOPIC]: deliverStageProgress,
 };
 
 /** Several consumers of one topic: each runs; the first failure fails (and retries) the event. */

@@ -5,7 +5,7 @@ import { DomainError } from "@/server/errors";
 import { confirmMapping, getMapping, mappingState, saveMapping } from "@/server/services/production/mapping";
 import { createPlan, transitionPlan } from "@/server/services/production/plans";
 import { listProgrammes, saveStages, TIANTIAN_STAGES } from "@/server/services/production/programmes";
-import { getRoute, updateRoute } from "@/server/services/production/routes";
+import { getRoute, listRoutes, updateRoute } from "@/server/services/production/routes";
 import { requestUpstreamReport } from "@/server/services/production/upstream";
 import { recordWorkReport } from "@/server/services/production/work-reports";
 import { closeTestDb, testDb } from "../helpers/db";
@@ -146,6 +146,13 @@ describe("route ↔ stage mapping", () => {
     expect(queued.length).toBeGreaterThanOrEqual(1);
     for (const e of queued) expect(e.payload).toEqual({ planId: plan.id, programmeId: f.programme.id });
     await expect(requestUpstreamReport(f.ctx, plan.id)).resolves.toEqual({ queued: 1 });
+  });
+
+  it("lists routes with their operation and product counts and mapping state", async () => {
+    const f = await factory({ map: true });
+    const { items, total } = await listRoutes(f.ctx, {});
+    expect(total.count).toBe(1);
+    expect(items[0]).toMatchObject({ code: "TEE-R", operationCount: 8, productCount: 1, mapping: { complete: true } });
   });
 
   it("a route without any mapping cannot be reported upstream", async () => {

@@ -109,7 +109,7 @@ const messages = {
     planNoTaken: "{fieldLabel}：计划单号 {planNo} 已存在",
     planCancelled: "计划单 {planNo} 已取消",
     lineSkuMismatch: "订单 {orderNo} 的商品 {sku} 与计划单的商品 {planSku} 不一致",
-    orderNotSchedulable: "订单 {orderNo} 不是备货中或已排产状态，不能关联生产计划",
+    orderNotSchedulable: "订单 {orderNo} 不是待出库或已排产状态，不能关联生产计划",
     orderFrozenScheduled: "订单 {orderNo} 已冻结，请先解冻后再取消其最后一个生产计划",
     routeNotMapped: "此计划的工艺路径还没有生产环节映射，不能上报",
     planNotReportable: "计划单 {planNo} 未下达、已完成或已取消，不能报工",

@@ -22,6 +22,14 @@ const messages = {
     comingSoon: "尚未开通",
     switchMerchant: "切换商户",
     signOut: "退出登录",
+    // production
+    productionPlans: "生产计划单",
+    productionReport: "快速报工",
+    productionWorkReports: "报工记录",
+    productionRoutes: "工艺路径",
+    productionOperations: "工序",
+    productionMapping: "生产环节映射",
+    productionSettings: "生产平台设置",
   },
   en: {
     home: "Home",
@@ -46,6 +54,14 @@ const messages = {
     comingSoon: "Not available yet",
     switchMerchant: "Switch merchant",
     signOut: "Sign out",
+    // production
+    productionPlans: "Production plans",
+    productionReport: "Quick work report",
+    productionWorkReports: "Work reports",
+    productionRoutes: "Routes",
+    productionOperations: "Operations",
+    productionMapping: "Stage mapping",
+    productionSettings: "Programme settings",
   },
 };
 export default messages;

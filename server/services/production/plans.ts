@@ -11,7 +11,7 @@ import {
   productionRoutes,
   products,
 } from "@/db/schema";
-import { LIVE_PLAN_STATUSES, nextPlanStatus, type PlanAction, type PlanStatus } from "@/lib/production/status";
+import { LIVE_PLAN_STATUSES, nextPlanStatus, REPORTABLE_STATUSES, type PlanAction, type PlanStatus } from "@/lib/production/status";
 import { LinkableLinesInput, PlanInput, PlanLinkInput, PlanListInput, PlanTransitionInput } from "@/lib/validators/production";
 import { actorLabel, actorUserId, inTransaction, type ServiceContext } from "@/server/context";
 import { conflict, DomainError, fieldError, isUniqueViolation, notFound } from "@/server/errors";
@@ -236,6 +236,7 @@ export async function listPlans(ctx: ServiceContext, raw: z.input<typeof PlanLis
     eq(productionPlans.orgId, ctx.orgId),
     searchCondition(ctx, input.search),
     input.status ? eq(productionPlans.status, input.status) : undefined,
+    input.reportable ? inArray(productionPlans.status, [...REPORTABLE_STATUSES]) : undefined,
     input.routeId ? eq(productionPlans.routeId, input.routeId) : undefined,
   );
   const rows = await ctx.db
@@ -245,7 +246,7 @@ export async function listPlans(ctx: ServiceContext, raw: z.input<typeof PlanLis
       routeCode: productionRoutes.code,
       routeName: productionRoutes.name,
       orderNos: sql<string[]>`coalesce((select array_agg(distinct o.order_no) from ${productionPlanOrderLines} l join ${orders} o on o.id = l.order_id
-                                        where l.org_id = ${productionPlans.orgId} and l.plan_id = ${productionPlans.id}), '{}')`,
+                                        where l.org_id = production_plans.org_id and l.plan_id = production_plans.id), '{}')`,
     })
     .from(productionPlans)
     .innerJoin(productionRoutes, eq(productionRoutes.id, productionPlans.routeId))

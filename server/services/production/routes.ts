@@ -50,8 +50,9 @@ export async function listRoutes(ctx: ServiceContext, raw: z.input<typeof RouteL
     .select({
       route: productionRoutes,
       sortKey: sort.text,
-      operationCount: sql<number>`(select count(*)::int from ${productionRouteSteps} s where s.org_id = ${productionRoutes.orgId} and s.route_id = ${productionRoutes.id})`,
-      productCount: sql<number>`(select count(*)::int from ${productionRouteProducts} p where p.org_id = ${productionRoutes.orgId} and p.route_id = ${productionRoutes.id})`,
+      // Correlated subqueries name the outer table explicitly: drizzle leaves selected columns unqualified.
+      operationCount: sql<number>`(select count(*)::int from ${productionRouteSteps} s where s.org_id = production_routes.org_id and s.route_id = production_routes.id)`,
+      productCount: sql<number>`(select count(*)::int from ${productionRouteProducts} p where p.org_id = production_routes.org_id and p.route_id = production_routes.id)`,
     })
     .from(productionRoutes)
     .where(and(filters, afterCursor(sort.col, productionRoutes.id, input.dir, decodeCursor(input.cursor))))

@@ -6,6 +6,8 @@ import { seedDemoChannels } from "../channels/demo";
 import { seedOpeningStock } from "../inventory/opening";
 import { seedAgreementTypes } from "../orders/agreement-types";
 import { createOrganization } from "../orgs/orgs";
+import { seedProductionDemo } from "../production/demo";
+import { seedProgrammes } from "../production/programmes";
 
 export const DEMO = { slug: "demo", name: "演示工厂 Demo Factory", email: "demo@manifold.local" };
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? "manifold-demo";
@@ -38,6 +40,9 @@ export const demoSeeders: DemoSeeder[] = [
   seedAgreementTypes,
   // The demo Shopify shop on the local simulator, with SKU mappings (one SKU left unmapped).
   seedDemoChannels,
+  // 天天工厂 (for merchants created before it was seeded), operations and two routes, one mapped.
+  seedProgrammes,
+  seedProductionDemo,
 ];
 
 /**

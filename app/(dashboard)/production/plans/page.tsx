@@ -1,0 +1,22 @@
+import { getTranslations } from "next-intl/server";
+import { PageHeader } from "@/components/layout/page-header";
+import { PlanList } from "@/components/production/plan-list";
+import { can } from "@/lib/permissions";
+import { requirePageContext } from "@/server/auth/page-context";
+import { getPrecision } from "@/server/services/_lib/precision";
+
+export async function generateMetadata() {
+  const t = await getTranslations("production");
+  return { title: t("plansTitle") };
+}
+
+export default async function PlansPage() {
+  const { svc } = await requirePageContext();
+  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("production")]);
+  return (
+    <>
+      <PageHeader title={t("plansTitle")} description={t("plansHelp")} />
+      <PlanList precision={precision} canWrite={can(svc.role, "production.write")} />
+    </>
+  );
+}
