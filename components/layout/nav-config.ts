@@ -27,7 +27,7 @@ export type NavItem = {
 /** The product's modules in the order of 003's menu bar. Each issue that builds a module adds its href. */
 export const NAV: NavItem[] = [
   { key: "home", icon: Home, href: "/" },
-  { key: "orders", icon: ClipboardList },
+  { key: "orders", icon: ClipboardList, href: "/orders" },
   {
     key: "channels",
     icon: Store,

@@ -87,6 +87,7 @@ const messages = {
       confirmClose: "关闭所选的 {count} 个订单？已排产的订单不能关闭。",
     },
     exportFiltered: "导出筛选结果",
+    shortLine: "{sku} 在仓库 {warehouse} 需要 {requested}，可用 {available}",
     specialPrice: "特批价",
     specialPriceHint: "结算价与明细金额不一致，按特批价处理",
     section: {
@@ -294,6 +295,7 @@ const messages = {
       confirmClose: "Close the {count} selected orders? Scheduled orders cannot be closed.",
     },
     exportFiltered: "Export filtered list",
+    shortLine: "{sku} in warehouse {warehouse}: needs {requested}, available {available}",
     specialPrice: "Special price",
     specialPriceHint: "The settlement total differs from the lines: special price (特批价)",
     section: {

@@ -1,0 +1,38 @@
+import { OrderFilterInput, parseOrderNos } from "@/lib/validators/orders";
+import { exportOrders } from "@/server/services/orders/bulk";
+import { asCaller } from "../_shared";
+
+export const runtime = "nodejs";
+
+/**
+ * The order list as filtered on the page, as XLSX or CSV: the same query-string filters as /orders
+ * (status, no, nos, client, source, cf/ct created, df/dt delivery, r recipient, country); the selected
+ * rows are exported as `nos`.
+ */
+export function GET(req: Request) {
+  return asCaller(req, null, async (svc) => {
+    const q = new URL(req.url).searchParams;
+    const format = q.get("format") === "csv" ? "csv" : "xlsx";
+    const filter = OrderFilterInput.parse({
+      status: q.get("status") || undefined,
+      orderNo: q.get("no") || undefined,
+      orderNos: q.get("nos") ? parseOrderNos(q.get("nos")) : undefined,
+      clientNum: q.get("client") || undefined,
+      source: q.get("source") || undefined,
+      createdFrom: q.get("cf") || undefined,
+      createdTo: q.get("ct") || undefined,
+      deliveryFrom: q.get("df") || undefined,
+      deliveryTo: q.get("dt") || undefined,
+      recipient: q.get("r") || undefined,
+      country: q.get("country") || undefined,
+    });
+    const body = await exportOrders(svc, format, filter);
+    const stamp = new Date().toISOString().slice(0, 10);
+    return new Response(new Uint8Array(body), {
+      headers: {
+        "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "content-disposition": `attachment; filename="orders-${stamp}.${format}"`,
+      },
+    });
+  });
+}
