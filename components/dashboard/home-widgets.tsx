@@ -1,4 +1,5 @@
 import { BlockedPlatformOrdersCard } from "@/components/channels/blocked-orders-card";
+import { OrderStatusCard } from "@/components/orders/order-status-card";
 import { MasterDataCard } from "./master-data-card";
 import { MerchantCard } from "./merchant-card";
 import { QuickLinksCard } from "./quick-links-card";
@@ -10,6 +11,7 @@ import type { HomeWidget } from "./widget";
  */
 export const HOME_WIDGETS: HomeWidget[] = [
   { key: "blockedPlatformOrders", render: BlockedPlatformOrdersCard, span: "full" },
+  { key: "orderStatus", render: OrderStatusCard, span: 2 },
   { key: "masterData", render: MasterDataCard, span: 2 },
   { key: "quickLinks", render: QuickLinksCard },
   { key: "merchant", render: MerchantCard },
