@@ -23,6 +23,7 @@ import { OrderStatusBadge, SpecialPriceBadge } from "./order-status-badge";
 import { useOrderErrorMessage } from "./order-error";
 import { OrderTimeline } from "./order-timeline";
 import { OrderReturns } from "@/components/returns/order-returns";
+import { OrderProductionProgress } from "@/components/production/order-production-progress";
 
 type Detail = inferRouterOutputs<AppRouter>["orders"]["byId"];
 type PersonAction = "approve" | "copy" | "close" | "freeze" | "unfreeze" | "void";
@@ -265,6 +266,8 @@ function Detail({
               </dl>
             </CardContent>
           </Card>
+
+          <OrderProductionProgress orderId={order.id} />
 
           <Card>
             <CardHeader>
