@@ -80,7 +80,9 @@ function Editor({ data, canWrite }: { data: Mapping; canWrite: boolean }) {
           {t("production.editRoute")}
         </Link>
       </div>
-      <FormAlert message={error} />
+      <div data-testid="mapping-error">
+        <FormAlert message={error} />
+      </div>
       <p className={unmapped.length ? "text-sm text-amber-700" : "text-sm text-emerald-700"} data-testid="mapping-live-state" data-unmapped={unmapped.length}>
         {unmapped.length ? t("production.unmappedCount", { count: unmapped.length }) : t("production.allMapped")}
       </p>

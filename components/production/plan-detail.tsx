@@ -446,7 +446,13 @@ function PlanUpstreamReports({ planId }: { planId: string }) {
               cell: ({ row }) => (
                 <span className="text-xs">
                   {row.original.httpStatus ? `HTTP ${row.original.httpStatus} ` : ""}
-                  {row.original.lastError ?? (typeof row.original.response?.receiptId === "string" ? row.original.response.receiptId : "")}
+                  {row.original.lastError
+                    ? t.has(`production.upstreamError.${row.original.lastError}` as never)
+                      ? t(`production.upstreamError.${row.original.lastError}` as never)
+                      : row.original.lastError
+                    : typeof row.original.response?.receiptId === "string"
+                      ? row.original.response.receiptId
+                      : ""}
                   {row.original.attempts > 1 ? ` ×${row.original.attempts}` : ""}
                 </span>
               ),

@@ -2,6 +2,8 @@ import { simulatorPorts, DEMO_SHOPIFY_SHOP } from "@/server/channels/endpoints";
 import { startAmazonSimulator, type AmazonSimulator } from "./amazon/server";
 import { startShopeeSimulator, type ShopeeSimulator } from "./shopee/server";
 import { ShopifySimulator } from "./shopify/server";
+import { TIANTIAN_DEMO } from "@/server/services/production/demo";
+import { startTiantianSimulator, type TiantianSimulator } from "./tiantian/server";
 
 /**
  * All marketplace simulators, for `npm run simulators`, the dev server (instrumentation.ts starts them
@@ -12,6 +14,7 @@ export type RunningSimulators = {
   shopify: ShopifySimulator | null;
   amazon: AmazonSimulator | null;
   shopee: ShopeeSimulator | null;
+  tiantian: TiantianSimulator | null;
   stop: () => Promise<void>;
 };
 
@@ -82,14 +85,22 @@ export async function startSimulators(opts: { log?: (m: string) => void } = {}):
   seedDemoMarketplaces({ amazon, shopee });
   if (amazon) log(`[simulators] Amazon SP-API simulator on ${amazon.baseUrl} (demo seller ${amazon.defaultSellerId})`);
   if (shopee) log(`[simulators] Shopee simulator on ${shopee.baseUrl} (demo shop ${shopee.defaultShopId}, partner ${shopee.partner.partnerId})`);
+  const tiantian = await tryStartOn(
+    () => startTiantianSimulator({ port: TIANTIAN_DEMO.port(), appKey: TIANTIAN_DEMO.appKey, appSecret: TIANTIAN_DEMO.appSecret }),
+    TIANTIAN_DEMO.port(),
+    log,
+  );
+  if (tiantian) log(`[simulators] 天天工厂 production-progress simulator on ${tiantian.endpoint}`);
   return {
     shopify,
     amazon,
     shopee,
+    tiantian,
     stop: async () => {
       await shopify?.stop();
       await amazon?.close();
       await shopee?.close();
+      await tiantian?.close();
     },
   };
 }

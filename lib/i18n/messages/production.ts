@@ -74,6 +74,10 @@ const messages = {
       blocked: "映射不完整",
     },
     noUpstream: "还没有上报记录",
+    upstreamError: {
+      notConfigured: "未配置上报地址或凭证（生产平台设置）",
+      mappingIncomplete: "环节映射不完整，未上报",
+    },
     timeline: "操作记录",
     event: {
       created: "创建",
@@ -261,6 +265,10 @@ const messages = {
       blocked: "Mapping incomplete",
     },
     noUpstream: "Nothing reported yet",
+    upstreamError: {
+      notConfigured: "No endpoint or credentials configured (programme settings)",
+      mappingIncomplete: "Stage mapping incomplete; not reported",
+    },
     timeline: "Timeline",
     event: {
       created: "Created",

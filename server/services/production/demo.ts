@@ -1,9 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { productionOperations, productionRoutes, products } from "@/db/schema";
+import { productionOperations, productionProgrammes, productionRoutes, products } from "@/db/schema";
+import { simulatorPorts } from "@/server/channels/endpoints";
 import type { ServiceContext } from "@/server/context";
 import { saveMapping } from "./mapping";
-import { listProgrammes } from "./programmes";
+import { listProgrammes, TIANTIAN, updateProgramme } from "./programmes";
 import { createRoute } from "./routes";
 
 const DEMO_OPERATIONS = [
@@ -22,8 +23,20 @@ const TEE_ROUTE = { code: "TEE-STD", name: "T恤标准工艺", ops: ["MAT", "CUT
 const JEANS_ROUTE = { code: "JEANS-STD", name: "牛仔裤工艺", ops: ["MAT", "CUT", "SEW", "WASH", "QC", "PACK"], skus: ["00031003"] };
 
 /**
- * Demo production data (idempotent): the factory's operations, a T-shirt route mapped to 天天工厂's
- * stages and confirmed, and a jeans route left unmapped to show what an incomplete mapping looks like.
+ * The local 天天工厂 simulator the dev server starts (tests/simulators/index.ts) and the demo merchant
+ * reports to. Demo-only credentials for a process on 127.0.0.1; real merchants enter their own.
+ */
+export const TIANTIAN_DEMO = {
+  port: () => simulatorPorts().shopify + 3,
+  appKey: "tt-demo-factory",
+  appSecret: "tt-demo-secret-not-for-production",
+  endpoint: () => process.env.MANIFOLD_TIANTIAN_SIMULATOR_URL ?? `http://127.0.0.1:${TIANTIAN_DEMO.port()}/api/v1/production/progress`,
+};
+
+/**
+ * Demo production data (idempotent): 天天工厂 pointed at the local simulator, the factory's operations,
+ * a T-shirt route mapped to its stages and confirmed, and a jeans route left unmapped to show what an
+ * incomplete mapping looks like.
  */
 export async function seedProductionDemo(db: DbExecutor, orgId: string) {
   await db
@@ -31,6 +44,13 @@ export async function seedProductionDemo(db: DbExecutor, orgId: string) {
     .values(DEMO_OPERATIONS.map((o) => ({ ...o, orgId })))
     .onConflictDoNothing();
   const ctx: ServiceContext = { db, orgId, role: "owner", actor: { type: "system", name: "demo-seed" } };
+  const [unconfigured] = await db
+    .select({ id: productionProgrammes.id })
+    .from(productionProgrammes)
+    .where(and(eq(productionProgrammes.orgId, orgId), eq(productionProgrammes.code, TIANTIAN.code), isNull(productionProgrammes.endpointUrl)));
+  if (unconfigured) {
+    await updateProgramme(ctx, { id: unconfigured.id, name: TIANTIAN.name, endpointUrl: TIANTIAN_DEMO.endpoint(), appKey: TIANTIAN_DEMO.appKey, appSecret: TIANTIAN_DEMO.appSecret });
+  }
   const ops = await db.select().from(productionOperations).where(eq(productionOperations.orgId, orgId));
   const opId = (code: string) => ops.find((o) => o.code === code)!.id;
   for (const r of [TEE_ROUTE, JEANS_ROUTE]) {

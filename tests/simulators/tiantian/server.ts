@@ -86,7 +86,11 @@ export async function startTiantianSimulator(opts: { appKey?: string; appSecret?
     req.on("end", () => {
       const raw = Buffer.concat(chunks);
       const key = (req.headers["idempotency-key"] as string | undefined) ?? null;
-      const record = (r: Omit<Received, "at" | "idempotencyKey">) => received.push({ at: new Date(), idempotencyKey: key, ...r });
+      const record = (r: Omit<Received, "at" | "idempotencyKey">) => {
+        received.push({ at: new Date(), idempotencyKey: key, ...r });
+        // A long-running dev simulator keeps the latest requests only.
+        if (received.length > 5000) received.splice(0, received.length - 5000);
+      };
       if (req.method !== "POST" || req.url !== TIANTIAN_PROGRESS_PATH) return json(res, 404, { code: 404, message: "not found" });
       const signatureOk = verify(appKey, appSecret, req.headers, raw);
       let body: Record<string, unknown> | null = null;
@@ -152,7 +156,13 @@ export async function startTiantianSimulator(opts: { appKey?: string; appSecret?
       return json(res, 200, answer);
     });
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   return {
