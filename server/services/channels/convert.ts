@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Db, DbExecutor } from "@/db";
+import { and, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
+import type { Db, DbExecutor, Tx } from "@/db";
 import {
   channelAccounts,
   platformOrderEvents,
@@ -16,34 +16,52 @@ import type { CreateOrderInput } from "@/lib/validators/orders";
 import { actorLabel, type Actor, type ServiceContext } from "@/server/context";
 import { DomainError } from "@/server/errors";
 import { translate } from "@/lib/i18n/translate";
-import { getPrecision } from "../_lib/precision";
 import { createOrder } from "../orders/create-order";
+import { orderSettings, type OrderSettings } from "../orders/internal";
+import { convertChunkBatch } from "./convert-batch";
 
-type PlatformOrderRow = typeof platformOrders.$inferSelect;
-type LineRow = typeof platformOrderLines.$inferSelect;
+/** A platform order as conversion reads it: every column but the raw payload (large, and not needed). */
+export type PlatformOrderRow = Omit<typeof platformOrders.$inferSelect, "raw">;
+const { raw: _raw, ...claimColumns } = getTableColumns(platformOrders);
+export type LineRow = typeof platformOrderLines.$inferSelect;
 
 export type ConvertResult = { converted: number; blocked: number; skipped: number; orderIds: string[] };
 
 type Mapping = { productId: string; sku: string; enabled: boolean; price: string; quantity: string };
-type SystemLine = { sku: string; productId: string; quantity: Decimal; amount: Decimal };
+export type SystemLine = { sku: string; productId: string; quantity: Decimal; amount: Decimal };
+
+/** How many platform orders one batch transaction converts (a pull page is 50–250). */
+export const BATCH_CHUNK = 500;
 
 /**
  * 转为系统订单: platform orders → system orders through the SKU mapping (bundles expand into their
- * components), each through the orders service's createOrder. Orders that cannot be converted keep
- * `pending` with every reason recorded on the row (unmapped SKU, disabled product, no stock — 001's
- * blockers); the next pull, or a mapping change, retries them.
+ * components). Orders that cannot be converted keep `pending` with every reason recorded on the row
+ * (unmapped SKU, disabled product, no stock — 001's blockers); the next pull, or a mapping change,
+ * retries them.
  *
- * Batched: one transaction per chunk, each order in its own savepoint, so a failure rolls back only
- * that order; rows are claimed with FOR UPDATE SKIP LOCKED so concurrent converters never convert one
- * platform order twice (the unique (org, platform_order_id) on orders is the backstop).
+ * Two paths with the same outcome (tests/integration/channels-convert-batch.test.ts proves it row by
+ * row): several orders go through the batch path (convert-batch.ts: one transaction per chunk of up to
+ * 500, multi-row inserts, one guarded stock UPDATE per SKU × warehouse); a single order goes through the
+ * orders service's createOrder in a savepoint (`mode: "single"` forces it). Rows are claimed with FOR
+ * UPDATE SKIP LOCKED either way, so concurrent converters never convert one platform order twice (the
+ * unique (org, platform_order_id) on orders is the backstop).
  */
-export async function convertPlatformOrders(db: Db, orgId: string, ids: string[], actor: Actor, opts: { chunk?: number } = {}): Promise<ConvertResult> {
+export async function convertPlatformOrders(
+  db: Db,
+  orgId: string,
+  ids: string[],
+  actor: Actor,
+  opts: { chunk?: number; mode?: "auto" | "batch" | "single" } = {},
+): Promise<ConvertResult> {
   const result: ConvertResult = { converted: 0, blocked: 0, skipped: 0, orderIds: [] };
-  const chunk = opts.chunk ?? 100;
   const unique = [...new Set(ids)];
-  const precision = await getPrecision(db, orgId);
+  if (unique.length === 0) return result;
+  const mode = opts.mode === "single" || (opts.mode !== "batch" && unique.length === 1) ? "single" : "batch";
+  const chunk = opts.chunk ?? (mode === "batch" ? BATCH_CHUNK : 100);
+  const settings = await orderSettings(db, orgId);
   for (let i = 0; i < unique.length; i += chunk) {
-    const r = await convertChunk(db, orgId, unique.slice(i, i + chunk), actor, precision);
+    const part = unique.slice(i, i + chunk);
+    const r = mode === "batch" ? await convertChunkBatch(db, orgId, part, actor, settings) : await convertChunkSingly(db, orgId, part, actor, settings);
     result.converted += r.converted;
     result.blocked += r.blocked;
     result.skipped += r.skipped;
@@ -52,69 +70,95 @@ export async function convertPlatformOrders(db: Db, orgId: string, ids: string[]
   return result;
 }
 
-async function convertChunk(db: Db, orgId: string, ids: string[], actor: Actor, precision: Awaited<ReturnType<typeof getPrecision>>): Promise<ConvertResult> {
+/**
+ * Lock the convertible platform orders among `ids` (pending, not converted, account importing, the
+ * platform status one that converts), skipping rows another converter holds. Sorted by id.
+ */
+export async function claimConvertible(tx: DbExecutor, orgId: string, ids: string[]): Promise<PlatformOrderRow[]> {
+  const claimed = await tx
+    .select({ po: claimColumns })
+    .from(platformOrders)
+    .innerJoin(channelAccounts, and(eq(channelAccounts.id, platformOrders.accountId), eq(channelAccounts.orgId, platformOrders.orgId)))
+    .where(
+      and(
+        eq(platformOrders.orgId, orgId),
+        inArray(platformOrders.id, ids),
+        eq(platformOrders.state, "pending"),
+        isNull(platformOrders.orderId),
+        eq(channelAccounts.importEnabled, true),
+      ),
+    )
+    .orderBy(platformOrders.id)
+    .for("update", { of: platformOrders, skipLocked: true });
+  return claimed.map((c) => c.po).filter((o) => o.normalizedStatus === "pending" || o.normalizedStatus === "unshipped");
+}
+
+/** Lines of some platform orders, grouped by platform order, in line order. */
+export async function linesByOrder(tx: DbExecutor, orgId: string, orders: PlatformOrderRow[]) {
+  const lines = await tx
+    .select()
+    .from(platformOrderLines)
+    .where(and(eq(platformOrderLines.orgId, orgId), inArray(platformOrderLines.platformOrderId, orders.map((o) => o.id))))
+    .orderBy(platformOrderLines.platformOrderId, platformOrderLines.lineNo);
+  const linesOf = new Map<string, LineRow[]>();
+  for (const l of lines) {
+    const list = linesOf.get(l.platformOrderId);
+    if (list) list.push(l);
+    else linesOf.set(l.platformOrderId, [l]);
+  }
+  return { lines, linesOf };
+}
+
+/** The single path: one chunk in one transaction, each order through createOrder in its own savepoint. */
+async function convertChunkSingly(db: Db, orgId: string, ids: string[], actor: Actor, settings: OrderSettings): Promise<ConvertResult> {
   return db.transaction(async (tx) => {
-    const result: ConvertResult = { converted: 0, blocked: 0, skipped: 0, orderIds: [] };
-    const claimed = await tx
-      .select({ po: platformOrders })
-      .from(platformOrders)
-      .innerJoin(channelAccounts, and(eq(channelAccounts.id, platformOrders.accountId), eq(channelAccounts.orgId, platformOrders.orgId)))
-      .where(
-        and(
-          eq(platformOrders.orgId, orgId),
-          inArray(platformOrders.id, ids),
-          eq(platformOrders.state, "pending"),
-          isNull(platformOrders.orderId),
-          eq(channelAccounts.importEnabled, true),
-        ),
-      )
-      .orderBy(platformOrders.id)
-      .for("update", { of: platformOrders, skipLocked: true });
-    const orders = claimed.map((c) => c.po).filter((o) => o.normalizedStatus === "pending" || o.normalizedStatus === "unshipped");
-    result.skipped = ids.length - orders.length;
-    if (orders.length === 0) return result;
-
-    const lines = await tx
-      .select()
-      .from(platformOrderLines)
-      .where(and(eq(platformOrderLines.orgId, orgId), inArray(platformOrderLines.platformOrderId, orders.map((o) => o.id))))
-      .orderBy(platformOrderLines.platformOrderId, platformOrderLines.lineNo);
-    const linesOf = new Map<string, LineRow[]>();
-    for (const l of lines) linesOf.set(l.platformOrderId, [...(linesOf.get(l.platformOrderId) ?? []), l]);
-
-    const mappingOf = await loadMappings(tx, orgId, orders, lines);
-    const productIds = [...new Set([...mappingOf.values()].flat().map((m) => m.productId))];
-    const available = await availableByProduct(tx, orgId, productIds);
-
-    const ctx: ServiceContext = { db: tx, orgId, role: "admin", actor };
-    for (const po of orders) {
-      const plan = planOrder(po, linesOf.get(po.id) ?? [], mappingOf, available, precision.priceDecimals);
-      if ("blockers" in plan) {
-        await recordBlockers(tx, po, plan.blockers);
-        result.blocked++;
-        continue;
-      }
-      try {
-        const order = await tx.transaction((sp) => createOrder({ ...ctx, db: sp }, systemOrderInput(po, plan.lines, precision.priceDecimals)));
-        await tx
-          .update(platformOrders)
-          .set({ state: "processed", orderId: order.id, orderNo: order.orderNo, blockers: [], blockedSkus: [], blockedAt: null, convertAttempts: sql`${platformOrders.convertAttempts} + 1` })
-          .where(and(eq(platformOrders.id, po.id), eq(platformOrders.orgId, orgId)));
-        await tx.insert(platformOrderEvents).values({ orgId, platformOrderId: po.id, type: "converted", fromState: "pending", toState: "processed", reason: order.orderNo, actorLabel: actorLabel({ actor }) });
-        // Reserved stock is no longer available to the next order of this chunk.
-        for (const l of plan.lines) available.set(l.productId, (available.get(l.productId) ?? dec(0)).minus(order.status === "pending" ? 0 : l.quantity));
-        result.converted++;
-        result.orderIds.push(order.id);
-      } catch (e) {
-        await recordBlockers(tx, po, [blockerFromError(e)]);
-        result.blocked++;
-      }
-    }
-    return result;
+    const orders = await claimConvertible(tx, orgId, ids);
+    const r = await convertClaimedSingly(tx, orgId, orders, actor, settings);
+    return { ...r, skipped: ids.length - orders.length };
   });
 }
 
-async function loadMappings(tx: DbExecutor, orgId: string, orders: PlatformOrderRow[], lines: LineRow[]) {
+/**
+ * Convert already claimed platform orders one by one through the orders service (createOrder with its
+ * approval, reservation and outbound orders), each in a savepoint so a failure rolls back only that
+ * order. Also the batch path's fallback when a batch would go short of stock.
+ */
+export async function convertClaimedSingly(tx: Tx, orgId: string, orders: PlatformOrderRow[], actor: Actor, settings: OrderSettings): Promise<ConvertResult> {
+  const result: ConvertResult = { converted: 0, blocked: 0, skipped: 0, orderIds: [] };
+  if (orders.length === 0) return result;
+  const { lines, linesOf } = await linesByOrder(tx, orgId, orders);
+  const mappingOf = await loadMappings(tx, orgId, orders, lines);
+  const productIds = [...new Set([...mappingOf.values()].flat().map((m) => m.productId))];
+  const available = await availableByProduct(tx, orgId, productIds);
+
+  const ctx: ServiceContext = { db: tx, orgId, role: "admin", actor };
+  for (const po of orders) {
+    const plan = planOrder(po, linesOf.get(po.id) ?? [], mappingOf, available, settings.priceDecimals);
+    if ("blockers" in plan) {
+      await recordBlockers(tx, po, plan.blockers);
+      result.blocked++;
+      continue;
+    }
+    try {
+      const order = await tx.transaction((sp) => createOrder({ ...ctx, db: sp }, systemOrderInput(po, plan.lines, settings.priceDecimals)));
+      await tx
+        .update(platformOrders)
+        .set({ state: "processed", orderId: order.id, orderNo: order.orderNo, blockers: [], blockedSkus: [], blockedAt: null, convertAttempts: sql`${platformOrders.convertAttempts} + 1` })
+        .where(and(eq(platformOrders.id, po.id), eq(platformOrders.orgId, orgId)));
+      await tx.insert(platformOrderEvents).values({ orgId, platformOrderId: po.id, type: "converted", fromState: "pending", toState: "processed", reason: order.orderNo, actorLabel: actorLabel({ actor }) });
+      // Reserved stock is no longer available to the next order of this chunk.
+      for (const l of plan.lines) available.set(l.productId, (available.get(l.productId) ?? dec(0)).minus(order.status === "pending" ? 0 : l.quantity));
+      result.converted++;
+      result.orderIds.push(order.id);
+    } catch (e) {
+      await recordBlockers(tx, po, [blockerFromError(e)]);
+      result.blocked++;
+    }
+  }
+  return result;
+}
+
+export async function loadMappings(tx: DbExecutor, orgId: string, orders: PlatformOrderRow[], lines: LineRow[]) {
   const skus = [...new Set(lines.map((l) => l.platformSku).filter(Boolean))];
   const accountIds = [...new Set(orders.map((o) => o.accountId))];
   const rows = skus.length
@@ -147,7 +191,7 @@ export async function availableByProduct(tx: DbExecutor, orgId: string, productI
   return out;
 }
 
-function planOrder(
+export function planOrder(
   po: PlatformOrderRow,
   lines: LineRow[],
   mappingOf: Map<string, Mapping[]>,
@@ -186,7 +230,7 @@ function planOrder(
   return blockers.length ? { blockers } : { lines: out };
 }
 
-function systemOrderInput(po: PlatformOrderRow, lines: SystemLine[], priceScale: number): CreateOrderInput {
+export function systemOrderInput(po: PlatformOrderRow, lines: SystemLine[], priceScale: number): CreateOrderInput {
   const remark = [`${po.platform} ${po.platformOrderNo}`, po.shippingMethod && `shipping: ${po.shippingMethod}`, po.remark].filter(Boolean).join(" · ");
   return {
     source: "platform",
@@ -213,7 +257,7 @@ function systemOrderInput(po: PlatformOrderRow, lines: SystemLine[], priceScale:
   };
 }
 
-function blockerFromError(e: unknown): PlatformOrderBlocker {
+export function blockerFromError(e: unknown): PlatformOrderBlocker {
   if (e instanceof DomainError) {
     if (e.code === "INSUFFICIENT_STOCK") return { kind: "no_stock", detail: translate("en", `errors.${e.messageRef.key}`, e.messageRef.params ?? {}) };
     const fields = Object.entries(e.fieldErrors ?? {})
@@ -224,21 +268,31 @@ function blockerFromError(e: unknown): PlatformOrderBlocker {
   return { kind: "error", detail: e instanceof Error ? e.message.slice(0, 300) : String(e) };
 }
 
+/** Platform SKUs (and system SKUs) named by blockers, so a mapping change finds the orders it unblocks. */
+export const blockedSkusOf = (blockers: PlatformOrderBlocker[]) => [...new Set(blockers.flatMap((b) => [b.platformSku, b.sku]).filter((s): s is string => !!s))];
+
+/** A `blocked` event is written only when the reasons differ from those already on the row. */
+export const blockersChanged = (po: Pick<PlatformOrderRow, "blockers">, blockers: PlatformOrderBlocker[]) => JSON.stringify(po.blockers) !== JSON.stringify(blockers);
+
+export const blockerReason = (blockers: PlatformOrderBlocker[]) =>
+  blockers
+    .map((b) => [b.kind, b.platformSku ?? b.sku, b.detail].filter(Boolean).join(" "))
+    .join("; ")
+    .slice(0, 1000);
+
 async function recordBlockers(tx: DbExecutor, po: PlatformOrderRow, blockers: PlatformOrderBlocker[]) {
-  const skus = [...new Set(blockers.flatMap((b) => [b.platformSku, b.sku]).filter((s): s is string => !!s))];
-  const changed = JSON.stringify(po.blockers) !== JSON.stringify(blockers);
   await tx
     .update(platformOrders)
-    .set({ blockers, blockedSkus: skus, blockedAt: po.blockedAt ?? new Date(), convertAttempts: sql`${platformOrders.convertAttempts} + 1` })
+    .set({ blockers, blockedSkus: blockedSkusOf(blockers), blockedAt: po.blockedAt ?? new Date(), convertAttempts: sql`${platformOrders.convertAttempts} + 1` })
     .where(and(eq(platformOrders.id, po.id), eq(platformOrders.orgId, po.orgId)));
-  if (changed) {
+  if (blockersChanged(po, blockers)) {
     await tx.insert(platformOrderEvents).values({
       orgId: po.orgId,
       platformOrderId: po.id,
       type: "blocked",
       fromState: "pending",
       toState: "pending",
-      reason: blockers.map((b) => [b.kind, b.platformSku ?? b.sku, b.detail].filter(Boolean).join(" ")).join("; ").slice(0, 1000),
+      reason: blockerReason(blockers),
       actorLabel: "system:channels",
     });
   }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { products, stockLevels, stockMovements, warehouses, type MovementKind } from "@/db/schema";
+import { outbox, products, stockLevels, stockMovements, warehouses, type MovementKind } from "@/db/schema";
+import { newId } from "@/db/schema/_columns";
 import { type Decimal, dec } from "@/lib/decimal";
 import { actorUserId, type ServiceContext } from "@/server/context";
 import { DomainError } from "@/server/errors";
@@ -62,8 +63,9 @@ function aggregate<T extends { productId: string; warehouseId: string; qty: stri
 /**
  * Reserve stock for several lines at once, all or nothing. Each (SKU, warehouse) is one guarded UPDATE
  * (`on_hand - reserved >= qty`) — no read-then-write, so concurrent reservations can never oversell.
- * Lines of the same SKU are summed first. On any shortage nothing is reserved and the error lists
- * every short line.
+ * Lines of the same SKU are summed first. On any shortage the error lists every short line (and the
+ * caller's transaction rolls back what was reserved). The UPDATE, its movement row and the debounced
+ * outbox event are one statement per line, so a hot SKU's row lock is held for as little as possible.
  */
 export async function reserveStock(
   tx: DbExecutor,
@@ -75,19 +77,26 @@ export async function reserveStock(
   const shortages: Shortage[] = [];
   for (const l of wanted) {
     const qty = l.qty.toFixed();
-    const updated = await tx
-      .update(stockLevels)
-      .set({ reserved: sql`${stockLevels.reserved} + ${qty}::numeric`, updatedAt: new Date() })
-      .where(
-        and(
-          eq(stockLevels.orgId, ctx.orgId),
-          eq(stockLevels.productId, l.productId),
-          eq(stockLevels.warehouseId, l.warehouseId),
-          sql`${stockLevels.onHand} - ${stockLevels.reserved} >= ${qty}::numeric`,
-        ),
+    const rows = await tx.execute<{ n: number }>(sql`
+      with upd as (
+        update ${stockLevels}
+           set reserved = reserved + ${qty}::numeric, updated_at = now()
+         where org_id = ${ctx.orgId} and product_id = ${l.productId} and warehouse_id = ${l.warehouseId}
+           and on_hand - reserved >= ${qty}::numeric
+        returning product_id
+      ), mv as (
+        insert into ${stockMovements} (id, org_id, product_id, warehouse_id, kind, on_hand_delta, reserved_delta, ref_type, ref_id, ref_no, reason, created_by)
+        select ${newId()}::uuid, ${ctx.orgId}::uuid, product_id, ${l.warehouseId}::uuid, 'reservation', 0, ${qty}::numeric,
+               ${ref.refType}::text, ${ref.refId ?? null}::uuid, ${ref.refNo ?? null}::text, ${ref.reason ?? null}::text, ${actorUserId(ctx)}::uuid
+          from upd
+      ), ev as (
+        insert into ${outbox} (id, org_id, topic, dedupe_key, payload)
+        select ${newId()}::uuid, ${ctx.orgId}::uuid, ${INVENTORY_CHANGED}::text, product_id::text, jsonb_build_object('productId', product_id)
+          from upd
+        on conflict (org_id, topic, dedupe_key) where status = 'pending' and dedupe_key is not null do nothing
       )
-      .returning({ productId: stockLevels.productId });
-    if (updated.length === 0) {
+      select count(*)::int as n from upd`);
+    if (Number((rows as unknown as { n: number }[])[0]?.n ?? 0) === 0) {
       const [level] = await tx
         .select({ available: sql<string>`${stockLevels.onHand} - ${stockLevels.reserved}` })
         .from(stockLevels)
@@ -96,10 +105,6 @@ export async function reserveStock(
     }
   }
   if (shortages.length) throw await insufficientStock(tx, ctx.orgId, shortages);
-  for (const l of wanted) {
-    await recordMovement(tx, ctx, { ...ref, productId: l.productId, warehouseId: l.warehouseId, kind: "reservation", reservedDelta: l.qty.toFixed() });
-  }
-  await emitInventoryChanged(tx, ctx.orgId, wanted.map((l) => l.productId));
 }
 
 /** An INSUFFICIENT_STOCK error naming each short SKU and warehouse with requested and available. */

@@ -72,21 +72,45 @@ export async function resolveContent(ctx: ServiceContext, input: ParsedContent, 
   const agreedTotalQty = errors.run(() => parseOptionalDecimalField(input.agreedTotalQty, "agreedTotalQty", settings, "quantity")) ?? null;
   const agreedTotalAmount = errors.run(() => parseOptionalDecimalField(input.agreedTotalAmount, "agreedTotalAmount", settings, "amount")) ?? null;
 
+  // Independent reads in one go (pipelined on the transaction's connection).
+  const skus = [...new Set(input.lines.map((l) => l.sku))];
+  const [customerRows, methods, warehouseRows, types, found] = await Promise.all([
+    input.clientNum
+      ? db.select().from(customers).where(and(eq(customers.orgId, ctx.orgId), eq(customers.clientNum, input.clientNum)))
+      : Promise.resolve([]),
+    db
+      .select()
+      .from(deliveryMethods)
+      .where(and(eq(deliveryMethods.orgId, ctx.orgId), eq(deliveryMethods.enabled, true)))
+      .orderBy(asc(deliveryMethods.sortOrder)),
+    input.warehouseId
+      ? db
+          .select({ id: warehouses.id, enabled: warehouses.enabled })
+          .from(warehouses)
+          .where(and(eq(warehouses.orgId, ctx.orgId), eq(warehouses.id, input.warehouseId)))
+      : Promise.resolve([]),
+    input.agreementType || input.processingType
+      ? db
+          .select({ kind: agreementTypes.kind, name: agreementTypes.name })
+          .from(agreementTypes)
+          .where(and(eq(agreementTypes.orgId, ctx.orgId), eq(agreementTypes.enabled, true)))
+      : Promise.resolve([]),
+    db
+      .select({ id: products.id, sku: products.sku, name: products.name, spec: products.spec, enabled: products.enabled })
+      .from(products)
+      .where(and(eq(products.orgId, ctx.orgId), inArray(products.sku, skus))),
+  ]);
+
   // Customer
   let customer: typeof customers.$inferSelect | null = null;
   if (input.clientNum) {
-    const [row] = await db.select().from(customers).where(and(eq(customers.orgId, ctx.orgId), eq(customers.clientNum, input.clientNum)));
+    const row = customerRows[0];
     if (!row) errors.add("clientNum", "customerUnknown", { clientNum: input.clientNum });
     else if (!row.enabled) errors.add("clientNum", "customerDisabled", { clientNum: input.clientNum });
     else customer = row;
   }
 
   // Delivery method: one of the merchant's enabled methods; the default when none is given.
-  const methods = await db
-    .select()
-    .from(deliveryMethods)
-    .where(and(eq(deliveryMethods.orgId, ctx.orgId), eq(deliveryMethods.enabled, true)))
-    .orderBy(asc(deliveryMethods.sortOrder));
   const method = input.deliveryMethod ? methods.find((m) => m.name === input.deliveryMethod) : (methods.find((m) => m.isDefault) ?? methods[0]);
   if (!method) {
     errors.add("deliveryMethod", "deliveryMethodUnknown", {
@@ -137,20 +161,13 @@ export async function resolveContent(ctx: ServiceContext, input: ParsedContent, 
   // Warehouse
   let warehouseId: string | null = null;
   if (input.warehouseId) {
-    const [row] = await db
-      .select({ id: warehouses.id, enabled: warehouses.enabled })
-      .from(warehouses)
-      .where(and(eq(warehouses.orgId, ctx.orgId), eq(warehouses.id, input.warehouseId)));
+    const row = warehouseRows[0];
     if (!row || !row.enabled) errors.add("warehouseId", "warehouseUnknown");
     else warehouseId = row.id;
   }
 
   // Agreement terms (约定信息): types from the merchant's lists.
   if (input.agreementType || input.processingType) {
-    const types = await db
-      .select({ kind: agreementTypes.kind, name: agreementTypes.name })
-      .from(agreementTypes)
-      .where(and(eq(agreementTypes.orgId, ctx.orgId), eq(agreementTypes.enabled, true)));
     if (input.agreementType && !types.some((t) => t.kind === "agreement" && t.name === input.agreementType)) {
       errors.add("agreementType", "agreementTypeUnknown", { name: input.agreementType });
     }
@@ -160,11 +177,6 @@ export async function resolveContent(ctx: ServiceContext, input: ParsedContent, 
   }
 
   // Lines
-  const skus = [...new Set(input.lines.map((l) => l.sku))];
-  const found = await db
-    .select({ id: products.id, sku: products.sku, name: products.name, spec: products.spec, enabled: products.enabled })
-    .from(products)
-    .where(and(eq(products.orgId, ctx.orgId), inArray(products.sku, skus)));
   const bySku = new Map(found.map((p) => [p.sku, p]));
   const lines: ResolvedLine[] = [];
   input.lines.forEach((l, i) => {

@@ -4,10 +4,10 @@ import { can } from "@/lib/permissions";
 import { CreateOrderInput, type CreateOrderParsed } from "@/lib/validators/orders";
 import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
 import { conflict, fieldError, forbidden, isUniqueViolation } from "@/server/errors";
-import { emitInventoryChanged } from "../inventory/ledger";
 import { approveOrder } from "./approve-order";
 import { resolveContent, type ResolvedContent } from "./content";
-import { nextOrderNo, orderSettings, recordOrderEvent, type FieldChanges, type OrderRow } from "./internal";
+import { newId } from "@/db/schema/_columns";
+import { assignOrderNo, emitOrderStockChanged, orderSettings, provisionalOrderNo, recordOrderEvent, type FieldChanges, type OrderRow } from "./internal";
 
 export type { OrderRow } from "./internal";
 
@@ -25,35 +25,39 @@ export async function createOrder(ctx: ServiceContext, raw: CreateOrderInput): P
   return inTransaction(ctx, async (tx) => {
     const settings = await orderSettings(tx.db, tx.orgId);
     const content = await resolveContent(tx, input, settings);
-    const order = await insertOrder(tx, content, {
+    const draft = await insertOrder(tx, content, {
       source: input.source,
       platformOrderId: input.source === "platform" ? (input.platformOrderId ?? null) : null,
-      timezone: settings.timezone,
     });
-    await linkStagedAttachments(tx, order.id, input.attachmentIds);
-    await recordOrderEvent(tx, { orderId: order.id, type: "created", toStatus: "pending", reason: input.source });
-    await emitInventoryChanged(tx.db, tx.orgId, content.lines.map((l) => l.productId));
+    await linkStagedAttachments(tx, draft.id, input.attachmentIds);
+    await recordOrderEvent(tx, { orderId: draft.id, type: "created", toStatus: "pending", reason: input.source });
+    await emitOrderStockChanged(tx, content.lines.map((l) => l.productId));
+    const order = await assignOrderNo(tx, draft, settings.timezone);
     if (input.status === "stock_up") return approveOrder(tx, { orderId: order.id });
     return order;
   });
 }
 
-/** Insert the order and its lines with a fresh number; used by create and copy. */
+/**
+ * Insert the order and its lines under a provisional number; used by create and copy, which then call
+ * `assignOrderNo` as late as they can.
+ */
 export async function insertOrder(
   ctx: ServiceContext,
   content: ResolvedContent,
-  meta: { source: CreateOrderParsed["source"]; platformOrderId?: string | null; copiedFromId?: string | null; timezone: string },
+  meta: { source: CreateOrderParsed["source"]; platformOrderId?: string | null; copiedFromId?: string | null },
 ): Promise<OrderRow> {
   const { lines, ...header } = content;
-  const orderNo = await nextOrderNo(ctx.db, ctx.orgId, meta.timezone);
+  const id = newId();
   let order: OrderRow;
   try {
     [order] = (await ctx.db
       .insert(orders)
       .values({
         ...header,
+        id,
         orgId: ctx.orgId,
-        orderNo,
+        orderNo: provisionalOrderNo(id),
         source: meta.source,
         status: "pending",
         platformOrderId: meta.platformOrderId ?? null,

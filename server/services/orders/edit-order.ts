@@ -3,10 +3,9 @@ import { orderAttachments, orderLines, orders } from "@/db/schema";
 import { UpdateOrderInput } from "@/lib/validators/orders";
 import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError } from "@/server/errors";
-import { emitInventoryChanged } from "../inventory/ledger";
 import { resolveContent } from "./content";
 import { diffFields, insertOrder } from "./create-order";
-import { linesOf, lockOrder, orderSettings, recordOrderEvent, type OrderLineRow, type OrderRow } from "./internal";
+import { assignOrderNo, emitOrderStockChanged, linesOf, lockOrder, orderSettings, recordOrderEvent, type OrderLineRow, type OrderRow } from "./internal";
 
 /** Header fields whose changes the timeline shows. */
 export const TRACKED_FIELDS = [
@@ -71,7 +70,7 @@ export async function updateOrder(ctx: ServiceContext, raw: UpdateOrderInput): P
     const newSummary = newLines.map(lineSummary);
     if (oldSummary.join("\n") !== newSummary.join("\n")) changes.lines = { from: oldSummary, to: newSummary };
     await recordOrderEvent(tx, { orderId, type: "updated", fromStatus: "pending", toStatus: "pending", changes });
-    await emitInventoryChanged(tx.db, tx.orgId, [...oldLines, ...newLines].map((l) => l.productId));
+    await emitOrderStockChanged(tx, [...oldLines, ...newLines].map((l) => l.productId));
     return after!;
   });
 }
@@ -120,8 +119,9 @@ export async function copyOrder(ctx: ServiceContext, input: { orderId: string })
       settings,
     );
     content.addressId = source.addressId;
-    const copy = await insertOrder(tx, content, { source: "manual", copiedFromId: source.id, timezone: settings.timezone });
+    const draft = await insertOrder(tx, content, { source: "manual", copiedFromId: source.id });
 
+    const copy = await assignOrderNo(tx, draft, settings.timezone);
     const files = await tx.db
       .select()
       .from(orderAttachments)
@@ -146,7 +146,7 @@ export async function copyOrder(ctx: ServiceContext, input: { orderId: string })
       toStatus: source.status,
       changes: { copiedTo: { from: null, to: copy.orderNo } },
     });
-    await emitInventoryChanged(tx.db, tx.orgId, content.lines.map((l) => l.productId));
+    await emitOrderStockChanged(tx, content.lines.map((l) => l.productId));
     return copy;
   });
 }

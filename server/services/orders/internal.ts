@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { DbExecutor } from "@/db";
-import { numberSequences, orderEvents, orderLines, organizations, orders } from "@/db/schema";
+import { numberSequences, orderEvents, orderLines, organizations, orders, outbox } from "@/db/schema";
 import { dec } from "@/lib/decimal";
 import { ORDER_TRANSITIONS, RESERVED_STATUSES, type OrderAction, type OrderStatus } from "@/lib/orders/status";
 import { actorLabel, actorUserId, type ServiceContext } from "@/server/context";
 import { DomainError, notFound } from "@/server/errors";
-import { releaseStock } from "../inventory/ledger";
+import { INVENTORY_CHANGED, releaseStock } from "../inventory/ledger";
 import type { Precision } from "../_lib/precision";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -156,8 +156,9 @@ export function dayStamp(at: Date, timezone: string): string {
 /**
  * Next order number `SO-YYMMDD-00001` from the merchant's daily counter in `number_sequences`. The
  * upsert locks the day's counter row until the caller's transaction ends, so two orders never get the
- * same number, and a rolled-back order gives its number back: numbers have no gaps (the price is that
- * concurrent creations of one merchant take turns on this row for the rest of their transaction).
+ * same number, and a rolled-back order gives its number back: numbers have no gaps. The price is that
+ * concurrent creations of one merchant take turns on this row until they commit, so callers take the
+ * number as late as they can (see `assignOrderNo`).
  */
 export async function nextOrderNo(db: DbExecutor, orgId: string, timezone: string, at = new Date()): Promise<string> {
   const period = dayStamp(at, timezone);
@@ -170,4 +171,39 @@ export async function nextOrderNo(db: DbExecutor, orgId: string, timezone: strin
     })
     .returning({ value: numberSequences.value });
   return `SO-${period}-${String(row!.value).padStart(5, "0")}`;
+}
+
+/** A placeholder number, unique per order and visible to no one (replaced before commit). */
+export const provisionalOrderNo = (id: string) => `~${id}`;
+
+/**
+ * Give a just-inserted order its real number. Called as the last write before commit (or before the
+ * approval of a `stock_up` order, whose stock movements carry the number), so the day's counter row is
+ * locked only for the end of the transaction.
+ */
+export async function assignOrderNo(ctx: ServiceContext, order: OrderRow, timezone: string): Promise<OrderRow> {
+  const orderNo = await nextOrderNo(ctx.db, ctx.orgId, timezone, order.createdAt);
+  const [row] = await ctx.db
+    .update(orders)
+    .set({ orderNo })
+    .where(and(eq(orders.id, order.id), eq(orders.orgId, ctx.orgId)))
+    .returning();
+  return row!;
+}
+
+/**
+ * "Inventory changed" outbox events for the order's SKUs (002: sync every warehouse's stock of the
+ * ordered goods), one statement for all SKUs, debounced like `enqueue` (a pending event per SKU absorbs
+ * the next). Keys go in sorted order so concurrent writers never wait on each other in a cycle.
+ */
+export async function emitOrderStockChanged(ctx: ServiceContext, productIds: Iterable<string>) {
+  const ids = [...new Set(productIds)].sort();
+  if (ids.length === 0) return;
+  await ctx.db
+    .insert(outbox)
+    .values(ids.map((productId) => ({ orgId: ctx.orgId, topic: INVENTORY_CHANGED, dedupeKey: productId, payload: { productId } })))
+    .onConflictDoNothing({
+      target: [outbox.orgId, outbox.topic, outbox.dedupeKey],
+      where: sql`status = 'pending' and dedupe_key is not null`,
+    });
 }

@@ -39,8 +39,11 @@ const SORTS = {
  * indexes; dates are days in the merchant's time zone.
  */
 export async function orderFilterSql(ctx: ServiceContext, f: Filter): Promise<SQL> {
-  const [org] = await ctx.db.select({ tz: organizations.timezone }).from(organizations).where(eq(organizations.id, ctx.orgId));
-  const tz = org?.tz ?? "Asia/Shanghai";
+  let tz = "Asia/Shanghai";
+  if (f.createdFrom || f.createdTo) {
+    const [org] = await ctx.db.select({ tz: organizations.timezone }).from(organizations).where(eq(organizations.id, ctx.orgId));
+    tz = org?.tz ?? tz;
+  }
   const conds: (SQL | undefined)[] = [eq(orders.orgId, ctx.orgId)];
   if (f.status) conds.push(eq(orders.status, f.status));
   if (f.orderNos?.length) conds.push(inArray(orders.orderNo, f.orderNos.map((n) => n.toUpperCase())));
