@@ -158,7 +158,7 @@ export function SkuMappingList({ canWrite, accounts, quantityDecimals }: { canWr
           </>
         ) : null}
         <Button asChild type="button" size="sm" variant="outline">
-          <a href={`/api/export/sku-mappings?format=xlsx${applied.search ? `&search=${encodeURIComponent(applied.search)}` : ""}`} download>
+          <a href={`/api/export/sku-mappings?${new URLSearchParams({ format: "xlsx", ...(applied.search ? { search: applied.search } : {}), ...(applied.accountId ? { accountId: applied.accountId } : {}) })}`} download>
             {tc("export")}
           </a>
         </Button>

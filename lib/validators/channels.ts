@@ -22,8 +22,14 @@ export const AccountSettingsInput = z.object({
 
 export const CreateAccountInput = AccountSettingsInput.extend({
   platform: z.enum(PLATFORM_CODES, { error: "platformUnavailable" }),
-  /** Shopify: the shop's myshopify domain (or just its name). Other platforms learn it on authorization. */
-  shopDomain: shopDomain.nullish(),
+  /**
+   * Shopify: the shop's myshopify domain (or just its name). Other platforms learn it on authorization,
+   * so their form's empty field is no value at all (the service still requires it for Shopify).
+   */
+  shopDomain: z
+    .union([z.literal(""), shopDomain])
+    .nullish()
+    .transform((v) => v || null),
   /** Connect to the local simulator instead of the platform (development and demo only). */
   useSimulator: z.boolean().default(false),
   /** Platform-specific settings (Amazon region/marketplace, Shopee partner region…). */

@@ -212,6 +212,32 @@ describe("Shopee push at /api/webhooks/shopee", () => {
     const [po] = (await rows(m.org.orgId, accountId)).filter((r) => r.platformOrderId === sn);
     expect(po).toMatchObject({ platformStatus: "CANCELLED", normalizedStatus: "cancelled" });
   });
+
+  it("flags the account on the expiry notice (code 12) and revokes it when the seller cancels the authorization (code 2)", async () => {
+    const m = await merchantWithStock({ "SYS-TEE": "100" });
+    const { shopId, accountId } = await authorizedShopee(m);
+    const push = (code: number) => {
+      const raw = JSON.stringify({ shop_id: shopId, code, timestamp: Math.floor(Date.now() / 1000), data: { shop_id: shopId } });
+      return fetch(callbackUrl, { method: "POST", headers: { authorization: shopeePushSignature(SHOPEE_SIMULATOR_PARTNER.partnerKey, callbackUrl, raw), "content-type": "application/json" }, body: raw });
+    };
+    const account = async () => (await testDb().select().from(channelAccounts).where(eq(channelAccounts.id, accountId)))[0]!;
+
+    expect((await push(12)).status).toBe(204);
+    const warned = await account();
+    expect(warned.status).toBe("enabled");
+    expect(warned.lastError).toMatch(/expires soon/);
+    expect(warned.accessTokenEnc).not.toBeNull();
+
+    expect((await push(2)).status).toBe(204);
+    const revoked = await account();
+    expect(revoked).toMatchObject({ status: "revoked", accessTokenEnc: null, refreshTokenEnc: null, nextPullAt: null });
+    expect(revoked.lastError).toMatch(/cancelled by the seller/);
+    const inbox = await testDb().select().from(channelWebhookInbox).where(eq(channelWebhookInbox.accountId, accountId));
+    expect(inbox.map((r) => [r.topic, r.result]).sort()).toEqual([
+      ["open_api_authorization_expiry", "expiry_notice"],
+      ["shop_authorization_canceled_push", "revoked"],
+    ]);
+  });
 });
 
 describe("Shopee ship-back and stock through the service", () => {

@@ -4,13 +4,24 @@ import { channelAccounts, channelWebhookInbox } from "@/db/schema";
 import { connectorFor } from "@/server/channels/registry";
 import { ChannelError } from "@/server/channels/types";
 
+/** Topics that end the authorization at once: the account is revoked and its tokens are dropped. */
+const REVOKING_TOPICS: Record<string, string> = {
+  "app/uninstalled": "app uninstalled on the platform",
+  // Shopee push code 2: the seller cancelled the authorization in Seller Centre.
+  shop_authorization_canceled_push: "authorization cancelled by the seller on the platform",
+};
+
+/** Topics that warn that the authorization will expire (Shopee push code 12). */
+const EXPIRY_NOTICE_TOPICS = new Set(["open_api_authorization_expiry"]);
+
 export type WebhookOutcome = { status: 200 | 401 | 400 | 404; accepted: number; duplicates: number; message?: string };
 
 /**
  * A platform's webhook: signature first (on the raw body, constant-time; 401 otherwise), then one
  * inbox row per merchant account of that shop — a repeated delivery is recognised by the platform's
  * event id and ignored. Webhooks are hints: order topics bring the account's next pull forward (the pull
- * reconciles anything a webhook missed or reordered); `app/uninstalled` revokes the account at once.
+ * reconciles anything a webhook missed or reordered); `app/uninstalled` and Shopee's authorization
+ * cancelled push revoke the account at once; Shopee's expiry notice flags it for re-authorization.
  */
 export async function receiveWebhook(db: Db, platform: string, headers: Headers, rawBody: string, opts: { onPullHint?: (a: { orgId: string; accountId: string }) => Promise<void> } = {}): Promise<WebhookOutcome> {
   const connector = connectorFor(platform);
@@ -41,12 +52,21 @@ export async function receiveWebhook(db: Db, platform: string, headers: Headers,
     }
     accepted++;
     let result = "hint";
-    if (delivery.topic === "app/uninstalled") {
+    const revokedBecause = REVOKING_TOPICS[delivery.topic];
+    if (revokedBecause) {
       await db
         .update(channelAccounts)
-        .set({ status: "revoked", accessTokenEnc: null, refreshTokenEnc: null, nextPullAt: null, lastError: "app uninstalled on the platform" })
+        .set({ status: "revoked", accessTokenEnc: null, refreshTokenEnc: null, nextPullAt: null, lastError: revokedBecause })
         .where(and(eq(channelAccounts.id, a.id), eq(channelAccounts.orgId, a.orgId)));
       result = "revoked";
+    } else if (EXPIRY_NOTICE_TOPICS.has(delivery.topic)) {
+      // A notice ahead of time: the account keeps pulling; the accounts page shows the warning until
+      // the merchant authorizes again (a successful authorization clears last_error).
+      await db
+        .update(channelAccounts)
+        .set({ lastError: "authorization expires soon on the platform: authorize again to keep pulling" })
+        .where(and(eq(channelAccounts.id, a.id), eq(channelAccounts.orgId, a.orgId)));
+      result = "expiry_notice";
     } else if (a.status === "enabled") {
       await db
         .update(channelAccounts)

@@ -13,10 +13,12 @@ const EXPORTERS = {
   "sku-mappings": { run: exportSkuMappings, columns: SKU_MAPPING_COLUMNS },
 } as const;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const STATUS: Partial<Record<DomainErrorCode, number>> = { UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, VALIDATION: 400 };
 
 /**
- * GET /api/export/<entity>?format=csv|xlsx&search=&enabled= — the list as filtered on screen;
+ * GET /api/export/<entity>?format=csv|xlsx&search=&enabled=&accountId= — the list as filtered on screen;
  * `template=1` gives just the header row, to fill in and import.
  */
 export async function GET(req: Request, { params }: { params: Promise<{ entity: string }> }) {
@@ -29,11 +31,14 @@ export async function GET(req: Request, { params }: { params: Promise<{ entity: 
   try {
     const svc = await resolveServiceContext(await createRequestContext(req));
     const enabled = url.searchParams.get("enabled");
+    const accountId = url.searchParams.get("accountId") || undefined;
+    if (accountId && !UUID.test(accountId)) return Response.json({ error: "accountId is not a valid id" }, { status: 400 });
     const body = template
       ? await writeTable(format, exporter.columns, [])
       : await exporter.run(svc, format, {
           search: url.searchParams.get("search") ?? undefined,
           enabled: enabled === "true" ? true : enabled === "false" ? false : undefined,
+          accountId,
         });
     const stamp = new Date().toISOString().slice(0, 10);
     const name = template ? `${entity}-template.${format}` : `${entity}-${stamp}.${format}`;
