@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useState, useTransition } from "react";
+import { useState, useSyncExternalStore, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import { signUpAction } from "@/app/(auth)/actions";
 import { Field, FormAlert } from "@/components/forms/field";
@@ -11,6 +11,8 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { useZodMessage } from "@/components/forms/use-zod-message";
 import { SignUpInput } from "@/lib/validators/auth";
+
+const noop = () => () => {};
 
 type Values = { name: string; email: string; password: string; orgName?: string; inviteToken?: string };
 
@@ -24,6 +26,8 @@ export function SignUpForm({ invite }: { invite?: { token: string; email: string
     defaultValues: { name: "", email: invite?.email ?? "", password: "", orgName: invite ? undefined : "", inviteToken: invite?.token },
   });
   const { errors } = form.formState;
+  // true once hydrated: browser tests wait for it before typing (the form needs JS to submit).
+  const hydrated = useSyncExternalStore(noop, () => true, () => false);
 
   const onSubmit = form.handleSubmit((values) => {
     setError(null);
@@ -36,7 +40,8 @@ export function SignUpForm({ invite }: { invite?: { token: string; email: string
   });
 
   return (
-    <form onSubmit={onSubmit} className="grid gap-4" noValidate>
+    // method="post": a submit before hydration must never put the password into the URL.
+    <form method="post" onSubmit={onSubmit} className="grid gap-4" noValidate data-ready={hydrated || undefined}>
       <FormAlert message={error} />
       {!invite ? (
         <Field label={t("orgName")} htmlFor="orgName" error={msg(errors.orgName, "orgName")} required>

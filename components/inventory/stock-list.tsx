@@ -101,13 +101,21 @@ export function StockList({ scale, canWrite }: { scale: number; canWrite: boolea
         id: "onHand",
         header: t("onHand"),
         meta: { className: "text-right" },
-        cell: ({ row }) => <span className="tabular-nums">{fmtQty(row.original.onHand, scale)}</span>,
+        cell: ({ row }) => (
+          <span className="tabular-nums" data-testid={`onhand-${row.original.sku}-${row.original.warehouseCode}`}>
+            {fmtQty(row.original.onHand, scale)}
+          </span>
+        ),
       },
       {
         id: "reserved",
         header: t("reserved"),
         meta: { className: "text-right" },
-        cell: ({ row }) => <span className="tabular-nums">{fmtQty(row.original.reserved, scale)}</span>,
+        cell: ({ row }) => (
+          <span className="tabular-nums" data-testid={`reserved-${row.original.sku}-${row.original.warehouseCode}`}>
+            {fmtQty(row.original.reserved, scale)}
+          </span>
+        ),
       },
       {
         id: "available",

@@ -41,12 +41,15 @@ export function useListParams<S extends string>(opts: { sorts: readonly S[]; def
   const filters = useMemo(() => ({ search: search || undefined, enabled, sort, dir }), [search, enabled, sort, dir]);
   const pager = useKeysetPager(JSON.stringify(filters));
 
+  // Stable, so a debounced search box does not restart its timer on every render.
+  const setSearch = useCallback((q: string) => update({ q: q.trim() || undefined }), [update]);
+
   return {
     filters,
     search,
     enabled,
     sortState: { sort, dir } as SortState<S>,
-    setSearch: (q: string) => update({ q: q.trim() || undefined }),
+    setSearch,
     setEnabled: (v: EnabledFilter) => update({ enabled: v === undefined ? undefined : String(v) }),
     setSort: (s: SortState) => update({ sort: s.sort, dir: s.dir }),
     reset: () => router.replace(pathname, { scroll: false }),
