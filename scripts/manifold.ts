@@ -8,6 +8,8 @@ import { createOrganization } from "@/server/services/orgs/orgs";
 import { DEMO, DEMO_PASSWORD, seedDemo } from "@/server/services/seed/demo";
 import { DomainError } from "@/server/errors";
 import { ZodError } from "zod";
+import { currentKeyVersion } from "@/server/crypto/tokens";
+import { reencryptTokens } from "@/server/services/channels/accounts";
 import { prepareDatabase } from "./lib";
 
 const USAGE = `Usage: npm run -s manifold -- <command> [options]
@@ -19,6 +21,8 @@ Commands:
                                                create a merchant and its owner
   apikey:create --org <slug> [--name <n>] [--role <r>]
                                                print a new API key (only the key) on stdout
+  tokens:reencrypt [--org <slug>]              re-seal stored marketplace tokens under the current key
+                                               (after setting MANIFOLD_SECRET_VERSION and MANIFOLD_SECRET_V<old>)
 
 Uses DATABASE_URL when set, else the embedded PostgreSQL under .data/.`;
 
@@ -50,7 +54,7 @@ async function main() {
     console.log(USAGE);
     return 0;
   }
-  const known = ["db:migrate", "seed:demo", "org:create", "apikey:create"];
+  const known = ["db:migrate", "seed:demo", "org:create", "apikey:create", "tokens:reencrypt"];
   if (!known.includes(command)) {
     console.error(`unknown command: ${command}\n\n${USAGE}`);
     return 2;
@@ -93,6 +97,19 @@ async function main() {
         if (!org) throw new Error(`no merchant with slug "${slug}"`);
         const key = await createApiKey(db, org.id, { name: opts.name ?? "cli", role: (opts.role as "admin") ?? "admin" });
         process.stdout.write(key.key + "\n");
+        break;
+      }
+      case "tokens:reencrypt": {
+        let orgId: string | undefined;
+        if (opts.org) {
+          const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, opts.org));
+          if (!org) throw new Error(`no merchant with slug "${opts.org}"`);
+          orgId = org.id;
+        }
+        const r = await reencryptTokens(db, { orgId });
+        console.log(`re-encrypted ${r.reencrypted} account(s) under key version ${currentKeyVersion()}`);
+        for (const f of r.failed) console.error(`account ${f.accountId}: ${f.error}`);
+        if (r.failed.length) return 1;
         break;
       }
     }

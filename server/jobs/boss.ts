@@ -4,8 +4,9 @@ import { databaseUrl, type Db } from "@/db";
 import { channelAccounts } from "@/db/schema";
 import { accountsNeedingRefresh, refreshAccountTokens } from "@/server/services/channels/accounts";
 import { executePull, startPull } from "@/server/services/channels/pull";
+import { pruneChannelInbox } from "@/server/services/channels/webhooks";
 
-export const QUEUES = { tick: "channels.tick", pull: "channels.pull", refresh: "channels.refresh-tokens" } as const;
+export const QUEUES = { tick: "channels.tick", pull: "channels.pull", refresh: "channels.refresh-tokens", prune: "channels.prune" } as const;
 
 const g = globalThis as unknown as { __manifoldBoss?: PgBoss };
 
@@ -16,8 +17,8 @@ type PullJob = { orgId: string; accountId: string; runId?: string };
 /**
  * pg-boss in the Next server process (instrumentation.ts): a one-minute tick sends a pull job for each
  * auto account whose next pull is due (pg-boss 10 keeps one cron per queue, so the per-account interval
- * lives in channel_accounts.next_pull_at), pull jobs are singletons per account, and a refresh job
- * renews tokens before they expire. Any number of server processes may run this side by side.
+ * lives in channel_accounts.next_pull_at), pull jobs are singletons per account, a refresh job
+ * renews tokens before they expire, and a daily job prunes old webhook deliveries and OAuth states. Any number of server processes may run this side by side.
  */
 export async function startBoss(db: Db, log: (m: string) => void = () => {}) {
   if (g.__manifoldBoss) return g.__manifoldBoss;
@@ -31,6 +32,7 @@ export async function startBoss(db: Db, log: (m: string) => void = () => {}) {
   }
   await boss.schedule(QUEUES.tick, "* * * * *");
   await boss.schedule(QUEUES.refresh, "*/5 * * * *");
+  await boss.schedule(QUEUES.prune, "17 3 * * *");
 
   await boss.work(QUEUES.tick, async () => {
     const due = await db
@@ -66,6 +68,10 @@ export async function startBoss(db: Db, log: (m: string) => void = () => {}) {
     for (const a of await accountsNeedingRefresh(db)) {
       await refreshAccountTokens(db, a.orgId, a.id).catch((e) => log(`[jobs] token refresh of ${a.id} failed: ${e instanceof Error ? e.message : e}`));
     }
+  });
+  await boss.work(QUEUES.prune, async () => {
+    const r = await pruneChannelInbox(db);
+    if (r.webhooks || r.oauthStates) log(`[jobs] pruned ${r.webhooks} webhook deliveries and ${r.oauthStates} OAuth states`);
   });
   return boss;
 }

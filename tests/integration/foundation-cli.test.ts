@@ -1,10 +1,12 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/db";
+import { channelAccounts, organizations } from "@/db/schema";
+import { readCredentials, sealedCredentials } from "@/server/services/channels/accounts";
 import { createCaller } from "@/server/api/root";
 import { verifyCredentials } from "@/server/services/auth/sign-in";
 import { DEMO, DEMO_PASSWORD } from "@/server/services/seed/demo";
@@ -14,10 +16,10 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /** The admin CLI as an operator runs it: a child process with DATABASE_URL (its own fresh database). */
-function cli(args: string[]) {
+function cli(args: string[], env: Record<string, string> = {}) {
   return run(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/manifold.ts", ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url },
+    env: { ...process.env, DATABASE_URL: url, ...env },
     timeout: 180_000,
   });
 }
@@ -110,5 +112,24 @@ describe("admin CLI", () => {
     const missing = await cliFails(["org:create", "--name", "x"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/missing --(slug|email|password)/);
+  }, 300_000);
+
+  it("tokens:reencrypt re-seals the stored marketplace tokens under a new key version", async () => {
+    await cli(["seed:demo"]);
+    const [org] = await handle.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, "demo"));
+    const [account] = await handle.db.select().from(channelAccounts).where(and(eq(channelAccounts.orgId, org!.id), eq(channelAccounts.platform, "shopee")));
+    process.env.MANIFOLD_SECRET = "cli-old-secret";
+    process.env.MANIFOLD_SECRET_VERSION = "1";
+    const creds = { accessToken: "cli-access", accessTokenExpiresAt: null, refreshToken: "cli-refresh", refreshTokenExpiresAt: null };
+    await handle.db.update(channelAccounts).set(sealedCredentials(account!, creds)).where(eq(channelAccounts.id, account!.id));
+
+    const rotated = { MANIFOLD_SECRET: "cli-new-secret", MANIFOLD_SECRET_VERSION: "2", MANIFOLD_SECRET_V1: "cli-old-secret" };
+    const { stdout } = await cli(["tokens:reencrypt"], rotated);
+    expect(stdout).toContain("re-encrypted 1 account(s) under key version 2");
+    Object.assign(process.env, rotated);
+    const [row] = await handle.db.select().from(channelAccounts).where(eq(channelAccounts.id, account!.id));
+    expect(row!.tokenKeyVersion).toBe(2);
+    expect(readCredentials(row!)).toMatchObject({ accessToken: "cli-access", refreshToken: "cli-refresh" });
+    expect((await cli(["tokens:reencrypt", "--org", "demo"], rotated)).stdout).toContain("re-encrypted 0 account(s)");
   }, 300_000);
 });

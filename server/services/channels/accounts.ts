@@ -1,13 +1,13 @@
 import { and, asc, eq, ilike, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { DbExecutor } from "@/db";
+import type { Db, DbExecutor } from "@/db";
 import { channelAccounts } from "@/db/schema";
 import { AccountListInput, CreateAccountInput, UpdateAccountInput } from "@/lib/validators/channels";
 import { simulatorUrl } from "@/server/channels/endpoints";
 import { connectorFor, implementedPlatforms } from "@/server/channels/registry";
 import { normalizeShopDomain } from "@/server/channels/shopify/connector";
 import { ChannelError, type ChannelAccountRef, type ChannelCredentials } from "@/server/channels/types";
-import { openToken, sealToken } from "@/server/crypto/tokens";
+import { currentKeyVersion, openToken, sealToken } from "@/server/crypto/tokens";
 import type { ServiceContext } from "@/server/context";
 import { conflict, DomainError, fieldError, isUniqueViolation, notFound } from "@/server/errors";
 
@@ -201,6 +201,49 @@ export function sealedCredentials(a: Pick<ChannelAccountRow, "orgId" | "id">, c:
     accessTokenExpiresAt: c.accessTokenExpiresAt,
     refreshTokenExpiresAt: c.refreshTokenExpiresAt,
   };
+}
+
+/**
+ * Key rotation: re-seal every stored token under the current key version (MANIFOLD_SECRET /
+ * MANIFOLD_SECRET_VERSION), reading the old ones with MANIFOLD_SECRET_V<n>. Row by row, each under its
+ * row lock, so a token refresh running at the same time is never overwritten with an older token.
+ * Safe to run again: rows already on the current version are left alone. Across merchants on purpose
+ * (an operator command, not a merchant action).
+ */
+export async function reencryptTokens(db: Db, opts: { orgId?: string } = {}): Promise<{ reencrypted: number; failed: { accountId: string; error: string }[] }> {
+  const version = currentKeyVersion();
+  const stale = await db
+    .select({ id: channelAccounts.id, orgId: channelAccounts.orgId })
+    .from(channelAccounts)
+    .where(
+      and(
+        sql`${channelAccounts.accessTokenEnc} is not null`,
+        sql`${channelAccounts.tokenKeyVersion} is distinct from ${version}`,
+        opts.orgId ? eq(channelAccounts.orgId, opts.orgId) : undefined,
+      ),
+    );
+  let reencrypted = 0;
+  const failed: { accountId: string; error: string }[] = [];
+  for (const { id, orgId } of stale) {
+    try {
+      const done = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .select()
+          .from(channelAccounts)
+          .where(and(eq(channelAccounts.id, id), eq(channelAccounts.orgId, orgId)))
+          .for("update");
+        if (!row || !row.accessTokenEnc || row.tokenKeyVersion === version) return false;
+        const credentials = readCredentials(row)!;
+        const { accessTokenEnc, refreshTokenEnc, tokenKeyVersion } = sealedCredentials(row, credentials);
+        await tx.update(channelAccounts).set({ accessTokenEnc, refreshTokenEnc, tokenKeyVersion }).where(and(eq(channelAccounts.id, id), eq(channelAccounts.orgId, orgId)));
+        return true;
+      });
+      if (done) reencrypted++;
+    } catch (e) {
+      failed.push({ accountId: id, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return { reencrypted, failed };
 }
 
 /** Refresh this long before the access token expires. */

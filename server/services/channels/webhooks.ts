@@ -1,6 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { channelAccounts, channelWebhookInbox } from "@/db/schema";
+import { channelAccounts, channelOauthStates, channelWebhookInbox } from "@/db/schema";
 import { connectorFor } from "@/server/channels/registry";
 import { ChannelError } from "@/server/channels/types";
 
@@ -77,4 +77,25 @@ export async function receiveWebhook(db: Db, platform: string, headers: Headers,
     await db.update(channelWebhookInbox).set({ processedAt: new Date(), result }).where(eq(channelWebhookInbox.id, inserted[0]!.id));
   }
   return { status: 200, accepted, duplicates };
+}
+
+/** How long processed webhook deliveries are kept (for support: "did the platform tell us?"). */
+export const WEBHOOK_RETENTION_DAYS = 30;
+
+/**
+ * Housekeeping, daily: drop processed webhook deliveries older than the retention (their only job —
+ * recognising a repeated delivery — is long over; platforms retry for at most a couple of days) and
+ * OAuth states that expired more than a day ago. Unprocessed deliveries are kept whatever their age.
+ */
+export async function pruneChannelInbox(db: Db, now = new Date(), retentionDays = WEBHOOK_RETENTION_DAYS) {
+  const cutoff = new Date(now.getTime() - retentionDays * 86400_000);
+  const webhooks = await db
+    .delete(channelWebhookInbox)
+    .where(and(isNotNull(channelWebhookInbox.processedAt), lt(channelWebhookInbox.receivedAt, cutoff)))
+    .returning({ id: channelWebhookInbox.id });
+  const states = await db
+    .delete(channelOauthStates)
+    .where(lt(channelOauthStates.expiresAt, new Date(now.getTime() - 86400_000)))
+    .returning({ id: channelOauthStates.id });
+  return { webhooks: webhooks.length, oauthStates: states.length };
 }
