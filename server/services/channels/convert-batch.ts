@@ -18,14 +18,14 @@ import {
   type PlatformOrderBlocker,
 } from "@/db/schema";
 import { newId } from "@/db/schema/_columns";
-import { dec, roundTo, sumDecimals, type Decimal } from "@/lib/decimal";
+import { dec, sumDecimals, type Decimal } from "@/lib/decimal";
 import { CreateOrderInput, type CreateOrderParsed } from "@/lib/validators/orders";
 import { actorLabel, actorUserId, type Actor } from "@/server/context";
 import { DomainError } from "@/server/errors";
-import { FieldErrorCollector, parseDecimalField, parseOptionalDecimalField } from "../_lib/precision";
+import { FieldErrorCollector, parseOptionalDecimalField } from "../_lib/precision";
 import { DOC_PREFIX } from "../inventory/doc-numbers";
 import { INVENTORY_CHANGED, insufficientStock, type Shortage } from "../inventory/ledger";
-import type { ResolvedContent, ResolvedLine } from "../orders/content";
+import { orderTotals, resolveLines, type ResolvedContent, type ResolvedLine } from "../orders/content";
 import { dayStamp, type OrderSettings } from "../orders/internal";
 import {
   blockedSkusOf,
@@ -199,31 +199,9 @@ function resolvePlatformContent(input: CreateOrderParsed, settings: OrderSetting
     if (!address.street) errors.add("address", "addressRequired");
   }
 
-  const lines: ResolvedLine[] = [];
-  input.lines.forEach((l, i) => {
-    const p = bySku.get(l.sku);
-    if (!p) errors.add(`lines.${i}.sku`, "skuUnknown", { sku: l.sku });
-    else if (!p.enabled) errors.add(`lines.${i}.sku`, "productDisabled", { sku: l.sku });
-    const quantity = errors.run(() => parseDecimalField(l.quantity, `lines.${i}.quantity`, settings, "quantity", { positive: true }));
-    const unitPrice = errors.run(() => parseDecimalField(l.unitPrice, `lines.${i}.unitPrice`, settings, "price"));
-    if (p && quantity !== undefined && unitPrice !== undefined) {
-      lines.push({
-        lineNo: i + 1,
-        productId: p.id,
-        sku: p.sku,
-        productName: p.spec ? `${p.name} ${p.spec}` : p.name,
-        quantity,
-        unitPrice,
-        amount: roundTo(dec(quantity).times(unitPrice), settings.amountDecimals),
-        lineType: l.lineType,
-        remark: l.remark,
-      });
-    }
-  });
+  const lines = resolveLines(input.lines, bySku, settings, errors);
   errors.throwIfAny();
-
-  const linesTotal = roundTo(sumDecimals(lines.filter((l) => l.lineType === "buy").map((l) => l.amount)), settings.amountDecimals);
-  const discountTotal = discountIn ? roundTo(discountIn, settings.amountDecimals) : linesTotal;
+  const totals = orderTotals(lines, discountIn, settings);
   return {
     customerId: null,
     clientNum: null,
@@ -239,10 +217,7 @@ function resolvePlatformContent(input: CreateOrderParsed, settings: OrderSetting
     agreedTotalQty,
     processingType: null,
     agreedTotalAmount,
-    linesTotal,
-    totalQty: sumDecimals(lines.map((l) => l.quantity)).toFixed(),
-    discountTotal,
-    specialPrice: !dec(discountTotal).eq(linesTotal),
+    ...totals,
     lines,
   };
 }

@@ -177,9 +177,45 @@ export async function resolveContent(ctx: ServiceContext, input: ParsedContent, 
   }
 
   // Lines
-  const bySku = new Map(found.map((p) => [p.sku, p]));
+  const lines = resolveLines(input.lines, new Map(found.map((p) => [p.sku, p])), settings, errors);
+  errors.throwIfAny();
+  const totals = orderTotals(lines, discountIn, settings);
+  return {
+    customerId: customer?.id ?? null,
+    clientNum: customer?.clientNum ?? null,
+    buyerCompany: input.buyerCompany || customer?.companyName || "",
+    addressId,
+    ...address,
+    deliveryMethod: method!.name,
+    warehouseId,
+    deliveryDate: input.deliveryDate ?? null,
+    freight: needsAddress ? (freightIn ?? "0") : "0",
+    remark: input.remark,
+    agreementType: input.agreementType ?? null,
+    agreedTotalQty,
+    processingType: input.processingType ?? null,
+    agreedTotalAmount,
+    ...totals,
+    lines,
+  };
+}
+
+/** A product as line resolution needs it. */
+export type LineProduct = { id: string; sku: string; name: string; spec: string; enabled: boolean };
+
+/**
+ * The order's lines from its input: each SKU known and enabled, quantity and price at the merchant's
+ * precision (an error per field path, never rounded), amount = quantity × price rounded to the amount
+ * precision. Shared by resolveContent and the batch conversion path, so both decide alike.
+ */
+export function resolveLines(
+  input: ParsedContent["lines"],
+  bySku: Map<string, LineProduct>,
+  settings: OrderSettings,
+  errors: FieldErrorCollector,
+): ResolvedLine[] {
   const lines: ResolvedLine[] = [];
-  input.lines.forEach((l, i) => {
+  input.forEach((l, i) => {
     const p = bySku.get(l.sku);
     if (!p) errors.add(`lines.${i}.sku`, "skuUnknown", { sku: l.sku });
     else if (!p.enabled) errors.add(`lines.${i}.sku`, "productDisabled", { sku: l.sku });
@@ -199,32 +235,14 @@ export async function resolveContent(ctx: ServiceContext, input: ParsedContent, 
       });
     }
   });
+  return lines;
+}
 
-  errors.throwIfAny();
-
+/** Lines total (buy lines only), total quantity, the settlement total and the special-price flag. */
+export function orderTotals(lines: ResolvedLine[], discountIn: string | null | undefined, settings: OrderSettings) {
   const linesTotal = roundTo(sumDecimals(lines.filter((l) => l.lineType === "buy").map((l) => l.amount)), settings.amountDecimals);
   const discountTotal = discountIn ? roundTo(discountIn, settings.amountDecimals) : linesTotal;
-  return {
-    customerId: customer?.id ?? null,
-    clientNum: customer?.clientNum ?? null,
-    buyerCompany: input.buyerCompany || customer?.companyName || "",
-    addressId,
-    ...address,
-    deliveryMethod: method!.name,
-    warehouseId,
-    deliveryDate: input.deliveryDate ?? null,
-    freight: needsAddress ? (freightIn ?? "0") : "0",
-    remark: input.remark,
-    agreementType: input.agreementType ?? null,
-    agreedTotalQty,
-    processingType: input.processingType ?? null,
-    agreedTotalAmount,
-    linesTotal,
-    totalQty: sumDecimals(lines.map((l) => l.quantity)).toFixed(),
-    discountTotal,
-    specialPrice: !dec(discountTotal).eq(linesTotal),
-    lines,
-  };
+  return { linesTotal, totalQty: sumDecimals(lines.map((l) => l.quantity)).toFixed(), discountTotal, specialPrice: !dec(discountTotal).eq(linesTotal) };
 }
 
 function fromCustomerAddress(a: typeof customerAddresses.$inferSelect) {
