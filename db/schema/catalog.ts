@@ -37,7 +37,7 @@ export const products = pgTable(
   },
   (t) => [
     uniqueIndex("products_org_sku_uq").on(t.orgId, t.sku),
-    index("products_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("products_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("products_org_barcode_idx").on(t.orgId, t.barcode),
   ],
 );
@@ -59,7 +59,7 @@ export const customers = pgTable(
   },
   (t) => [
     uniqueIndex("customers_org_num_uq").on(t.orgId, t.clientNum),
-    index("customers_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("customers_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 

@@ -126,7 +126,7 @@ export const channelPullRuns = pgTable(
     finishedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    index("channel_pull_runs_account_idx").on(t.orgId, t.accountId, t.startedAt.desc()),
+    index("channel_pull_runs_account_idx").on(t.orgId, t.accountId, t.startedAt.desc().nullsFirst()),
     // At most one running pull per account: concurrent triggers join it instead of racing.
     uniqueIndex("channel_pull_runs_running_uq").on(t.orgId, t.accountId).where(sql`${t.status} = 'running'`),
   ],
@@ -222,8 +222,8 @@ export const platformOrders = pgTable(
   },
   (t) => [
     uniqueIndex("platform_orders_org_account_pid_uq").on(t.orgId, t.accountId, t.platformOrderId),
-    index("platform_orders_org_state_pulled_idx").on(t.orgId, t.state, t.pulledAt.desc(), t.id.desc()),
-    index("platform_orders_org_account_state_idx").on(t.orgId, t.accountId, t.state, t.pulledAt.desc()),
+    index("platform_orders_org_state_pulled_idx").on(t.orgId, t.state, t.pulledAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("platform_orders_org_account_state_idx").on(t.orgId, t.accountId, t.state, t.pulledAt.desc().nullsFirst()),
     index("platform_orders_org_no_idx").on(t.orgId, t.platformOrderNo),
     index("platform_orders_org_order_idx").on(t.orgId, t.orderId),
     index("platform_orders_blocked_skus_idx").using("gin", t.blockedSkus),
@@ -293,7 +293,7 @@ export const skuMappings = pgTable(
   },
   (t) => [
     uniqueIndex("sku_mappings_org_account_sku_product_uq").on(t.orgId, t.accountId, t.platformSku, t.productId),
-    index("sku_mappings_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("sku_mappings_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("sku_mappings_org_product_idx").on(t.orgId, t.productId),
     index("sku_mappings_org_platform_sku_idx").on(t.orgId, t.platformSku),
   ],

@@ -74,6 +74,6 @@ export const stockMovements = pgTable(
   (t) => [
     index("stock_movements_sku_idx").on(t.orgId, t.productId, t.warehouseId, t.createdAt),
     index("stock_movements_ref_idx").on(t.orgId, t.refType, t.refId),
-    index("stock_movements_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("stock_movements_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );

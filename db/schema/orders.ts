@@ -91,9 +91,9 @@ export const orders = pgTable(
   },
   (t) => [
     uniqueIndex("orders_org_no_uq").on(t.orgId, t.orderNo),
-    index("orders_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
-    index("orders_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc(), t.id.desc()),
-    index("orders_org_customer_idx").on(t.orgId, t.customerId, t.createdAt.desc()),
+    index("orders_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("orders_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("orders_org_customer_idx").on(t.orgId, t.customerId, t.createdAt.desc().nullsFirst()),
     index("orders_org_delivery_date_idx").on(t.orgId, t.deliveryDate),
     uniqueIndex("orders_org_platform_order_uq").on(t.orgId, t.platformOrderId).where(sql`${t.platformOrderId} is not null`),
     index("orders_recipient_trgm_idx").using("gin", sql`${t.recipientName} gin_trgm_ops`),

@@ -32,6 +32,6 @@ export const outbox = pgTable(
     uniqueIndex("outbox_pending_dedupe_uq")
       .on(t.orgId, t.topic, t.dedupeKey)
       .where(sql`${t.status} = 'pending' and ${t.dedupeKey} is not null`),
-    index("outbox_org_created_idx").on(t.orgId, t.createdAt.desc()),
+    index("outbox_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst()),
   ],
 );

@@ -28,7 +28,7 @@ export const productionOperations = pgTable(
   },
   (t) => [
     uniqueIndex("production_operations_org_code_uq").on(t.orgId, t.code),
-    index("production_operations_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("production_operations_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 
@@ -50,7 +50,7 @@ export const productionRoutes = pgTable(
   },
   (t) => [
     uniqueIndex("production_routes_org_code_uq").on(t.orgId, t.code),
-    index("production_routes_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("production_routes_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 
@@ -210,8 +210,8 @@ export const productionPlans = pgTable(
   },
   (t) => [
     uniqueIndex("production_plans_org_no_uq").on(t.orgId, t.planNo),
-    index("production_plans_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
-    index("production_plans_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc(), t.id.desc()),
+    index("production_plans_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("production_plans_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("production_plans_org_route_idx").on(t.orgId, t.routeId),
     index("production_plans_org_product_idx").on(t.orgId, t.productId),
     check("production_plans_qty_positive", sql`${t.quantity} > 0`),
@@ -287,7 +287,7 @@ export const productionWorkReports = pgTable(
   },
   (t) => [
     index("production_work_reports_plan_op_idx").on(t.orgId, t.planId, t.operationId),
-    index("production_work_reports_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("production_work_reports_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("production_work_reports_operation_idx").on(t.orgId, t.operationId),
     check("production_work_reports_qty_nonneg", sql`${t.goodQty} >= 0 and ${t.defectiveQty} >= 0 and ${t.goodQty} + ${t.defectiveQty} > 0`),
   ],
@@ -323,6 +323,6 @@ export const productionUpstreamReports = pgTable(
   },
   (t) => [
     uniqueIndex("production_upstream_reports_version_uq").on(t.orgId, t.planId, t.programmeId, t.version),
-    index("production_upstream_reports_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("production_upstream_reports_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );

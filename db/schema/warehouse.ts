@@ -90,8 +90,8 @@ export const inboundReceipts = pgTable(
   },
   (t) => [
     uniqueIndex("inbound_receipts_org_no_uq").on(t.orgId, t.receiptNo),
-    index("inbound_receipts_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
-    index("inbound_receipts_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc(), t.id.desc()),
+    index("inbound_receipts_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("inbound_receipts_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 
@@ -154,7 +154,7 @@ export const pickBatches = pgTable(
   },
   (t) => [
     uniqueIndex("pick_batches_org_no_uq").on(t.orgId, t.batchNo),
-    index("pick_batches_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("pick_batches_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 
@@ -190,8 +190,8 @@ export const outboundOrders = pgTable(
   },
   (t) => [
     uniqueIndex("outbound_orders_org_no_uq").on(t.orgId, t.outboundNo),
-    index("outbound_orders_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
-    index("outbound_orders_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc(), t.id.desc()),
+    index("outbound_orders_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("outbound_orders_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("outbound_orders_org_order_idx").on(t.orgId, t.orderId),
     index("outbound_orders_org_order_no_idx").on(t.orgId, t.orderNo),
     index("outbound_orders_org_tracking_idx").on(t.orgId, t.trackingNumber),
@@ -270,8 +270,8 @@ export const returns = pgTable(
   },
   (t) => [
     uniqueIndex("returns_org_no_uq").on(t.orgId, t.returnNo),
-    index("returns_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
-    index("returns_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc(), t.id.desc()),
+    index("returns_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("returns_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("returns_org_order_idx").on(t.orgId, t.orderId),
   ],
 );
@@ -341,7 +341,7 @@ export const stocktakes = pgTable(
   },
   (t) => [
     uniqueIndex("stocktakes_org_no_uq").on(t.orgId, t.stocktakeNo),
-    index("stocktakes_org_created_idx").on(t.orgId, t.createdAt.desc(), t.id.desc()),
+    index("stocktakes_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
 );
 

@@ -98,14 +98,24 @@ export async function listOrders(ctx: ServiceContext, raw: OrderListInput) {
   const input = OrderListInput.parse(raw);
   const sort = SORTS[input.sort];
   const where = await orderFilterSql(ctx, input.filter);
-  const rows = await ctx.db
-    .select({ ...orderListColumns, sortKey: sort.text })
-    .from(orders)
-    .where(and(where, afterCursor(sort.col, orders.id, input.dir, decodeCursor(input.cursor))))
-    .orderBy(...orderByKeyset(sort.col, orders.id, input.dir))
-    .limit(input.limit + 1);
+  // A status tab (or the whole list) with no other filter: the exact count is in the trigger-kept
+  // counters, so no rows are counted; any other filter gets a count capped at COUNT_CAP.
+  const statusOnly = Object.entries(input.filter).every(([k, v]) => k === "status" || v == null || v === "" || (Array.isArray(v) && v.length === 0));
+  const [rows, total] = await Promise.all([
+    ctx.db
+      .select({ ...orderListColumns, sortKey: sort.text })
+      .from(orders)
+      .where(and(where, afterCursor(sort.col, orders.id, input.dir, decodeCursor(input.cursor))))
+      .orderBy(...orderByKeyset(sort.col, orders.id, input.dir))
+      .limit(input.limit + 1),
+    statusOnly
+      ? orderStatusCountsOf(ctx).then((c) => ({ count: c[input.filter.status ?? "all"], capped: false }))
+      : ctx.db
+          .select({ n: count() })
+          .from(sql`(select 1 from ${orders} where ${where} limit ${COUNT_CAP + 1}) as capped`)
+          .then(([r]) => cappedCount(r?.n ?? 0)),
+  ]);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db.select({ n: count() }).from(sql`(select 1 from ${orders} where ${where} limit ${COUNT_CAP + 1}) as capped`);
   const ids = page.items.map((r) => r.id);
   const lineCounts = ids.length
     ? await ctx.db
@@ -118,7 +128,7 @@ export async function listOrders(ctx: ServiceContext, raw: OrderListInput) {
   return {
     ...page,
     items: page.items.map(({ sortKey: _s, ...r }) => ({ ...r, lineCount: linesOf.get(r.id) ?? 0 })),
-    total: cappedCount(total?.n ?? 0),
+    total,
   };
 }
 
