@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { channelAccounts, channelOauthStates, channelWebhookInbox } from "@/db/schema";
-import { createAccount, readCredentials, reencryptTokens, sealedCredentials } from "@/server/services/channels/accounts";
+import { createAccount, readCredentials, reencryptTokens, sealedCredentials, UNREADABLE_TOKENS, withAccountCredentials } from "@/server/services/channels/accounts";
+import { ChannelError } from "@/server/channels/types";
 import { pruneChannelInbox } from "@/server/services/channels/webhooks";
 import { closeTestDb, createTestOrg, svcCtx, testDb } from "../helpers/db";
 
@@ -51,6 +52,30 @@ describe("token key rotation", () => {
       process.env.MANIFOLD_SECRET = "housekeeping-old-secret";
       process.env.MANIFOLD_SECRET_VERSION = "1";
     }
+  });
+});
+
+describe("tokens that no longer decrypt", () => {
+  it("turn the account to token expired with a message that says what to do, instead of a crypto error", async () => {
+    const org = await createTestOrg();
+    const a = await createAccount(svcCtx(org), { platform: "shopee", alias: "lost key", useSimulator: true, pullMode: "manual" });
+    const creds = { accessToken: "a", accessTokenExpiresAt: new Date(Date.now() + DAY), refreshToken: "r", refreshTokenExpiresAt: null };
+    // Sealed under a secret this server no longer has (as after MANIFOLD_SECRET was replaced without rotation).
+    process.env.MANIFOLD_SECRET_V9 = "a-secret-since-lost";
+    const sealed = sealedCredentials({ orgId: org.orgId, id: a!.id }, creds);
+    const { sealToken } = await import("@/server/crypto/tokens");
+    const foreign = sealToken("a", { orgId: org.orgId, accountId: a!.id, purpose: "access_token" }, 9);
+    await testDb().update(channelAccounts).set({ ...sealed, accessTokenEnc: foreign.ciphertext, tokenKeyVersion: 1, status: "enabled" }).where(eq(channelAccounts.id, a!.id));
+    const [row] = await testDb().select().from(channelAccounts).where(eq(channelAccounts.id, a!.id));
+    let called = false;
+    const err = await withAccountCredentials(testDb(), row!, async () => {
+      called = true;
+    }).catch((e: unknown) => e);
+    expect(called).toBe(false);
+    expect(err).toBeInstanceOf(ChannelError);
+    expect((err as ChannelError).message).toBe(UNREADABLE_TOKENS);
+    const [after] = await testDb().select().from(channelAccounts).where(eq(channelAccounts.id, a!.id));
+    expect(after).toMatchObject({ status: "token_expired", lastError: UNREADABLE_TOKENS });
   });
 });
 

@@ -1,6 +1,9 @@
 const messages = {
   "zh-CN": {
     appName: "Manifold 订单管理",
+    notFoundTitle: "页面不存在",
+    notFoundBody: "该页面或记录不存在，或不属于当前商户。",
+    backHome: "返回首页",
     save: "保存",
     saving: "保存中…",
     cancel: "取消",
@@ -53,6 +56,9 @@ const messages = {
   },
   en: {
     appName: "Manifold OMS",
+    notFoundTitle: "Page not found",
+    notFoundBody: "This page or record does not exist, or belongs to another merchant.",
+    backHome: "Back to home",
     save: "Save",
     saving: "Saving…",
     cancel: "Cancel",

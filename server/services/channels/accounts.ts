@@ -180,12 +180,23 @@ export async function deleteAccount(ctx: ServiceContext, id: string) {
 
 // ---------------------------------------------------------------------------------------- credentials
 
+/** What an operator sees when stored tokens no longer decrypt (the secret changed or was lost). */
+export const UNREADABLE_TOKENS = "the stored authorization cannot be read (the encryption key MANIFOLD_SECRET has changed): authorize again";
+
 export function readCredentials(a: ChannelAccountRow): ChannelCredentials | null {
   if (!a.accessTokenEnc || a.tokenKeyVersion === null) return null;
+  try {
+    return openCredentials(a, a.accessTokenEnc, a.tokenKeyVersion);
+  } catch {
+    throw new ChannelError("auth_expired", UNREADABLE_TOKENS);
+  }
+}
+
+function openCredentials(a: ChannelAccountRow, accessTokenEnc: string, keyVersion: number): ChannelCredentials {
   return {
-    accessToken: openToken(a.accessTokenEnc, { orgId: a.orgId, accountId: a.id, purpose: "access_token" }, a.tokenKeyVersion),
+    accessToken: openToken(accessTokenEnc, { orgId: a.orgId, accountId: a.id, purpose: "access_token" }, keyVersion),
     accessTokenExpiresAt: a.accessTokenExpiresAt,
-    refreshToken: a.refreshTokenEnc ? openToken(a.refreshTokenEnc, { orgId: a.orgId, accountId: a.id, purpose: "refresh_token" }, a.tokenKeyVersion) : null,
+    refreshToken: a.refreshTokenEnc ? openToken(a.refreshTokenEnc, { orgId: a.orgId, accountId: a.id, purpose: "refresh_token" }, keyVersion) : null,
     refreshTokenExpiresAt: a.refreshTokenExpiresAt,
   };
 }
@@ -305,7 +316,14 @@ type TxDb = Parameters<typeof refreshAccountTokens>[0];
  */
 export async function withAccountCredentials<T>(db: DbExecutor, account: ChannelAccountRow, fn: (ref: ChannelAccountRef, creds: ChannelCredentials) => Promise<T>): Promise<T> {
   let a = account;
-  let creds = readCredentials(a);
+  let creds: ChannelCredentials | null;
+  try {
+    creds = readCredentials(a);
+  } catch (e) {
+    // Tokens that no longer decrypt are as good as expired: the account asks to be authorized again.
+    if (e instanceof ChannelError) await markAccount(db, a, "token_expired", e.message);
+    throw e;
+  }
   if (!creds) throw new ChannelError("auth_expired", "the shop is not authorized");
   if (creds.accessTokenExpiresAt && creds.accessTokenExpiresAt.getTime() - Date.now() < REFRESH_MARGIN_MS && creds.refreshToken) {
     a = await refreshAccountTokens(db as TxDb, a.orgId, a.id, { expectedAccessToken: creds.accessToken });
