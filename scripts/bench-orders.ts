@@ -29,6 +29,7 @@ import { createApiKey } from "@/server/services/auth/api-keys";
 import { listOrders } from "@/server/services/orders/queries";
 import { createOrganization } from "@/server/services/orgs/orgs";
 import type { OrderListInput } from "@/lib/validators/orders";
+import { runConcurrent, type BenchResult } from "./bench-lib";
 import { prepareDatabase, stopOnExit } from "./lib";
 
 const N = Number(process.env.BENCH_ORDERS ?? 2_000);
@@ -91,35 +92,8 @@ async function startServer(): Promise<{ url: string; mode: string }> {
 }
 
 // ------------------------------------------------------------------------------------------- runner
-type Result = { seconds: number; rate: number; p50: number; p95: number; ok: number; failed: number; firstError?: string };
-
-async function run(n: number, workers: number, op: (i: number) => Promise<void>): Promise<Result> {
-  let next = 0;
-  let failed = 0;
-  let firstError: string | undefined;
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        const s = performance.now();
-        try {
-          await op(i);
-          latencies.push(performance.now() - s);
-        } catch (e) {
-          failed++;
-          firstError ??= e instanceof Error ? e.message : String(e);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-  return { seconds, rate: latencies.length / seconds, p50: q(0.5), p95: q(0.95), ok: latencies.length, failed, firstError };
-}
+type Result = BenchResult;
+const run = runConcurrent;
 
 const fmt = (r: Result, unit: string) =>
   `${r.rate.toFixed(0).padStart(6)} ${unit}/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  (${r.ok.toLocaleString()} in ${r.seconds.toFixed(1)} s${r.failed ? `, ${r.failed} failed: ${r.firstError}` : ""})`;

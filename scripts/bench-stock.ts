@@ -19,6 +19,7 @@ import { newId } from "@/db/schema/_columns";
 import type { ServiceContext } from "@/server/context";
 import { reserveStock } from "@/server/services/inventory/ledger";
 import { createOrganization } from "@/server/services/orgs/orgs";
+import { runConcurrent, type BenchResult } from "./bench-lib";
 import { prepareDatabase, stopOnExit } from "./lib";
 
 const N = Number(process.env.BENCH_RESERVATIONS ?? 4_000);
@@ -63,34 +64,8 @@ const manyLedger = await stocked("L", CATALOGUE, 1_000);
 const manySql = await stocked("S", CATALOGUE, 1_000);
 
 // ------------------------------------------------------------------------------------------- runner
-type Result = { seconds: number; rate: number; p50: number; p95: number; ok: number; failed: number };
-
-/** Run `n` operations on `workers` concurrent loops; each op gets its index. */
-async function run(n: number, op: (i: number) => Promise<void>): Promise<Result> {
-  let next = 0;
-  let failed = 0;
-  const latencies: number[] = [];
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: WORKERS }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= n) return;
-        const s = performance.now();
-        try {
-          await op(i);
-          latencies.push(performance.now() - s);
-        } catch {
-          failed++;
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-  return { seconds, rate: latencies.length / seconds, p50: q(0.5), p95: q(0.95), ok: latencies.length, failed };
-}
+type Result = BenchResult;
+const run = (n: number, op: (i: number) => Promise<void>) => runConcurrent(n, WORKERS, op);
 
 const viaLedger = (productOf: (i: number) => string) => (i: number) =>
   db.transaction((tx) => reserveStock(tx, ctx, [{ productId: productOf(i), warehouseId, qty: "1" }], { refType: "bench", refNo: `B${i}` }));

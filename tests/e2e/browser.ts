@@ -34,3 +34,18 @@ export async function signIn(page: Page, email: string, password: string) {
 }
 
 export const DEMO_USER = { email: "demo@manifold.local", password: process.env.DEMO_PASSWORD ?? "manifold-demo" };
+
+/** tRPC through the signed-in browser session (same cookies and CSRF rules as the pages). */
+export async function browserTrpc<T>(page: Page, path: string, input: unknown, mutation = false): Promise<T> {
+  return page.evaluate(
+    async ({ path, input, mutation }) => {
+      const res = mutation
+        ? await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })
+        : await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
+      const json = await res.json();
+      if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json).slice(0, 300)}`);
+      return json.result.data;
+    },
+    { path, input, mutation },
+  ) as Promise<T>;
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SHOPIFY_SHOP, simulatorUrl } from "@/server/channels/endpoints";
 import { DEMO_SHOP_ORDERS } from "../simulators/index";
 import { ShopifySimulator } from "../simulators/shopify/server";
-import { DEMO_USER, launch, newPage, signIn } from "./browser";
+import { DEMO_USER, launch, newPage, signIn, browserTrpc } from "./browser";
 
 /**
  * The merchant's whole channel loop in a browser, against the Shopify simulator: authorize the demo
@@ -25,20 +25,8 @@ async function simJson<T>(path: string, body?: unknown): Promise<T> {
 /** Dev servers compile each route on first use: generous waits. */
 const poll = <T>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 90_000, interval: 500, ...opts });
 
-/** tRPC through the signed-in browser session (same cookies and CSRF rules as the pages). */
-async function trpc<T>(path: string, input: unknown, mutation = false): Promise<T> {
-  return page.evaluate(
-    async ({ path, input, mutation }) => {
-      const res = mutation
-        ? await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })
-        : await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
-      const json = await res.json();
-      if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json).slice(0, 300)}`);
-      return json.result.data;
-    },
-    { path, input, mutation },
-  ) as Promise<T>;
-}
+/** tRPC through this test's signed-in page. */
+const trpc = <T>(path: string, input: unknown, mutation = false) => browserTrpc<T>(page, path, input, mutation);
 
 beforeAll(async () => {
   // The dev server starts the simulators itself; a production server (CI) does not — then we do.

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USER, launch, newPage, signIn } from "./browser";
+import { DEMO_USER, launch, newPage, signIn, browserTrpc } from "./browser";
 
 /**
  * The warehouse loop in a browser, on the demo merchant: receive stock on an inbound receipt, approve an
@@ -15,20 +15,8 @@ const WH = "WH-SZ";
 /** Dev servers compile each route on first use: generous waits. */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 90_000, interval: 500 });
 
-/** tRPC through the signed-in browser session (same cookies and CSRF rules as the pages). */
-async function trpc<T>(path: string, input: unknown, mutation = false): Promise<T> {
-  return page.evaluate(
-    async ({ path, input, mutation }) => {
-      const res = mutation
-        ? await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })
-        : await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
-      const json = await res.json();
-      if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json).slice(0, 300)}`);
-      return json.result.data;
-    },
-    { path, input, mutation },
-  ) as Promise<T>;
-}
+/** tRPC through this test's signed-in page. */
+const trpc = <T>(path: string, input: unknown, mutation = false) => browserTrpc<T>(page, path, input, mutation);
 
 /** On hand / reserved / available of the SKU in the warehouse, as the stock page shows them. */
 async function stockRow() {
