@@ -147,8 +147,16 @@ export async function orderSettings(db: DbExecutor, orgId: string): Promise<Orde
 }
 
 /** YYMMDD of `at` in the merchant's time zone. */
+/** Formatters are costly to build (about 0.2 ms each); one per time zone is kept. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function dayStamp(at: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "2-digit", month: "2-digit", day: "2-digit" }).formatToParts(at);
+  let format = dayFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "2-digit", month: "2-digit", day: "2-digit" });
+    dayFormats.set(timezone, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "00";
   return `${get("year")}${get("month")}${get("day")}`;
 }
