@@ -23,6 +23,7 @@ import { useTRPC } from "@/lib/trpc/react";
 import { canInbound } from "@/lib/validators/inbound";
 import type { AppRouter } from "@/server/api/root";
 import { ReceiveDialog } from "./receive-dialog";
+import { DetailItem } from "@/components/layout/detail-item";
 
 type Detail = inferRouterOutputs<AppRouter>["inbound"]["byId"];
 
@@ -129,20 +130,20 @@ export function InboundDetail({ id, scale, canWrite }: { id: string; scale: numb
             ) : null}
           </div>
           <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4">
-            <Item label={t("warehouse")} value={`${r.warehouseCode} · ${r.warehouseName}`} />
-            <Item label={t("supplier")} value={r.supplier} />
-            <Item label={t("reference")} value={r.reference} />
-            <Item label={t("expectedDate")} value={r.expectedDate ?? ""} />
-            <Item
+            <DetailItem label={t("warehouse")} value={`${r.warehouseCode} · ${r.warehouseName}`} />
+            <DetailItem label={t("supplier")} value={r.supplier} />
+            <DetailItem label={t("reference")} value={r.reference} />
+            <DetailItem label={t("expectedDate")} value={r.expectedDate ?? ""} />
+            <DetailItem
               label={`${t("received")} / ${t("expected")}`}
               value={t("progress", {
                 received: fmtQty(r.totalReceived, scale),
                 expected: fmtQty(r.totalExpected, scale),
               })}
             />
-            <Item label={t("createdAt")} value={fmtTime(r.createdAt)} />
-            <Item label={t("receivedAt")} value={fmtTime(r.receivedAt)} />
-            <Item label={t("remark")} value={r.remark} />
+            <DetailItem label={t("createdAt")} value={fmtTime(r.createdAt)} />
+            <DetailItem label={t("receivedAt")} value={fmtTime(r.receivedAt)} />
+            <DetailItem label={t("remark")} value={r.remark} />
           </dl>
         </CardContent>
       </Card>
@@ -237,13 +238,4 @@ function describeEvent(e: TimelineEvent, scale: number) {
   const lines = (e.details?.lines ?? null) as { sku: string; qty: string }[] | null;
   if (!lines?.length) return null;
   return lines.map((l) => `${l.sku} × ${fmtQty(l.qty, scale)}`).join(", ");
-}
-
-function Item({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt className="text-xs text-muted-foreground">{label}</dt>
-      <dd className="break-words">{value || "—"}</dd>
-    </div>
-  );
 }

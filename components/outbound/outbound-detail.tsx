@@ -34,6 +34,7 @@ import { canOutbound } from "@/lib/validators/outbound";
 import type { AppRouter } from "@/server/api/root";
 import { ExceptionList } from "./exception-list";
 import { ShipDialog } from "./ship-dialogs";
+import { DetailItem } from "@/components/layout/detail-item";
 
 type Detail = inferRouterOutputs<AppRouter>["outbound"]["byId"];
 type Status = Detail["outbound"]["status"];
@@ -156,21 +157,25 @@ export function OutboundDetail({ id, scale, canWrite }: { id: string; scale: num
             </div>
           ) : null}
           <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4">
-            <Item label={t("recipient")} value={`${order.recipientName} ${order.recipientPhone}`} />
-            <Item
+            <DetailItem label={t("recipient")} value={`${order.recipientName} ${order.recipientPhone}`} />
+            <DetailItem
               label={t("address")}
               value={[order.country, order.province, order.city, order.district, order.street, order.postcode]
                 .filter(Boolean)
                 .join(" ")}
               wide
             />
-            <Item label={t("deliveryMethod")} value={order.deliveryMethod} />
-            <Item label={t("warehouse")} value={`${o.warehouseCode} · ${o.warehouseName}`} />
-            <Item label={t("carrier")} value={o.carrier ?? ""} />
-            <Item label={t("trackingNumber")} value={o.trackingNumber ?? ""} testId="outbound-tracking" />
-            <Item label={t("shippedAt")} value={fmtTime(o.shippedAt)} />
-            {order.remark ? <Item label={ti("reason")} value={order.remark} /> : null}
-            {o.statusReason ? <Item label={t("cancelReason")} value={o.statusReason} /> : null}
+            <DetailItem label={t("deliveryMethod")} value={order.deliveryMethod} />
+            <DetailItem label={t("warehouse")} value={`${o.warehouseCode} · ${o.warehouseName}`} />
+            <DetailItem label={t("carrier")} value={o.carrier ?? ""} />
+            <DetailItem
+              label={t("trackingNumber")}
+              value={o.trackingNumber ?? ""}
+              testId="outbound-tracking"
+            />
+            <DetailItem label={t("shippedAt")} value={fmtTime(o.shippedAt)} />
+            {order.remark ? <DetailItem label={ti("reason")} value={order.remark} /> : null}
+            {o.statusReason ? <DetailItem label={t("cancelReason")} value={o.statusReason} /> : null}
           </dl>
         </CardContent>
       </Card>
@@ -400,26 +405,5 @@ function PackBody({
         </Button>
       </DialogFooter>
     </>
-  );
-}
-
-function Item({
-  label,
-  value,
-  wide,
-  testId,
-}: {
-  label: string;
-  value: string;
-  wide?: boolean;
-  testId?: string;
-}) {
-  return (
-    <div className={wide ? "sm:col-span-2" : undefined}>
-      <dt className="text-xs text-muted-foreground">{label}</dt>
-      <dd className="break-words" data-testid={testId}>
-        {value || "—"}
-      </dd>
-    </div>
   );
 }

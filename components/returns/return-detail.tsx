@@ -34,6 +34,7 @@ import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { canReturn, DISPOSITIONS } from "@/lib/validators/returns";
 import type { AppRouter } from "@/server/api/root";
+import { DetailItem } from "@/components/layout/detail-item";
 
 type Detail = inferRouterOutputs<AppRouter>["returns"]["byId"];
 type Line = Detail["lines"][number];
@@ -127,10 +128,10 @@ export function ReturnDetail({ id, scale, canWrite }: { id: string; scale: numbe
             ) : null}
           </div>
           <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4">
-            <Item label={t("reason")} value={r.reason} />
-            <Item label={t("platformRef")} value={r.platformRef} />
-            <Item label={t("createdAt")} value={fmtTime(r.createdAt)} />
-            <Item label={t("remark")} value={r.remark} />
+            <DetailItem label={t("reason")} value={r.reason} />
+            <DetailItem label={t("platformRef")} value={r.platformRef} />
+            <DetailItem label={t("createdAt")} value={fmtTime(r.createdAt)} />
+            <DetailItem label={t("remark")} value={r.remark} />
           </dl>
         </CardContent>
       </Card>
@@ -427,14 +428,5 @@ function InspectBody({
         </Button>
       </DialogFooter>
     </>
-  );
-}
-
-function Item({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt className="text-xs text-muted-foreground">{label}</dt>
-      <dd className="break-words">{value || "—"}</dd>
-    </div>
   );
 }
