@@ -6,11 +6,20 @@ import { useRef, useState } from "react";
 import { FormAlert } from "@/components/forms/field";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Progress } from "@/components/ui/progress";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { IMPORT_MAX_BYTES, type ImportInput, type ImportReport } from "@/lib/validators/tabular";
+import { readAsBase64, tabularFormatOf } from "@/components/forms/read-file";
 
 type Step =
   | { kind: "idle" }
@@ -21,23 +30,6 @@ type Step =
   | { kind: "done"; report: ImportReport };
 
 const MAX_ERRORS_SHOWN = 200;
-
-function formatOf(name: string): "csv" | "xlsx" | null {
-  const lower = name.toLowerCase();
-  if (lower.endsWith(".csv")) return "csv";
-  if (lower.endsWith(".xlsx")) return "xlsx";
-  return null;
-}
-
-function readAsBase64(file: File, onProgress: (pct: number) => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    reader.onerror = () => reject(reader.error);
-    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] ?? "");
-    reader.readAsDataURL(file);
-  });
-}
 
 /**
  * Import for any entity with an `import` procedure (ImportInput → ImportReport): upload a CSV or XLSX,
@@ -78,9 +70,10 @@ export function ImportDialog({
   async function onFile(f: File | undefined) {
     setError(null);
     if (!f) return;
-    const format = formatOf(f.name);
+    const format = tabularFormatOf(f.name);
     if (!format) return setError(t("errors.fileUnreadable"));
-    if (f.size > IMPORT_MAX_BYTES) return setError(t("errors.fileTooLarge", { mb: Math.round(IMPORT_MAX_BYTES / 1024 / 1024) }));
+    if (f.size > IMPORT_MAX_BYTES)
+      return setError(t("errors.fileTooLarge", { mb: Math.round(IMPORT_MAX_BYTES / 1024 / 1024) }));
     try {
       setStep({ kind: "reading", progress: 0 });
       const content = await readAsBase64(f, (progress) => setStep({ kind: "reading", progress }));
@@ -147,27 +140,43 @@ export function ImportDialog({
           </Button>
           {file ? <span className="text-sm text-muted-foreground">{file.name}</span> : null}
           <div className="flex-1" />
-          <a className="text-sm text-primary underline-offset-4 hover:underline" href={templateHref ?? `/api/export/${entity}?format=xlsx&template=1`} download>
+          <a
+            className="text-sm text-primary underline-offset-4 hover:underline"
+            href={templateHref ?? `/api/export/${entity}?format=xlsx&template=1`}
+            download
+          >
             {t("masterData.downloadTemplate")}
           </a>
         </div>
 
         <FormAlert message={error} />
 
-        {step.kind === "reading" ? <ProgressLine label={t("masterData.reading")} value={step.progress} /> : null}
+        {step.kind === "reading" ? (
+          <ProgressLine label={t("masterData.reading")} value={step.progress} />
+        ) : null}
         {step.kind === "checking" ? <ProgressLine label={t("masterData.checking")} /> : null}
-        {step.kind === "importing" ? <ProgressLine label={t("masterData.importing", { count: report?.validRows ?? 0 })} /> : null}
+        {step.kind === "importing" ? (
+          <ProgressLine label={t("masterData.importing", { count: report?.validRows ?? 0 })} />
+        ) : null}
 
         {report && step.kind !== "done" ? <ImportSummary report={report} /> : null}
         {step.kind === "done" && report ? (
-          <div role="status" className="flex items-center gap-2 rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900" data-testid="import-done">
+          <div
+            role="status"
+            className="flex items-center gap-2 rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
+            data-testid="import-done"
+          >
             <CheckCircle2 className="size-4" />
             {t("masterData.importDone", { created: report.created, updated: report.updated })}
-            {report.errorRows > 0 ? <span>· {t("masterData.importSkipped", { count: report.errorRows })}</span> : null}
+            {report.errorRows > 0 ? (
+              <span>· {t("masterData.importSkipped", { count: report.errorRows })}</span>
+            ) : null}
           </div>
         ) : null}
         {report && report.errors.length > 0 ? <ErrorTable report={report} /> : null}
-        {report && step.kind !== "done" && report.preview.length > 0 ? <PreviewTable report={report} /> : null}
+        {report && step.kind !== "done" && report.preview.length > 0 ? (
+          <PreviewTable report={report} />
+        ) : null}
 
         <DialogFooter>
           {step.kind === "done" ? (
@@ -182,7 +191,11 @@ export function ImportDialog({
               <Button variant="outline" disabled={busy} onClick={() => (setOpen(false), reset())}>
                 {t("common.cancel")}
               </Button>
-              <Button disabled={busy || !report || report.validRows === 0} onClick={() => void confirm()} data-testid="import-confirm">
+              <Button
+                disabled={busy || !report || report.validRows === 0}
+                onClick={() => void confirm()}
+                data-testid="import-confirm"
+              >
                 {t("masterData.doImportCount", { count: report?.validRows ?? 0 })}
               </Button>
             </>
@@ -210,8 +223,14 @@ function ImportSummary({ report }: { report: ImportReport }) {
   const t = useTranslations("masterData");
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="import-summary">
-      <span>{t("importRows", { total: report.totalRows, valid: report.validRows, errors: report.errorRows })}</span>
-      {report.errorRows > 0 ? <Badge variant="warning">{t("importSkipNote")}</Badge> : <Badge variant="success">{t("importAllValid")}</Badge>}
+      <span>
+        {t("importRows", { total: report.totalRows, valid: report.validRows, errors: report.errorRows })}
+      </span>
+      {report.errorRows > 0 ? (
+        <Badge variant="warning">{t("importSkipNote")}</Badge>
+      ) : (
+        <Badge variant="success">{t("importAllValid")}</Badge>
+      )}
     </div>
   );
 }
@@ -220,7 +239,10 @@ function ErrorTable({ report }: { report: ImportReport }) {
   const t = useTranslations("masterData");
   const shown = report.errors.slice(0, MAX_ERRORS_SHOWN);
   return (
-    <div className="max-h-56 overflow-y-auto rounded-md border border-destructive/30" data-testid="import-errors">
+    <div
+      className="max-h-56 overflow-y-auto rounded-md border border-destructive/30"
+      data-testid="import-errors"
+    >
       <Table>
         <TableHeader>
           <TableRow>
@@ -240,7 +262,9 @@ function ErrorTable({ report }: { report: ImportReport }) {
         </TableBody>
       </Table>
       {report.errors.length > shown.length ? (
-        <p className="px-2 py-1 text-xs text-muted-foreground">{t("moreErrors", { count: report.errors.length - shown.length })}</p>
+        <p className="px-2 py-1 text-xs text-muted-foreground">
+          {t("moreErrors", { count: report.errors.length - shown.length })}
+        </p>
       ) : null}
     </div>
   );
@@ -253,7 +277,9 @@ function PreviewTable({ report }: { report: ImportReport }) {
   const label = (k: string) => (t.has(`fields.${k}` as never) ? t(`fields.${k}` as never) : k);
   return (
     <div className="grid gap-1">
-      <span className="text-xs text-muted-foreground">{t("masterData.previewFirst", { count: report.preview.length })}</span>
+      <span className="text-xs text-muted-foreground">
+        {t("masterData.previewFirst", { count: report.preview.length })}
+      </span>
       <div className="max-h-64 overflow-auto rounded-md border" data-testid="import-preview">
         <Table>
           <TableHeader>

@@ -21,6 +21,7 @@ import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { IMPORT_MAX_BYTES, type ImportReport } from "@/lib/validators/tabular";
 import { CarrierInput } from "./ship-dialogs";
+import { readAsBase64, tabularFormatOf } from "@/components/forms/read-file";
 
 type Step = "idle" | "checking" | "preview" | "shipping" | "done";
 
@@ -73,18 +74,12 @@ export function TrackingUploadDialog() {
 
   async function onFile(f: File | undefined) {
     if (!f) return;
-    const lower = f.name.toLowerCase();
-    const format = lower.endsWith(".csv") ? "csv" : lower.endsWith(".xlsx") ? "xlsx" : null;
+    const format = tabularFormatOf(f.name);
     if (!format) return setError(te("fileUnreadable"));
     if (f.size > IMPORT_MAX_BYTES)
       return setError(te("fileTooLarge", { mb: Math.round(IMPORT_MAX_BYTES / 1024 / 1024) }));
-    const content = await new Promise<string>((resolve, reject) => {
-      const reader = new FileReader();
-      reader.onerror = () => reject(reader.error);
-      reader.onload = () => resolve(String(reader.result).split(",", 2)[1] ?? "");
-      reader.readAsDataURL(f);
-    });
-    const next = { name: f.name, format: format as "csv" | "xlsx", content };
+    const content = await readAsBase64(f);
+    const next = { name: f.name, format, content };
     setFile(next);
     await check(next);
   }

@@ -6,11 +6,20 @@ import { useRef, useState } from "react";
 import { FormAlert } from "@/components/forms/field";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Progress } from "@/components/ui/progress";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { IMPORT_MAX_BYTES, type ImportInput } from "@/lib/validators/tabular";
+import { readAsBase64, tabularFormatOf } from "@/components/forms/read-file";
 
 export type ProductionImportReport = {
   totalRows: number;
@@ -30,19 +39,10 @@ type Step =
   | { kind: "importing"; report: ProductionImportReport }
   | { kind: "done"; report: ProductionImportReport };
 
-function readAsBase64(file: File, onProgress: (pct: number) => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    reader.onerror = () => reject(reader.error);
-    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] ?? "");
-    reader.readAsDataURL(file);
-  });
-}
-
 /** A CSV template (UTF-8 with BOM, so Excel shows Chinese) with the headers and one example row. */
 function templateHref(header: string[], example: string[]) {
-  const line = (cells: string[]) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",");
+  const line = (cells: string[]) =>
+    cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",");
   return `data:text/csv;charset=utf-8,${encodeURIComponent("\uFEFF" + line(header) + "\n" + line(example) + "\n")}`;
 }
 
@@ -86,10 +86,10 @@ export function ProductionImportDialog({
   async function onFile(f: File | undefined) {
     setError(null);
     if (!f) return;
-    const lower = f.name.toLowerCase();
-    const format = lower.endsWith(".csv") ? "csv" : lower.endsWith(".xlsx") ? "xlsx" : null;
+    const format = tabularFormatOf(f.name);
     if (!format) return setError(te("fileUnreadable"));
-    if (f.size > IMPORT_MAX_BYTES) return setError(te("fileTooLarge", { mb: Math.round(IMPORT_MAX_BYTES / 1024 / 1024) }));
+    if (f.size > IMPORT_MAX_BYTES)
+      return setError(te("fileTooLarge", { mb: Math.round(IMPORT_MAX_BYTES / 1024 / 1024) }));
     try {
       setStep({ kind: "reading", progress: 0 });
       const content = await readAsBase64(f, (progress) => setStep({ kind: "reading", progress }));
@@ -124,7 +124,9 @@ export function ProductionImportDialog({
   const busy = step.kind === "reading" || step.kind === "checking" || step.kind === "importing";
   const canImport = !!report && report.errorRows === 0 && report.validRows > 0 && step.kind === "preview";
   const badRows = new Set(report?.errors.map((e) => e.row) ?? []);
-  const keys = Array.from(new Set((report?.preview ?? []).flatMap((r) => Object.keys(r)))).filter((k) => k !== "row");
+  const keys = Array.from(new Set((report?.preview ?? []).flatMap((r) => Object.keys(r)))).filter(
+    (k) => k !== "row",
+  );
 
   return (
     <Dialog
@@ -161,7 +163,11 @@ export function ProductionImportDialog({
           </Button>
           {file ? <span className="text-sm text-muted-foreground">{file.name}</span> : null}
           <div className="flex-1" />
-          <a className="inline-flex items-center gap-1 text-sm text-primary underline-offset-4 hover:underline" href={templateHref(template.header, template.example)} download={templateName}>
+          <a
+            className="inline-flex items-center gap-1 text-sm text-primary underline-offset-4 hover:underline"
+            href={templateHref(template.header, template.example)}
+            download={templateName}
+          >
             <Download className="size-4" />
             {t("downloadTemplate")}
           </a>
@@ -176,18 +182,35 @@ export function ProductionImportDialog({
         ) : null}
         {report && step.kind !== "done" ? (
           <div className="flex flex-wrap items-center gap-2 text-sm" data-testid={`${testId}-summary`}>
-            <span>{t("importRows", { total: report.totalRows, valid: report.validRows, errors: report.errorRows })}</span>
-            {report.errorRows > 0 ? <Badge variant="warning">{t("importBlocked")}</Badge> : <Badge variant="success">{t("importAllValid")}</Badge>}
+            <span>
+              {t("importRows", {
+                total: report.totalRows,
+                valid: report.validRows,
+                errors: report.errorRows,
+              })}
+            </span>
+            {report.errorRows > 0 ? (
+              <Badge variant="warning">{t("importBlocked")}</Badge>
+            ) : (
+              <Badge variant="success">{t("importAllValid")}</Badge>
+            )}
           </div>
         ) : null}
         {step.kind === "done" ? (
-          <div role="status" className="flex items-center gap-2 rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900" data-testid={`${testId}-done`}>
+          <div
+            role="status"
+            className="flex items-center gap-2 rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900"
+            data-testid={`${testId}-done`}
+          >
             <CheckCircle2 className="size-4" />
             {t("importDone", { created: step.report.created })}
           </div>
         ) : null}
         {report && report.errors.length > 0 ? (
-          <div className="max-h-56 overflow-y-auto rounded-md border border-destructive/30" data-testid={`${testId}-errors`}>
+          <div
+            className="max-h-56 overflow-y-auto rounded-md border border-destructive/30"
+            data-testid={`${testId}-errors`}
+          >
             <Table>
               <TableHeader>
                 <TableRow>
