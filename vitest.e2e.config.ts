@@ -11,7 +11,8 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["tests/e2e/**/*.e2e.ts"],
+    // The security suite's checks of the served app (headers, cookies, sessions) run here too.
+    include: ["tests/e2e/**/*.e2e.ts", "tests/security/**/*.e2e.ts"],
     globalSetup: ["tests/e2e/global-setup.ts"],
     testTimeout: 180_000,
     hookTimeout: 300_000,

@@ -43,6 +43,12 @@ export function checkDecimal(
 
 export const dec = (v: Decimal.Value) => new Decimal(v);
 
+/** The largest magnitude a numeric(18,4) column holds (14 integer digits). */
+export const COLUMN_MAX = "99999999999999.9999";
+
+/** Whether a computed amount or quantity fits numeric(18,4) — inputs are checked by checkDecimal, products and sums here. */
+export const fitsColumn = (v: Decimal.Value) => new Decimal(v).abs().lte(COLUMN_MAX);
+
 export const sumDecimals = (values: Decimal.Value[]) => values.reduce<Decimal>((a, v) => a.plus(v), new Decimal(0));
 
 /** Round half-up to `scale` decimals and render with exactly that many. */
@@ -53,3 +59,12 @@ export function formatDecimal(v: string | null | undefined, scale: number): stri
   if (v === null || v === undefined || v === "") return "";
   return new Decimal(v).toFixed(scale);
 }
+
+/** A value as a Decimal, or null when it is not a number (text being typed, an empty cell). */
+export function tryDecimal(v: unknown): Decimal | null {
+  const r = checkDecimal(v, 20, { allowNegative: true, maxIntegerDigits: 20 });
+  return r.ok ? new Decimal(r.value) : null;
+}
+
+/** -1, 0 or 1: the sign of a decimal string (0 when it is empty or not a number). */
+export const signOf = (v: string | null | undefined): -1 | 0 | 1 => (tryDecimal(v ?? "")?.comparedTo(0) ?? 0) as -1 | 0 | 1;

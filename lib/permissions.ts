@@ -20,7 +20,10 @@ export const PERMISSIONS = [
   "channels.manage",
   "channels.operate",
   "production.write",
+  /** 财务管理: see costs, exchange rates and order profit. */
   "finance.read",
+  /** 财务管理: enter and import costs, exchange rates and order charges; set the reporting currency. */
+  "finance.write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -44,7 +47,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   ]),
   // Warehouse staff keep barcodes, weights and units right (catalog.write) but never prices.
   warehouse: new Set(["org.read", "catalog.write", "inventory.write", "outbound.write", "inbound.write", "returns.write", "warehouses.write"]),
-  finance: new Set(["org.read", "finance.read", "prices.write"]),
+  // Finance staff see and keep costs; nobody else below admin sees them (warehouse staff never do).
+  finance: new Set(["org.read", "finance.read", "finance.write", "prices.write"]),
   viewer: new Set(["org.read"]),
 };
 

@@ -15,16 +15,16 @@
  * tune it; BENCH_KEEP_LIST=1 keeps the generated merchant for the next run (generation takes minutes).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
-import { createDb } from "@/db";
+import { closeHandle, createDb, tenantDb } from "@/db";
 import { customerAddresses, customers, memberships, orderStatusCounts, organizations, orders, products, users, warehouses } from "@/db/schema";
-import type { ServiceContext } from "@/server/context";
-import { createOrdersFn } from "@/server/open/functions";
+import { systemContext, type ServiceContext } from "@/server/context";
+import { createOrdersFn } from "@/server/services/orders/open-api";
 import { createApiKey } from "@/server/services/auth/api-keys";
 import { listOrders } from "@/server/services/orders/queries";
 import { createOrganization } from "@/server/services/orgs/orgs";
@@ -41,7 +41,8 @@ const LIST_SLUG = `bench-orders-list-${LIST_ORDERS}`;
 const log = (m: string) => console.error(`[bench:orders] ${m}`);
 
 const embedded = await prepareDatabase({ log: false });
-const { db, sql: pg } = createDb(process.env.DATABASE_URL!, WORKERS + 2);
+const dbh = createDb(process.env.DATABASE_URL!, WORKERS + 2);
+const { db, sql: pg } = dbh;
 let server: ChildProcess | null = null;
 const shutdown = stopOnExit(embedded, {
   kill: (s) => server?.kill(s),
@@ -72,7 +73,10 @@ async function startServer(): Promise<{ url: string; mode: string }> {
     cwd: root,
     env: {
       ...process.env,
-      AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-bench-secret-bench-00",
+      // A production server refuses to start without its own secrets and origin (server/secrets.ts).
+      AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64"),
+      MANIFOLD_SECRET: process.env.MANIFOLD_SECRET ?? randomBytes(32).toString("base64"),
+      APP_URL: process.env.APP_URL ?? `http://127.0.0.1:${port}`,
       NEXT_TELEMETRY_DISABLED: "1",
       NEXT_DIST_DIR: mode === "dev" ? (process.env.NEXT_DIST_DIR ?? ".next-bench") : distDir,
     },
@@ -110,7 +114,7 @@ async function benchCapture(baseUrl: string) {
   await db
     .insert(customerAddresses)
     .values({ orgId: org.id, customerId: cust!.id, recipient: "测试", phone: "13800000000", province: "浙江省", city: "杭州市", street: "文三路 1 号", isDefault: true });
-  const key = (await createApiKey(db, org.id, { name: "bench", role: "operator" })).key;
+  const key = (await createApiKey(systemContext(db, org.id, "bench"), { name: "bench", role: "operator" })).key;
 
   const body = (i: number) =>
     JSON.stringify({
@@ -151,12 +155,16 @@ async function benchCapture(baseUrl: string) {
   };
 
   // The same createOrders call in this process (no HTTP, no Next.js): what the domain itself costs.
-  const ctx: ServiceContext = { db, orgId: org.id, role: "operator", actor: { type: "apiKey", apiKeyId: randomUUID() } };
-  const viaService = async (i: number) => {
+  // On the merchant's database (manifold_app, app.org_id set per transaction), as every entry point
+  // builds it; and the same on the owner pool (policies bypassed), to price row-level security.
+  const ctx: ServiceContext = { db: tenantDb(db, org.id), orgId: org.id, role: "operator", actor: { type: "apiKey", apiKeyId: randomUUID() } };
+  const ownerCtx: ServiceContext = { ...ctx, db };
+  const serviceOn = (c: ServiceContext) => async (i: number) => {
     const v = JSON.parse(body(i)).v as Record<string, unknown>;
     delete v.sKey;
-    await createOrdersFn(ctx, v as never, { scope: "bench", idempotencyKey: null });
+    await createOrdersFn(c, v as never, { scope: "bench", idempotencyKey: null });
   };
+  const viaService = serviceOn(ctx);
 
   log(`warming up (HTTP route compile, connection pools)`);
   await run(WORKERS * 3, WORKERS, viaHttp);
@@ -169,6 +177,25 @@ async function benchCapture(baseUrl: string) {
   const service = await run(N, WORKERS, viaService);
   log(`plain SQL: ${N.toLocaleString()} orders, ${WORKERS} concurrent connections`);
   const plain = await run(N, WORKERS, viaSql);
+  // Row-level security on capture: owner pool vs merchant database, in alternating chunks so that both
+  // see the same machine; each side writes N/2 orders.
+  log(`row-level security on capture: ${N.toLocaleString()} orders in-process, owner and manifold_app alternating`);
+  await run(WORKERS * 3, WORKERS, serviceOn(ownerCtx));
+  const chunk = Math.max(WORKERS * 4, Math.floor(N / 20));
+  const sides = { owner: [] as BenchResult[], app: [] as BenchResult[] };
+  for (let done = 0, k = 0; done < N; done += chunk, k++) {
+    for (const side of k % 2 ? (["app", "owner"] as const) : (["owner", "app"] as const)) {
+      sides[side].push(await run(Math.max(1, Math.floor(Math.min(chunk, N - done) / 2)), WORKERS, serviceOn(side === "app" ? ctx : ownerCtx)));
+    }
+  }
+  const merge = (rs: BenchResult[]) => {
+    const ok = rs.reduce((x, r) => x + r.ok, 0);
+    const seconds = rs.reduce((x, r) => x + r.seconds, 0);
+    const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    return { ok, seconds, rate: ok / seconds, p50: mid(rs.map((r) => r.p50)), p95: mid(rs.map((r) => r.p95)), failed: rs.reduce((x, r) => x + r.failed, 0) };
+  };
+  const rlsCapture = { owner: merge(sides.owner), app: merge(sides.app) };
+  const rlsOrders = WORKERS * 3 + [...sides.owner, ...sides.app].reduce((x, r) => x + r.ok + r.failed, 0);
 
   const [made] = await db
     .select({ n: sql<number>`count(*)::int`, lines: sql<number>`(select count(*)::int from order_lines l where l.org_id = ${org.id})` })
@@ -176,7 +203,7 @@ async function benchCapture(baseUrl: string) {
     .where(eq(orders.orgId, org.id));
   await db.execute(sql`delete from outbox where org_id = ${org.id}`);
   await db.delete(organizations).where(eq(organizations.id, org.id));
-  return { http, service, plain, made: made! };
+  return { http, service, plain, rlsCapture, rlsOrders, made: made! };
 }
 
 // ------------------------------------------------------------------------------------------- list
@@ -269,7 +296,55 @@ async function benchList(ctx: ServiceContext) {
     .select({ n: sql<string>`sum(${orderStatusCounts.n})` })
     .from(orderStatusCounts)
     .where(eq(orderStatusCounts.orgId, ctx.orgId));
-  return { out, countsMs: performance.now() - t0, all: Number(counts[0]?.n ?? 0) };
+  return { out, countsMs: performance.now() - t0, all: Number(counts[0]?.n ?? 0), combos };
+}
+
+/**
+ * Row-level security's cost on the list: the same queries in a transaction that sets the merchant
+ * (set_config('app.org_id', …, true)), run as the owner (RLS bypassed) and as manifold_app (every
+ * tenant table's policy applies), interleaved run by run so both see the same machine.
+ */
+async function benchRls(ctx: ServiceContext, combos: { name: string; input: OrderListInput }[]) {
+  const once = (asApp: boolean, input: OrderListInput) =>
+    db.transaction(async (tx) => {
+      if (asApp) await tx.execute(sql`set local role manifold_app`);
+      await tx.execute(sql`select set_config('app.org_id', ${ctx.orgId}, true)`);
+      return listOrders({ ...ctx, db: tx }, input);
+    });
+  // …and as a request runs it: on the merchant's database, each statement in its own transaction.
+  const merchant = { ...ctx, db: tenantDb(db, ctx.orgId) };
+  const asRequest = (input: OrderListInput) => listOrders(merchant, input);
+  const out: { name: string; owner: Result; app: Result; request: Result; same: boolean }[] = [];
+  for (const c of combos) {
+    const [a, b, r] = [await once(false, c.input), await once(true, c.input), await asRequest(c.input)];
+    const ids = (x: typeof a) => JSON.stringify(x.items.map((row) => row.id)) + x.total.count;
+    const same = ids(a) === ids(b) && ids(a) === ids(r);
+    const owner: number[] = [];
+    const app: number[] = [];
+    const request: number[] = [];
+    const variants = [
+      [owner, () => once(false, c.input)],
+      [app, () => once(true, c.input)],
+      [request, () => asRequest(c.input)],
+    ] as const;
+    for (let i = 0; i < LIST_RUNS; i++) {
+      for (let k = 0; k < 3; k++) {
+        const [into, go] = variants[(i + k) % 3]!;
+        const t0 = performance.now();
+        await go();
+        into.push(performance.now() - t0);
+      }
+    }
+    out.push({ name: c.name, owner: summarize(owner), app: summarize(app), request: summarize(request), same });
+  }
+  return out;
+}
+
+function summarize(ms: number[]): Result {
+  const sorted = [...ms].sort((x, y) => x - y);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  const total = ms.reduce((x, y) => x + y, 0);
+  return { seconds: total / 1000, rate: (ms.length * 1000) / total, p50: at(0.5), p95: at(0.95), ok: ms.length, failed: 0 };
 }
 
 // ------------------------------------------------------------------------------------------- main
@@ -283,7 +358,11 @@ try {
   console.log(`  createOrders in-process (no HTTP)  ${fmt(capture.service, "orders")}`);
   console.log(`  plain SQL (order + 3 lines, 1 tx) ${fmt(capture.plain, "orders")}`);
   console.log(`  ratio HTTP createOrders / plain SQL: ${(capture.http.rate / capture.plain.rate).toFixed(3)}; in-process / plain SQL: ${(capture.service.rate / capture.plain.rate).toFixed(3)}`);
-  const expected = (N + WORKERS * 3) * 3;
+  const rc = capture.rlsCapture;
+  console.log(
+    `  row-level security, in-process createOrders: owner pool ${rc.owner.rate.toFixed(1)} orders/s (p50 ${rc.owner.p50.toFixed(1)} ms), manifold_app + app.org_id ${rc.app.rate.toFixed(1)} orders/s (p50 ${rc.app.p50.toFixed(1)} ms); throughput ${rc.app.rate <= rc.owner.rate ? "−" : "+"}${Math.abs((1 - rc.app.rate / rc.owner.rate) * 100).toFixed(1)} %${rc.owner.failed + rc.app.failed ? ` (${rc.owner.failed + rc.app.failed} failed)` : ""}`,
+  );
+  const expected = (N + WORKERS * 3) * 3 + capture.rlsOrders;
   console.log(`  check: ${capture.made.n.toLocaleString()} orders and ${capture.made.lines.toLocaleString()} lines written (expected ${expected.toLocaleString()} and ${(expected * 3).toLocaleString()})`);
   console.log(``);
 
@@ -295,6 +374,15 @@ try {
     console.log(`  ${l.name.padEnd(48)} p50 ${l.result.p50.toFixed(2).padStart(7)} ms  p95 ${l.result.p95.toFixed(2).padStart(7)} ms  (${l.rows} rows${l.total ? `, total ${l.total}` : ""})`);
   }
   console.log(`  status tab counts (all ${listed.all.toLocaleString()}): ${listed.countsMs.toFixed(2)} ms`);
+  const rls = await benchRls(list.ctx, listed.combos);
+  console.log(`row-level security on the list (owner / manifold_app: one transaction setting app.org_id, policies bypassed / applied; as a request: tenantDb, every statement its own transaction; % = throughput against owner)`);
+  for (const r of rls) {
+    const cost = (1 - r.app.rate / r.owner.rate) * 100;
+    const reqCost = (1 - r.request.rate / r.owner.rate) * 100;
+    console.log(
+      `  ${r.name.padEnd(48)} owner p50 ${r.owner.p50.toFixed(2).padStart(6)} ms, manifold_app p50 ${r.app.p50.toFixed(2).padStart(6)} ms (${cost >= 0 ? "−" : "+"}${Math.abs(cost).toFixed(1)} %), as a request (tenantDb) p50 ${r.request.p50.toFixed(2).padStart(6)} ms (${reqCost >= 0 ? "−" : "+"}${Math.abs(reqCost).toFixed(1)} %)${r.same ? "" : "  (DIFFERENT ROWS)"}`,
+    );
+  }
   console.log(`machine: load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
 
   if (!KEEP_LIST) {
@@ -302,10 +390,10 @@ try {
     await db.delete(organizations).where(eq(organizations.id, list.ctx.orgId));
     if (list.benchUserId) await db.delete(users).where(eq(users.id, list.benchUserId));
   }
-  await pg.end();
+  await closeHandle(dbh);
   await shutdown(capture.http.failed || capture.service.failed || capture.plain.failed ? 1 : 0);
 } catch (e) {
   console.error(e);
-  await pg.end().catch(() => {});
+  await closeHandle(dbh).catch(() => {});
   await shutdown(1);
 }

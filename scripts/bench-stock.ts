@@ -13,10 +13,10 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { sql } from "drizzle-orm";
-import { createDb } from "@/db";
+import { closeHandle, createDb } from "@/db";
 import { memberships, organizations, products, stockLevels, stockMovements, users, warehouses } from "@/db/schema";
 import { newId } from "@/db/schema/_columns";
-import type { ServiceContext } from "@/server/context";
+import { inTransaction, type ServiceContext } from "@/server/context";
 import { reserveStock } from "@/server/services/inventory/ledger";
 import { createOrganization } from "@/server/services/orgs/orgs";
 import { runConcurrent, type BenchResult } from "./bench-lib";
@@ -30,7 +30,8 @@ const log = (m: string) => console.error(`[bench:stock] ${m}`);
 const embedded = await prepareDatabase({ log: false });
 const shutdown = stopOnExit(embedded);
 // One connection per worker plus one for setup and checks.
-const { db, sql: pg } = createDb(process.env.DATABASE_URL!, WORKERS + 2);
+const dbh = createDb(process.env.DATABASE_URL!, WORKERS + 2);
+const { db } = dbh;
 
 // ------------------------------------------------------------------------------------------- setup
 const org = await createOrganization(db, { name: "Bench stock", slug: `bench-stock-${Date.now().toString(36)}` });
@@ -68,7 +69,7 @@ type Result = BenchResult;
 const run = (n: number, op: (i: number) => Promise<void>) => runConcurrent(n, WORKERS, op);
 
 const viaLedger = (productOf: (i: number) => string) => (i: number) =>
-  db.transaction((tx) => reserveStock(tx, ctx, [{ productId: productOf(i), warehouseId, qty: "1" }], { refType: "bench", refNo: `B${i}` }));
+  inTransaction(ctx, (tx) => reserveStock(tx, [{ productId: productOf(i), warehouseId, qty: "1" }], { refType: "bench", refNo: `B${i}` }));
 
 /** The same reservation as one guarded UPDATE in its own (implicit) transaction. */
 const viaSql = (productOf: (i: number) => string) => async (i: number) => {
@@ -129,5 +130,5 @@ console.log(`machine: load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus()
 await db.execute(sql`delete from outbox where org_id = ${org.id}`);
 await db.delete(organizations).where(sql`${organizations.id} = ${org.id}`);
 await db.delete(users).where(sql`${users.id} = ${user!.id}`);
-await pg.end();
+await closeHandle(dbh);
 await shutdown(check!.ledger_mismatch || check!.oversold ? 1 : 0);

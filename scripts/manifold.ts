@@ -1,33 +1,42 @@
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
-import { createDb } from "@/db";
+import { closeHandle, createDb } from "@/db";
 import { memberships, organizations, users } from "@/db/schema";
 import { createApiKey } from "@/server/services/auth/api-keys";
+import { systemContext } from "@/server/context";
 import { hashPassword } from "@/server/services/auth/passwords";
 import { createOrganization } from "@/server/services/orgs/orgs";
-import { DEMO, DEMO_PASSWORD, seedDemo } from "@/server/services/seed/demo";
+import { DEMO, DEMO_SEED_REFUSED, DemoSeedRefused, seedDemo } from "@/server/services/seed/demo";
 import { DomainError } from "@/server/errors";
 import { ZodError } from "zod";
 import { currentKeyVersion } from "@/server/crypto/tokens";
 import { reencryptTokens } from "@/server/services/channels/accounts";
+import { runtimeMode } from "@/server/runtime-mode";
+import { backupDatabase, defaultBackupFile, restoreDatabase, RestoreRefused } from "./backup";
 import { prepareDatabase } from "./lib";
 
 const USAGE = `Usage: npm run -s manifold -- <command> [options]
 
 Commands:
   db:migrate                                   apply migrations
-  seed:demo                                    create merchant "demo" with master data (idempotent)
+  seed:demo [--force-production]               create merchant "demo" with master data (idempotent);
+                                               refused in production unless forced (then the password
+                                               is DEMO_PASSWORD or a random one, printed once)
   org:create --name <n> --slug <s> --email <e> --password <p>
                                                create a merchant and its owner
   apikey:create --org <slug> [--name <n>] [--role <r>]
                                                print a new API key (only the key) on stdout
+  backup [--out FILE]                          pg_dump (custom format) of the database to FILE
+                                               (default backups/manifold-<time>.dump)
+  restore FILE [--force]                       pg_restore FILE; refuses a non-empty database unless --force
+                                               (then replaces its contents), all in one transaction
   tokens:reencrypt [--org <slug>]              re-seal stored marketplace tokens under the current key
                                                (after setting MANIFOLD_SECRET_VERSION and MANIFOLD_SECRET_V<old>)
 
 Uses DATABASE_URL when set, else the embedded PostgreSQL under .data/.`;
 
 const [command, ...rest] = process.argv.slice(2);
-const { values: opts } = parseArgs({
+const { values: opts, positionals } = parseArgs({
   args: rest,
   options: {
     name: { type: "string" },
@@ -36,11 +45,15 @@ const { values: opts } = parseArgs({
     password: { type: "string" },
     org: { type: "string" },
     role: { type: "string" },
+    "force-production": { type: "boolean" },
+    out: { type: "string" },
+    force: { type: "boolean" },
   },
+  allowPositionals: true,
   strict: true,
 });
 
-function need(name: keyof typeof opts): string {
+function need(name: Exclude<keyof typeof opts, "force-production" | "force">): string {
   const v = opts[name];
   if (!v) {
     console.error(`missing --${name}\n\n${USAGE}`);
@@ -49,27 +62,43 @@ function need(name: keyof typeof opts): string {
   return v;
 }
 
+function seedDemoAllowed() {
+  if (runtimeMode() === "production" && !opts["force-production"]) throw new DemoSeedRefused(DEMO_SEED_REFUSED);
+}
+
 async function main() {
   if (!command || command === "help" || command === "--help") {
     console.log(USAGE);
     return 0;
   }
-  const known = ["db:migrate", "seed:demo", "org:create", "apikey:create", "tokens:reencrypt"];
+  const known = ["db:migrate", "seed:demo", "org:create", "apikey:create", "tokens:reencrypt", "backup", "restore"];
   if (!known.includes(command)) {
     console.error(`unknown command: ${command}\n\n${USAGE}`);
     return 2;
   }
+  if (command === "backup" || command === "restore") return backupCommand(command);
+  if (command === "seed:demo") {
+    // Before touching any database: a production server gets no merchant with a published password.
+    try {
+      seedDemoAllowed();
+    } catch (e) {
+      if (!(e instanceof DemoSeedRefused)) throw e;
+      console.error(`error: ${e.message}`);
+      return 2;
+    }
+  }
   const handle = await prepareDatabase({ migrate: true });
-  const { db, sql } = createDb(process.env.DATABASE_URL!, 2);
+  const dbh = createDb(process.env.DATABASE_URL!, 2);
+  const { db } = dbh;
   try {
     switch (command) {
       case "db:migrate":
         console.error("migrations applied");
         break;
       case "seed:demo": {
-        const r = await seedDemo(db);
+        const r = await seedDemo(db, { forceProduction: opts["force-production"] });
         console.error(r.created ? "demo merchant created" : "demo merchant already present; nothing changed");
-        console.log(`user: ${DEMO.email}\npassword: ${DEMO_PASSWORD}`);
+        console.log(`user: ${DEMO.email}\npassword: ${r.password ?? "(unchanged: the demo user already existed)"}`);
         break;
       }
       case "org:create": {
@@ -95,7 +124,7 @@ async function main() {
         const slug = need("org");
         const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, slug));
         if (!org) throw new Error(`no merchant with slug "${slug}"`);
-        const key = await createApiKey(db, org.id, { name: opts.name ?? "cli", role: (opts.role as "admin") ?? "admin" });
+        const key = await createApiKey(systemContext(db, org.id, "cli"), { name: opts.name ?? "cli", role: (opts.role as "admin") ?? "admin" });
         process.stdout.write(key.key + "\n");
         break;
       }
@@ -115,7 +144,39 @@ async function main() {
     }
     return 0;
   } finally {
-    await sql.end();
+    await closeHandle(dbh);
+    await handle?.stop();
+  }
+}
+
+/** backup / restore: no migrations first (a restore wants an empty target). */
+async function backupCommand(command: "backup" | "restore") {
+  const handle = await prepareDatabase({ migrate: false });
+  const url = process.env.DATABASE_URL!;
+  try {
+    if (command === "backup") {
+      const r = await backupDatabase(url, opts.out ?? defaultBackupFile());
+      console.error(`backup written: ${r.file} (${r.bytes} bytes, PostgreSQL ${r.major} custom format)`);
+      console.log(r.file);
+      return 0;
+    }
+    const file = positionals[0];
+    if (!file) {
+      console.error(`restore needs a FILE\n\n${USAGE}`);
+      return 2;
+    }
+    try {
+      const r = await restoreDatabase(url, file, { force: opts.force });
+      console.error(`restored ${file}: ${r.tables} tables`);
+      return 0;
+    } catch (e) {
+      if (e instanceof RestoreRefused) {
+        console.error(`refused: ${e.message}`);
+        return 3;
+      }
+      throw e;
+    }
+  } finally {
     await handle?.stop();
   }
 }

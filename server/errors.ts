@@ -1,3 +1,5 @@
+import type { MessageRef } from "@/lib/i18n/message-ref";
+
 export type DomainErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
@@ -11,8 +13,8 @@ export type DomainErrorCode =
   | "UPSTREAM"
   | "INTERNAL";
 
-/** A message as an i18n key under `errors.` plus its parameters; translated where it is shown. */
-export type MessageRef = { key: string; params?: Record<string, string | number> };
+/** A DomainError's message is a ref whose key is under `errors.`. */
+export type { MessageRef };
 
 export type FieldErrors = Record<string, MessageRef>;
 
@@ -59,3 +61,25 @@ export function isUniqueViolation(e: unknown, constraint?: string): boolean {
   if (pg?.code !== "23505") return false;
   return !constraint || pg.constraint_name === constraint || pg.constraint === constraint;
 }
+
+/**
+ * PostgreSQL itself refusing a cross-merchant write — a foreign key (org_id, x_id) → (org_id, id) that
+ * finds no row of this merchant, or row-level security's WITH CHECK — as the NOT_FOUND the service
+ * layer would have answered (not-yours is not-found), never a 500 with SQL text. Null for anything else.
+ */
+export function tenancyRefusal(e: unknown): DomainError | null {
+  const err = ((e as { cause?: unknown })?.cause ?? e) as { code?: string; detail?: string; message?: string };
+  if (err?.code === "23503") {
+    const table = /is not present in table "(\w+)"/.exec(err.detail ?? "")?.[1];
+    if (table) return notFound(entityOfTable(table));
+  }
+  if (err?.code === "42501" && /row-level security/.test(err.message ?? "")) return notFound("record");
+  return null;
+}
+
+/** products → product, channel_accounts → channelAccount: the entity names of lib/i18n/messages/entities.ts. */
+const entityOfTable = (table: string) =>
+  table
+    .replace(/ies$/, "y")
+    .replace(/s$/, "")
+    .replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());

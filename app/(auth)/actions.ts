@@ -3,7 +3,7 @@
 import { AuthError } from "next-auth";
 import { db } from "@/db";
 import { SignUpInput } from "@/lib/validators/auth";
-import { domainErrorPayload, zodFieldErrors } from "@/server/api/trpc";
+import { domainErrorPayload, zodFieldErrors } from "@/server/api/error-payload";
 import { signIn } from "@/server/auth";
 import { DomainError } from "@/server/errors";
 import { signUp } from "@/server/services/orgs/orgs";

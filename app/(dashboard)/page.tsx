@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { HOME_WIDGETS } from "@/components/dashboard/home-widgets";
+import { HOME_WIDGETS } from "./home-widgets";
 import { WidgetSlot } from "@/components/dashboard/widget";
 import { PageHeader } from "@/components/layout/page-header";
 import { can } from "@/lib/permissions";
@@ -12,7 +12,7 @@ export async function generateMetadata() {
   return { title: t("title") };
 }
 
-/** 主页: a grid of cards (components/dashboard/home-widgets.tsx), each loading on its own. */
+/** 主页: a grid of cards (home-widgets.tsx), each loading on its own. */
 export default async function HomePage() {
   const { svc, session } = await requirePageContext();
   const [org, me, t] = await Promise.all([getOrganization(svc), getProfile(svc.db, session.user.id), getTranslations()]);

@@ -7,12 +7,12 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { z } from "zod";
+import type { z } from "zod";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { CopyButton } from "@/components/forms/copy-button";
 import { Field } from "@/components/forms/field";
 import { useZodMessage } from "@/components/forms/use-zod-message";
-import { FormDialog } from "@/components/master-data/form-dialog";
+import { FormDialog } from "@/components/forms/form-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -23,17 +23,14 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
-import { requiredText } from "@/lib/validators/common";
+import { API_KEY_ROLES, CreateApiKeyInput } from "@/lib/validators/account";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
-// Mirrors CreateApiKeyInput (server/services/auth/api-keys.ts): keys never get the owner role.
-const KEY_ROLES = ["admin", "operator", "warehouse", "finance", "viewer"] as const;
-const CreateKeyForm = z.object({ name: requiredText(100), role: z.enum(KEY_ROLES, { error: "invalidRole" }) });
-type CreateKeyValues = z.infer<typeof CreateKeyForm>;
 
-const fmt = (d: string | Date | null) => (d ? new Date(d).toLocaleString() : null);
 
 /** API 密钥: create (shown once), list with last use, revoke at once. */
 export function ApiKeysPanel() {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -79,11 +76,11 @@ export function ApiKeysPanel() {
                   <TableCell className="font-medium">{k.name}</TableCell>
                   <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
                   <TableCell>{t(`roles.${k.role}` as "roles.owner")}</TableCell>
-                  <TableCell className="text-xs">{fmt(k.createdAt)}</TableCell>
-                  <TableCell className="text-xs">{fmt(k.lastUsedAt) ?? t("account.never")}</TableCell>
+                  <TableCell className="text-xs">{fmtTime(k.createdAt)}</TableCell>
+                  <TableCell className="text-xs">{k.lastUsedAt ? fmtTime(k.lastUsedAt) : t("account.never")}</TableCell>
                   <TableCell>
                     {k.revokedAt ? (
-                      <Badge variant="secondary" title={fmt(k.revokedAt) ?? undefined}>
+                      <Badge variant="secondary" title={fmtTime(k.revokedAt) || undefined}>
                         {t("account.revoked")}
                       </Badge>
                     ) : (
@@ -159,7 +156,10 @@ function CreateKeyDialog({
   const msg = useZodMessage();
   const trpc = useTRPC();
   const [formError, setFormError] = useState<string | null>(null);
-  const form = useForm<CreateKeyValues>({ resolver: zodResolver(CreateKeyForm), defaultValues: { name: "", role: "operator" } });
+  const form = useForm<z.input<typeof CreateApiKeyInput>, unknown, z.output<typeof CreateApiKeyInput>>({
+    resolver: zodResolver(CreateApiKeyInput),
+    defaultValues: { name: "", role: "operator" },
+  });
   const { errors } = form.formState;
   const create = useMutation(
     trpc.account.createApiKey.mutationOptions({
@@ -195,7 +195,7 @@ function CreateKeyDialog({
       </Field>
       <Field label={t("account.role")} htmlFor="key-role" error={msg(errors.role, "role")} hint={t("account.keyRoleHelp")}>
         <NativeSelect id="key-role" {...form.register("role")}>
-          {KEY_ROLES.map((r) => (
+          {API_KEY_ROLES.map((r) => (
             <option key={r} value={r}>
               {t(`roles.${r}`)}
             </option>

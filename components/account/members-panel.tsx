@@ -22,11 +22,12 @@ import { ROLES, type Role } from "@/lib/permissions";
 import { appErrorOf, applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { InviteInput } from "@/lib/validators/auth";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
-const fmt = (d: string | Date) => new Date(d).toLocaleString();
 
 /** 成员: who belongs to the merchant with which role; owners invite, change roles and remove. */
 export function MembersPanel({ myUserId, canManage, isOwner }: { myUserId: string; canManage: boolean; isOwner: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -97,7 +98,7 @@ export function MembersPanel({ myUserId, canManage, isOwner }: { myUserId: strin
                         <Badge variant="outline">{roleLabel(m.role)}</Badge>
                       )}
                     </TableCell>
-                    <TableCell className="text-xs text-muted-foreground">{fmt(m.joinedAt)}</TableCell>
+                    <TableCell className="text-xs text-muted-foreground">{fmtTime(m.joinedAt)}</TableCell>
                     {canManage ? (
                       <TableCell>
                         <ConfirmDialog
@@ -147,8 +148,8 @@ export function MembersPanel({ myUserId, canManage, isOwner }: { myUserId: strin
                     <TableRow key={p.id}>
                       <TableCell>{p.email}</TableCell>
                       <TableCell>{roleLabel(p.role)}</TableCell>
-                      <TableCell className="text-xs text-muted-foreground">{fmt(p.createdAt)}</TableCell>
-                      <TableCell className="text-xs text-muted-foreground">{fmt(p.expiresAt)}</TableCell>
+                      <TableCell className="text-xs text-muted-foreground">{fmtTime(p.createdAt)}</TableCell>
+                      <TableCell className="text-xs text-muted-foreground">{fmtTime(p.expiresAt)}</TableCell>
                       <TableCell>
                         <ConfirmDialog
                           trigger={

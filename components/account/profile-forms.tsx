@@ -15,6 +15,7 @@ import { Input } from "@/components/ui/input";
 import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { ChangePasswordInput, UpdateProfileInput } from "@/lib/validators/account";
+import { signOutAction, signOutEverywhereAction } from "@/app/actions";
 
 export function ProfileForm({ name, email }: { name: string; email: string }) {
   const t = useTranslations();
@@ -78,6 +79,8 @@ export function ChangePasswordForm() {
       onSuccess: () => {
         form.reset();
         toast.success(t("account.passwordChanged"));
+        // The change ended every session, this one too: off to sign in with the new password.
+        void signOutAction();
       },
       onError: (err) => setFormError(applyFieldErrors(err, form.setError, ["currentPassword", "newPassword"])),
     }),
@@ -110,6 +113,26 @@ export function ChangePasswordForm() {
           </Button>
         </CardFooter>
       </form>
+    </Card>
+  );
+}
+
+/** 登录会话: sign out everywhere (a plain form posting the server action, so it works before hydration). */
+export function SessionsCard() {
+  const t = useTranslations();
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{t("account.sessions")}</CardTitle>
+        <CardDescription>{t("account.sessionsHelp")}</CardDescription>
+      </CardHeader>
+      <CardFooter className="justify-end">
+        <form action={signOutEverywhereAction}>
+          <Button type="submit" variant="outline" data-testid="sign-out-everywhere">
+            {t("account.signOutEverywhere")}
+          </Button>
+        </form>
+      </CardFooter>
     </Card>
   );
 }

@@ -9,14 +9,14 @@ import { toast } from "sonner";
 import type { z } from "zod";
 import { Field } from "@/components/forms/field";
 import { useZodMessage } from "@/components/forms/use-zod-message";
-import { FormDialog } from "@/components/master-data/form-dialog";
-import { SwitchField } from "@/components/master-data/switch-field";
+import { FormDialog } from "@/components/forms/form-dialog";
+import { SwitchField } from "@/components/forms/switch-field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { CreateAccountInput } from "@/lib/validators/channels";
-import type { AccountRow } from "./account-list";
+import type { AccountRow } from "./types";
 
 type Values = z.input<typeof CreateAccountInput>;
 const FIELDS = ["platform", "alias", "shopDomain", "useSimulator", "pullMode", "pullIntervalMinutes", "importEnabled"] as const;
@@ -25,7 +25,7 @@ function toValues(a: AccountRow | null, platforms: string[], simulator: boolean)
   return {
     platform: (a?.platform ?? platforms[0] ?? "shopify") as Values["platform"],
     alias: a?.alias ?? "",
-    shopDomain: a?.externalShopId ?? "",
+    shopDomain: (typeof a?.settings.shopDomain === "string" ? a.settings.shopDomain : a?.externalShopId) ?? "",
     useSimulator: a ? a.baseUrl.startsWith("http://127.0.0.1") : simulator,
     pullMode: a?.pullMode ?? "auto",
     pullIntervalMinutes: a?.pullIntervalMinutes ?? 15,

@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { CheckCircle2, Plus, XCircle } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useRouter, useSearchParams } from "next/navigation";
@@ -9,27 +8,31 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { DeadLetterTable } from "@/components/system/dead-letter-table";
 import { Switch } from "@/components/ui/switch";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { cn } from "@/lib/utils";
-import type { AppRouter } from "@/server/api/root";
 import { AccountFormDialog } from "./account-form-dialog";
 import { FetchOrdersDialog } from "./fetch-orders-dialog";
 import { Notes } from "./notes";
-
-export type AccountRow = inferRouterOutputs<AppRouter>["channels"]["list"][number];
+import type { AccountRow } from "./types";
+import { pullSummaryText } from "@/lib/channels/describe";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
+import { useTranslate } from "@/lib/i18n/use-translate";
 
 const STATUS_VARIANT = { unauthorized: "outline", enabled: "success", stopped: "secondary", token_expired: "warning", revoked: "destructive" } as const;
 const RESULT_VARIANT = { running: "info", ok: "success", partial: "warning", failed: "destructive" } as const;
 
-const fmt = (d: Date | string | null | undefined) => (d ? new Date(d).toLocaleString() : "—");
 
 /** 平台账号管理: platform tabs (only implemented platforms), accounts with every action of 001/003. */
 export function AccountList({ canManage, canOperate, simulatorUrl }: { canManage: boolean; canOperate: boolean; simulatorUrl: string | null }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("channels");
   const tErr = useTranslations("errors");
+  const tr = useTranslate();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -48,6 +51,16 @@ export function AccountList({ canManage, canOperate, simulatorUrl }: { canManage
   const setPulling = useMutation(trpc.channels.setPulling.mutationOptions({ onSuccess: invalidate, onError }));
   const setImport = useMutation(trpc.channels.setImportEnabled.mutationOptions({ onSuccess: invalidate, onError }));
   const revoke = useMutation(trpc.channels.revoke.mutationOptions({ onSuccess: invalidate, onError }));
+  const deadLetters = useQuery({ ...trpc.channels.deadLetters.queryOptions(), refetchInterval: 15000 });
+  const retryDead = useMutation(
+    trpc.channels.retryDeadLetter.mutationOptions({
+      onSuccess: () => {
+        toast.success(t("deadLetterRetried"));
+        void queryClient.invalidateQueries({ queryKey: trpc.channels.deadLetters.queryKey() });
+      },
+      onError,
+    }),
+  );
   const verify = useMutation(
     trpc.channels.verify.mutationOptions({
       onSuccess: (r) => {
@@ -142,7 +155,7 @@ export function AccountList({ canManage, canOperate, simulatorUrl }: { canManage
                   <TableCell className="font-medium">{t(`platforms.${a.platform}` as "platforms.all")}</TableCell>
                   <TableCell>
                     <div className="font-medium">{a.alias}</div>
-                    <div className="text-xs text-muted-foreground">{a.shopName ?? a.externalShopId ?? ""}</div>
+                    <div className="text-xs text-muted-foreground">{a.shopName ?? a.externalShopId ?? (typeof a.settings.shopDomain === "string" ? a.settings.shopDomain : "")}</div>
                   </TableCell>
                   <TableCell>
                     <Badge variant={STATUS_VARIANT[a.status]} data-testid="account-status">
@@ -150,20 +163,31 @@ export function AccountList({ canManage, canOperate, simulatorUrl }: { canManage
                     </Badge>
                     {a.lastError ? <div className="mt-1 max-w-56 text-xs break-words text-destructive">{a.lastError}</div> : null}
                   </TableCell>
-                  <TableCell className="text-xs whitespace-nowrap">{fmt(a.accessTokenExpiresAt)}</TableCell>
-                  <TableCell className="text-xs whitespace-nowrap">{fmt(a.authorizedAt)}</TableCell>
+                  <TableCell className="text-xs whitespace-nowrap">{fmtTime(a.accessTokenExpiresAt) || "—"}</TableCell>
+                  <TableCell className="text-xs whitespace-nowrap">{fmtTime(a.authorizedAt) || "—"}</TableCell>
                   <TableCell className="text-xs whitespace-nowrap">
                     {t(`pullMode.${a.pullMode}`)}
                     {a.pullMode === "auto" ? <div className="text-muted-foreground">{t("every", { minutes: a.pullIntervalMinutes })}</div> : null}
                   </TableCell>
                   <TableCell className="text-xs">
-                    <div className="whitespace-nowrap">{fmt(a.lastPullAt)}</div>
+                    <div className="whitespace-nowrap">{fmtTime(a.lastPullAt) || "—"}</div>
                     {a.lastPullResult ? (
                       <Badge variant={RESULT_VARIANT[a.lastPullResult]} className="mt-1" data-testid="pull-result">
                         {t(`pullResult.${a.lastPullResult}`)}
                       </Badge>
                     ) : null}
-                    {a.lastPullMessage ? <div className="mt-1 max-w-56 text-muted-foreground">{a.lastPullMessage}</div> : null}
+                    {a.lastPullSummary ? (
+                      <div className="mt-1 max-w-56 text-muted-foreground" data-testid="pull-summary">
+                        {pullSummaryText(tr, a.lastPullSummary)}
+                      </div>
+                    ) : null}
+                    {a.backingOff ? (
+                      <div className="mt-1 max-w-56 font-medium text-destructive" data-testid="pull-backoff">
+                        {a.pullMode === "auto" && a.nextPullAt
+                          ? t("pullBackoff", { failures: a.pullFailures, next: fmtTime(a.nextPullAt) })
+                          : t("pullFailing", { failures: a.pullFailures })}
+                      </div>
+                    ) : null}
                   </TableCell>
                   <TableCell>
                     <div className="flex items-center gap-2 text-xs" title={t("importHelp")}>
@@ -227,6 +251,20 @@ export function AccountList({ canManage, canOperate, simulatorUrl }: { canManage
         </Table>
       </div>
       {list.error ? <p className="text-sm text-destructive">{appErrorOf(list.error).message}</p> : null}
+      <Card>
+        <CardHeader>
+          <CardTitle>{t("deadLettersTitle")}</CardTitle>
+          <CardDescription>{t("deadLettersHelp")}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <DeadLetterTable
+            rows={deadLetters.data ?? []}
+            onRetry={canOperate ? (id) => retryDead.mutate({ id }) : undefined}
+            retrying={retryDead.isPending}
+            shopOf={(id) => list.data?.find((a) => a.id === id)?.alias ?? ""}
+          />
+        </CardContent>
+      </Card>
       <Notes title={t("notes")} items={[t("accountNotes.n1"), t("accountNotes.n2"), t("accountNotes.n3"), t("accountNotes.n4")]} />
       <AccountFormDialog
         account={editing === "new" ? null : editing}

@@ -2,15 +2,14 @@ import { AlertTriangle } from "lucide-react";
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import type { ServiceContext } from "@/server/context";
-import { blockedPlatformOrderCount } from "@/server/services/channels/platform-orders";
+import type { CappedCount } from "@/server/services/_lib/keyset";
 
 /**
  * Home dashboard card (001): "N platform orders could not be imported", linking to them. Renders
  * nothing when every pulled order converted.
  */
-export async function BlockedPlatformOrdersCard({ svc }: { svc: ServiceContext }) {
-  const [count, t] = await Promise.all([blockedPlatformOrderCount(svc), getTranslations("channels")]);
+export async function BlockedPlatformOrdersCard({ count }: { count: CappedCount }) {
+  const t = await getTranslations("channels");
   if (count.count === 0) return null;
   return (
     <Card className="border-amber-300 bg-amber-50/60" data-testid="blocked-platform-orders">

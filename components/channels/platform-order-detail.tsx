@@ -4,11 +4,26 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { formatDecimal } from "@/lib/decimal";
+import type { Precision } from "@/lib/precision";
 import { useTRPC } from "@/lib/trpc/react";
+import { blockerText } from "@/lib/channels/describe";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
+import { useTranslate } from "@/lib/i18n/use-translate";
 
 /** One platform order: its lines as the platform sent them, and its history (timeline of events). */
-export function PlatformOrderDetail({ id, onOpenChange }: { id: string | null; onOpenChange: (o: boolean) => void }) {
+export function PlatformOrderDetail({
+  id,
+  precision,
+  onOpenChange,
+}: {
+  id: string | null;
+  precision: Precision;
+  onOpenChange: (o: boolean) => void;
+}) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("channels");
+  const tr = useTranslate();
   const trpc = useTRPC();
   const q = useQuery({ ...trpc.platformOrders.byId.queryOptions({ id: id ?? "00000000-0000-7000-8000-000000000000" }), enabled: !!id });
   const po = q.data;
@@ -36,7 +51,7 @@ export function PlatformOrderDetail({ id, onOpenChange }: { id: string | null; o
                 {t("col.shippingMethod")}: {po.shippingMethod}
               </div>
               <div>
-                {po.currency} {po.totalAmount}
+                {po.currency} {formatDecimal(po.totalAmount, precision.amountDecimals)}
               </div>
             </div>
             <div>
@@ -55,8 +70,8 @@ export function PlatformOrderDetail({ id, onOpenChange }: { id: string | null; o
                     <TableRow key={l.id}>
                       <TableCell className="font-mono text-xs">{l.platformSku}</TableCell>
                       <TableCell className="text-xs">{l.title}</TableCell>
-                      <TableCell className="text-right tabular-nums">{Number(l.quantity)}</TableCell>
-                      <TableCell className="text-right tabular-nums">{Number(l.unitPrice).toFixed(2)}</TableCell>
+                      <TableCell className="text-right tabular-nums">{formatDecimal(l.quantity, precision.quantityDecimals)}</TableCell>
+                      <TableCell className="text-right tabular-nums">{formatDecimal(l.unitPrice, precision.priceDecimals)}</TableCell>
                     </TableRow>
                   ))}
                 </TableBody>
@@ -67,9 +82,10 @@ export function PlatformOrderDetail({ id, onOpenChange }: { id: string | null; o
               <ol className="grid gap-1 border-l pl-3 text-xs">
                 {po.events.map((e) => (
                   <li key={e.id}>
-                    <span className="text-muted-foreground">{new Date(e.createdAt).toLocaleString()}</span> · <span className="font-medium">{e.type}</span>
+                    <span className="text-muted-foreground">{fmtTime(e.createdAt)}</span> · <span className="font-medium">{e.type}</span>
                     {e.fromState || e.toState ? ` ${e.fromState ?? ""} → ${e.toState ?? ""}` : ""}
-                    {e.reason ? ` · ${e.reason}` : ""} <span className="text-muted-foreground">({e.actorLabel})</span>
+                    {e.blockers?.length ? ` · ${e.blockers.map((b) => blockerText(tr, b)).join("; ")}` : e.reason ? ` · ${e.reason}` : ""}{" "}
+                    <span className="text-muted-foreground">({e.actorLabel})</span>
                   </li>
                 ))}
               </ol>

@@ -24,7 +24,11 @@ import { useTRPC } from "@/lib/trpc/react";
 import { parseOrderNos } from "@/lib/validators/orders";
 import type { AppRouter } from "@/server/api/root";
 import { Notes } from "./notes";
+import type { Precision } from "@/lib/precision";
 import { PlatformOrderDetail } from "./platform-order-detail";
+import { blockerText } from "@/lib/channels/describe";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
+import { useTranslate } from "@/lib/i18n/use-translate";
 
 type Row = inferRouterOutputs<AppRouter>["platformOrders"]["list"]["items"][number];
 const PAGE_SIZE = 50;
@@ -42,9 +46,19 @@ const TAB_ACTIONS: Record<PlatformOrderState, PlatformOrderAction[]> = {
 };
 
 /** 平台订单管理: tabs with counts, the filters and columns of 003, one-by-one and bulk actions. */
-export function PlatformOrderList({ canOperate, accounts }: { canOperate: boolean; accounts: { id: string; alias: string; platform: string }[] }) {
+export function PlatformOrderList({
+  canOperate,
+  accounts,
+  precision,
+}: {
+  canOperate: boolean;
+  accounts: { id: string; alias: string; platform: string }[];
+  precision: Precision;
+}) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("channels");
   const tOrders = useTranslations("orders");
+  const tr = useTranslate();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const params = useSearchParams();
@@ -151,7 +165,7 @@ export function PlatformOrderList({ canOperate, accounts }: { canOperate: boolea
               </Badge>
               {r.blockers.map((b, i) => (
                 <div key={i} className="mt-1 text-destructive" data-testid="po-blocker">
-                  {t(`blockers.${b.kind}`, { sku: b.platformSku ?? b.sku ?? "", detail: b.detail ?? "" })}
+                  {blockerText(tr, b)}
                   {b.kind === "unmapped_sku" && canOperate ? (
                     <Link
                       className="ml-1 text-primary underline-offset-2 hover:underline"
@@ -221,7 +235,7 @@ export function PlatformOrderList({ canOperate, accounts }: { canOperate: boolea
       },
       { id: "ship", header: t("col.shippingMethod"), cell: ({ row }) => <span className="text-xs">{row.original.shippingMethod}</span> },
       { id: "remark", header: t("col.remark"), cell: ({ row }) => <span className="text-xs">{row.original.remark}</span> },
-      { id: "pulled", header: t("col.pulledAt"), cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{new Date(row.original.pulledAt).toLocaleString()}</span> },
+      { id: "pulled", header: t("col.pulledAt"), cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{fmtTime(row.original.pulledAt)}</span> },
       ...(canOperate && TAB_ACTIONS[state].length
         ? [
             {
@@ -392,7 +406,7 @@ export function PlatformOrderList({ canOperate, accounts }: { canOperate: boolea
       />
       {list.error ? <p className="text-sm text-destructive">{appErrorOf(list.error).message}</p> : null}
       <Notes title={t("notes")} items={[t("orderNotes.n1"), t("orderNotes.n2"), t("orderNotes.n3")]} />
-      <PlatformOrderDetail id={detailId} onOpenChange={(o) => !o && setDetailId(null)} />
+      <PlatformOrderDetail id={detailId} precision={precision} onOpenChange={(o) => !o && setDetailId(null)} />
     </div>
   );
 }

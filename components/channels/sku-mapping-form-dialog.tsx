@@ -9,10 +9,11 @@ import { toast } from "sonner";
 import type { z } from "zod";
 import { Field } from "@/components/forms/field";
 import { useZodMessage } from "@/components/forms/use-zod-message";
-import { FormDialog } from "@/components/master-data/form-dialog";
+import { FormDialog } from "@/components/forms/form-dialog";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
+import { dec } from "@/lib/decimal";
 import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { SaveSkuMappingInput } from "@/lib/validators/channels";
@@ -39,7 +40,7 @@ export function SkuMappingFormDialog({ draft, onOpenChange, accounts }: { draft:
       accountId: draft.accountId,
       platformSku: draft.platformSku,
       previousPlatformSku: draft.previousPlatformSku,
-      items: existing.data?.length ? existing.data.map((i) => ({ sku: i.sku, quantity: String(Number(i.quantity)) })) : [{ sku: "", quantity: "1" }],
+      items: existing.data?.length ? existing.data.map((i) => ({ sku: i.sku, quantity: dec(i.quantity).toFixed() })) : [{ sku: "", quantity: "1" }],
     });
   }, [draft, existing.data, form]);
   const { errors } = form.formState;

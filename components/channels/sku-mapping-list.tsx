@@ -10,7 +10,7 @@ import { useMemo, useState } from "react";
 import { toast } from "sonner";
 import { DataTable } from "@/components/data-table/data-table";
 import { useKeysetPager } from "@/components/data-table/use-keyset-pager";
-import { ImportDialog } from "@/components/master-data/import-dialog";
+import { ImportDialog } from "@/components/forms/import-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -21,12 +21,14 @@ import { useTRPC } from "@/lib/trpc/react";
 import type { AppRouter } from "@/server/api/root";
 import { Notes } from "./notes";
 import { SkuMappingFormDialog, type MappingDraft } from "./sku-mapping-form-dialog";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Row = inferRouterOutputs<AppRouter>["skuMappings"]["list"]["items"][number];
 type Account = { id: string; alias: string; platform: string };
 
 /** 平台SKU关系: search by SKU and account; create, edit, delete; import/export; last stock push per SKU. */
 export function SkuMappingList({ canWrite, accounts, quantityDecimals }: { canWrite: boolean; accounts: Account[]; quantityDecimals: number }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("channels");
   const tc = useTranslations("common");
   const trpc = useTRPC();
@@ -93,7 +95,7 @@ export function SkuMappingList({ canWrite, accounts, quantityDecimals }: { canWr
           const p = row.original.lastPush;
           if (!p?.status) return <span className="text-xs text-muted-foreground">{t("never")}</span>;
           return p.status === "ok" ? (
-            <span className="text-xs">{t("pushOk", { qty: p.qty ?? 0, at: p.at ? new Date(p.at).toLocaleString() : "" })}</span>
+            <span className="text-xs">{t("pushOk", { qty: p.qty ?? 0, at: fmtTime(p.at) })}</span>
           ) : (
             <span className="text-xs text-destructive">{t("pushFailed", { error: p.error ?? "" })}</span>
           );
@@ -113,7 +115,7 @@ export function SkuMappingList({ canWrite, accounts, quantityDecimals }: { canWr
           ]
         : []),
     ],
-    [t, quantityDecimals, canWrite],
+    [t, quantityDecimals, canWrite, fmtTime],
   );
 
   return (
@@ -154,7 +156,11 @@ export function SkuMappingList({ canWrite, accounts, quantityDecimals }: { canWr
               <Trash2 />
               {t("deleteMapping")}
             </Button>
-            <ImportDialog entity="sku-mappings" entityLabel={t("mappingsTitle")} runImport={(input) => importMappings.mutateAsync(input)} onImported={() => void invalidate()} />
+            <ImportDialog
+              mode="rowByRow"
+              entityLabel={t("mappingsTitle")}
+              templateHref="/api/export/sku-mappings?format=xlsx&template=1"
+              runImport={(input) => importMappings.mutateAsync(input)} onImported={() => void invalidate()} />
           </>
         ) : null}
         <Button asChild type="button" size="sm" variant="outline">

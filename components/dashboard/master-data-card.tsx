@@ -2,13 +2,12 @@ import { Boxes, Truck, Users, Warehouse } from "lucide-react";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import type { ServiceContext } from "@/server/context";
 import type { CappedCount } from "@/server/services/_lib/keyset";
-import { masterDataOverview } from "@/server/services/catalog/overview";
+import type { masterDataOverview } from "@/server/services/catalog/overview";
 
 /** 基础资料 at a glance: products (enabled share), customers, warehouses, delivery methods. */
-export async function MasterDataCard({ svc }: { svc: ServiceContext }) {
-  const [o, t] = await Promise.all([masterDataOverview(svc), getTranslations("dashboard")]);
+export async function MasterDataCard({ o }: { o: Awaited<ReturnType<typeof masterDataOverview>> }) {
+  const t = await getTranslations("dashboard");
   const n = (c: CappedCount) => (c.capped ? t("moreThan", { count: c.count.toLocaleString() }) : c.count.toLocaleString());
   const enabledShare = o.products.total.count ? Math.round((o.products.enabled.count / o.products.total.count) * 100) : 0;
   const disabled = Math.max(0, o.products.total.count - o.products.enabled.count);

@@ -1,11 +1,10 @@
 import { getTranslations } from "next-intl/server";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import type { ServiceContext } from "@/server/context";
-import { getOrganization } from "@/server/services/orgs/orgs";
+import type { getOrganization } from "@/server/services/orgs/orgs";
 
 /** Which merchant this is and how it counts (precision), for the person who just signed in. */
-export async function MerchantCard({ svc }: { svc: ServiceContext }) {
-  const [org, t] = await Promise.all([getOrganization(svc), getTranslations("dashboard")]);
+export async function MerchantCard({ org }: { org: Awaited<ReturnType<typeof getOrganization>> }) {
+  const t = await getTranslations("dashboard");
   return (
     <Card data-testid="home-merchant">
       <CardHeader>

@@ -14,6 +14,7 @@ import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { appErrorOf } from "@/lib/trpc/errors";
 import { cn } from "@/lib/utils";
 
 export type SortState<K extends string = string> = { sort: K; dir: "asc" | "desc" };
@@ -52,6 +53,7 @@ export function DataTable<T>({
   rowSelection,
   onRowSelectionChange,
   onRowClick,
+  error,
   testId,
 }: {
   columns: ColumnDef<T, unknown>[];
@@ -65,6 +67,8 @@ export function DataTable<T>({
   rowSelection?: RowSelectionState;
   onRowSelectionChange?: OnChangeFn<RowSelectionState>;
   onRowClick?: (row: T) => void;
+  /** The list query's error, shown under the table. */
+  error?: unknown;
   testId?: string;
 }) {
   const t = useTranslations("common");
@@ -76,7 +80,9 @@ export function DataTable<T>({
           header: ({ table }) => (
             <Checkbox
               aria-label="select all"
-              checked={table.getIsAllPageRowsSelected() || (table.getIsSomePageRowsSelected() && "indeterminate")}
+              checked={
+                table.getIsAllPageRowsSelected() || (table.getIsSomePageRowsSelected() && "indeterminate")
+              }
               onCheckedChange={(v) => table.toggleAllPageRowsSelected(!!v)}
             />
           ),
@@ -108,102 +114,118 @@ export function DataTable<T>({
   });
 
   return (
-    <div className="rounded-lg border bg-background" data-testid={testId}>
-      <Table>
-        <TableHeader>
-          {table.getHeaderGroups().map((hg) => (
-            <TableRow key={hg.id}>
-              {hg.headers.map((h) => {
-                const sortKey = h.column.columnDef.meta?.sortKey;
-                const active = sortKey && sort?.sort === sortKey;
-                return (
-                  <TableHead key={h.id} className={h.column.columnDef.meta?.className}>
-                    {h.isPlaceholder ? null : sortKey && onSortChange ? (
-                      <button
-                        type="button"
-                        className="inline-flex items-center gap-1 hover:text-foreground"
-                        onClick={() =>
-                          onSortChange({ sort: sortKey, dir: active && sort?.dir === "desc" ? "asc" : "desc" })
-                        }
-                      >
-                        {flexRender(h.column.columnDef.header, h.getContext())}
-                        {active ? (
-                          sort?.dir === "desc" ? (
-                            <ArrowDown className="size-3" />
+    <>
+      <div className="rounded-lg border bg-background" data-testid={testId}>
+        <Table>
+          <TableHeader>
+            {table.getHeaderGroups().map((hg) => (
+              <TableRow key={hg.id}>
+                {hg.headers.map((h) => {
+                  const sortKey = h.column.columnDef.meta?.sortKey;
+                  const active = sortKey && sort?.sort === sortKey;
+                  return (
+                    <TableHead key={h.id} className={h.column.columnDef.meta?.className}>
+                      {h.isPlaceholder ? null : sortKey && onSortChange ? (
+                        <button
+                          type="button"
+                          className="inline-flex items-center gap-1 hover:text-foreground"
+                          onClick={() =>
+                            onSortChange({
+                              sort: sortKey,
+                              dir: active && sort?.dir === "desc" ? "asc" : "desc",
+                            })
+                          }
+                        >
+                          {flexRender(h.column.columnDef.header, h.getContext())}
+                          {active ? (
+                            sort?.dir === "desc" ? (
+                              <ArrowDown className="size-3" />
+                            ) : (
+                              <ArrowUp className="size-3" />
+                            )
                           ) : (
-                            <ArrowUp className="size-3" />
-                          )
-                        ) : (
-                          <ArrowUpDown className="size-3 opacity-40" />
-                        )}
-                      </button>
-                    ) : (
-                      flexRender(h.column.columnDef.header, h.getContext())
-                    )}
-                  </TableHead>
-                );
-              })}
-            </TableRow>
-          ))}
-        </TableHeader>
-        <TableBody>
-          {isLoading && !data ? (
-            Array.from({ length: 5 }, (_, i) => (
-              <TableRow key={i}>
-                {allColumns.map((_c, j) => (
-                  <TableCell key={j}>
-                    <Skeleton className="h-4 w-full" />
-                  </TableCell>
-                ))}
+                            <ArrowUpDown className="size-3 opacity-40" />
+                          )}
+                        </button>
+                      ) : (
+                        flexRender(h.column.columnDef.header, h.getContext())
+                      )}
+                    </TableHead>
+                  );
+                })}
               </TableRow>
-            ))
-          ) : table.getRowModel().rows.length === 0 ? (
-            <TableRow>
-              <TableCell colSpan={allColumns.length} className="h-24 text-center text-muted-foreground">
-                {t("empty")}
-              </TableCell>
-            </TableRow>
-          ) : (
-            table.getRowModel().rows.map((row) => (
-              <TableRow
-                key={row.id}
-                data-state={row.getIsSelected() ? "selected" : undefined}
-                className={cn(onRowClick && "cursor-pointer")}
-                onClick={onRowClick ? () => onRowClick(row.original) : undefined}
-              >
-                {row.getVisibleCells().map((cell) => (
-                  <TableCell key={cell.id} className={cell.column.columnDef.meta?.className}>
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </TableCell>
-                ))}
+            ))}
+          </TableHeader>
+          <TableBody>
+            {isLoading && !data ? (
+              Array.from({ length: 5 }, (_, i) => (
+                <TableRow key={i}>
+                  {allColumns.map((_c, j) => (
+                    <TableCell key={j}>
+                      <Skeleton className="h-4 w-full" />
+                    </TableCell>
+                  ))}
+                </TableRow>
+              ))
+            ) : table.getRowModel().rows.length === 0 ? (
+              <TableRow>
+                <TableCell colSpan={allColumns.length} className="h-24 text-center text-muted-foreground">
+                  {t("empty")}
+                </TableCell>
               </TableRow>
-            ))
-          )}
-        </TableBody>
-      </Table>
-      {pager || total ? (
-        <div className="flex items-center justify-between gap-2 border-t px-3 py-2 text-sm text-muted-foreground">
-          <span data-testid="table-total">
-            {total ? (total.capped ? t("totalCapped", { count: total.count.toLocaleString() }) : t("total", { count: total.count.toLocaleString() })) : null}
-          </span>
-          {pager ? (
-            <div className="flex items-center gap-1">
-              <Button variant="ghost" size="sm" disabled={!pager.hasPrev} onClick={pager.onFirst} aria-label={t("firstPage")}>
-                <ChevronsLeft />
-              </Button>
-              <Button variant="ghost" size="sm" disabled={!pager.hasPrev} onClick={pager.onPrev}>
-                <ChevronLeft />
-                {t("prevPage")}
-              </Button>
-              <span className="px-2 tabular-nums">{pager.pageIndex + 1}</span>
-              <Button variant="ghost" size="sm" disabled={!pager.hasNext} onClick={pager.onNext}>
-                {t("nextPage")}
-                <ChevronRight />
-              </Button>
-            </div>
-          ) : null}
-        </div>
-      ) : null}
-    </div>
+            ) : (
+              table.getRowModel().rows.map((row) => (
+                <TableRow
+                  key={row.id}
+                  data-state={row.getIsSelected() ? "selected" : undefined}
+                  className={cn(onRowClick && "cursor-pointer")}
+                  onClick={onRowClick ? () => onRowClick(row.original) : undefined}
+                >
+                  {row.getVisibleCells().map((cell) => (
+                    <TableCell key={cell.id} className={cell.column.columnDef.meta?.className}>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </TableCell>
+                  ))}
+                </TableRow>
+              ))
+            )}
+          </TableBody>
+        </Table>
+        {pager || total ? (
+          <div className="flex items-center justify-between gap-2 border-t px-3 py-2 text-sm text-muted-foreground">
+            <span data-testid="table-total">
+              {total
+                ? total.capped
+                  ? t("totalCapped", { count: total.count.toLocaleString() })
+                  : t("total", { count: total.count.toLocaleString() })
+                : null}
+            </span>
+            {pager ? (
+              <div className="flex items-center gap-1">
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  disabled={!pager.hasPrev}
+                  onClick={pager.onFirst}
+                  aria-label={t("firstPage")}
+                >
+                  <ChevronsLeft />
+                </Button>
+                <Button variant="ghost" size="sm" disabled={!pager.hasPrev} onClick={pager.onPrev}>
+                  <ChevronLeft />
+                  {t("prevPage")}
+                </Button>
+                <span className="px-2 tabular-nums">{pager.pageIndex + 1}</span>
+                <Button variant="ghost" size="sm" disabled={!pager.hasNext} onClick={pager.onNext}>
+                  {t("nextPage")}
+                  <ChevronRight />
+                </Button>
+              </div>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+      {error ? <p className="mt-2 text-sm text-destructive">{appErrorOf(error).message}</p> : null}
+    </>
   );
 }

@@ -7,7 +7,10 @@ import { useCallback, useState } from "react";
  * needs an OFFSET. A different `resetKey` (the filters) starts again from the first page.
  */
 export function useKeysetPager(resetKey: string) {
-  const [state, setState] = useState<{ key: string; stack: (string | null)[] }>({ key: resetKey, stack: [null] });
+  const [state, setState] = useState<{ key: string; stack: (string | null)[] }>({
+    key: resetKey,
+    stack: [null],
+  });
   const stack = state.key === resetKey ? state.stack : [null];
   const cursor = stack[stack.length - 1] ?? null;
   const current = (s: typeof state) => (s.key === resetKey ? s.stack : [null]);
@@ -19,7 +22,11 @@ export function useKeysetPager(resetKey: string) {
     [resetKey],
   );
   const prev = useCallback(
-    () => setState((s) => ({ key: resetKey, stack: current(s).length > 1 ? current(s).slice(0, -1) : current(s) })),
+    () =>
+      setState((s) => ({
+        key: resetKey,
+        stack: current(s).length > 1 ? current(s).slice(0, -1) : current(s),
+      })),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [resetKey],
   );

@@ -6,7 +6,15 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
 /** Copy a value to the clipboard (falls back to selecting a hidden textarea where the API is missing). */
-export function CopyButton({ value, label, className }: { value: string; label?: string; className?: string }) {
+export function CopyButton({
+  value,
+  label,
+  className,
+}: {
+  value: string;
+  label?: string;
+  className?: string;
+}) {
   const t = useTranslations("common");
   const [copied, setCopied] = useState(false);
   async function copy() {
@@ -24,7 +32,14 @@ export function CopyButton({ value, label, className }: { value: string; label?:
     setTimeout(() => setCopied(false), 1500);
   }
   return (
-    <Button type="button" variant="outline" size="sm" className={className} onClick={() => void copy()} data-testid="copy-button">
+    <Button
+      type="button"
+      variant="outline"
+      size="sm"
+      className={className}
+      onClick={() => void copy()}
+      data-testid="copy-button"
+    >
       {copied ? <Check /> : <Copy />}
       {copied ? t("copied") : (label ?? t("copy"))}
     </Button>

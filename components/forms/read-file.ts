@@ -19,3 +19,10 @@ export function readAsBase64(file: File, onProgress?: (pct: number) => void): Pr
     reader.readAsDataURL(file);
   });
 }
+
+/** A CSV template as a data: URL (UTF-8 with BOM, so Excel shows Chinese): the header and one example row. */
+export function csvTemplateHref(header: string[], example: string[]) {
+  const line = (cells: string[]) =>
+    cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",");
+  return `data:text/csv;charset=utf-8,${encodeURIComponent("\uFEFF" + line(header) + "\n" + line(example) + "\n")}`;
+}

@@ -1,7 +1,6 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import type { FieldError } from "react-hook-form";
 
 /**
  * Turn a form field error into text: our zod messages are keys under `errors.` (translated here with
@@ -9,7 +8,7 @@ import type { FieldError } from "react-hook-form";
  */
 export function useZodMessage() {
   const t = useTranslations();
-  return (err: FieldError | undefined, field: string): string | undefined => {
+  return (err: { message?: string; type?: string } | undefined, field: string): string | undefined => {
     if (!err?.message) return err ? t("errors.required", { fieldLabel: label(t, field) }) : undefined;
     const key = `errors.${err.message}`;
     if (err.type !== "server" && t.has(key as never)) {

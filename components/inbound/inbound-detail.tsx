@@ -11,24 +11,26 @@ import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { DocStatusBadge } from "@/components/inventory/doc-status-badge";
 import { DocTimeline, type TimelineEvent } from "@/components/inventory/doc-timeline";
 import { MovementTable } from "@/components/inventory/movement-table";
-import { fmtQty, fmtTime } from "@/components/inventory/qty";
-import { ReasonDialog } from "@/components/inventory/reason-dialog";
-import { ImportDialog } from "@/components/master-data/import-dialog";
+import { fmtQty } from "@/components/data-table/format";
+import { ImportDialog } from "@/components/forms/import-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { dec } from "@/lib/decimal";
 import { useTRPC } from "@/lib/trpc/react";
 import { canInbound } from "@/lib/validators/inbound";
 import type { AppRouter } from "@/server/api/root";
 import { ReceiveDialog } from "./receive-dialog";
 import { DetailItem } from "@/components/layout/detail-item";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Detail = inferRouterOutputs<AppRouter>["inbound"]["byId"];
 
 /** 入库单详情: header, lines with over/short, the actions its status allows, timeline and movements. */
 export function InboundDetail({ id, scale, canWrite }: { id: string; scale: number; canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("inbound");
   const ti = useTranslations("inventory");
   const tc = useTranslations("common");
@@ -61,9 +63,9 @@ export function InboundDetail({ id, scale, canWrite }: { id: string; scale: numb
                   </Link>
                 </Button>
                 <ImportDialog
-                  entity="inbound-lines"
-                  templateHref="/inbound/lines-template?format=xlsx"
+                  mode="rowByRow"
                   entityLabel={t("importEntity")}
+                  templateHref="/inbound/lines-template?format=xlsx"
                   runImport={(input) => importLines.mutateAsync({ ...input, id: r.id })}
                   onImported={() => void refresh()}
                 />
@@ -94,7 +96,7 @@ export function InboundDetail({ id, scale, canWrite }: { id: string; scale: numb
               </Button>
             ) : null}
             {can("finish") ? (
-              <ReasonDialog
+              <ConfirmDialog
                 trigger={
                   <Button variant="outline" size="sm">
                     <CheckCheck />
@@ -103,7 +105,7 @@ export function InboundDetail({ id, scale, canWrite }: { id: string; scale: numb
                 }
                 title={t("finishTitle")}
                 description={t("finishHelp")}
-                reasonLabel={t("reason")}
+                reason={{ label: t("reason") }}
                 destructive={false}
                 onConfirm={async (reason) => {
                   await finish.mutateAsync({ id: r.id, reason });
@@ -112,7 +114,7 @@ export function InboundDetail({ id, scale, canWrite }: { id: string; scale: numb
               />
             ) : null}
             {can("cancel") ? (
-              <ReasonDialog
+              <ConfirmDialog
                 trigger={
                   <Button variant="outline" size="sm">
                     <Ban />
@@ -121,7 +123,7 @@ export function InboundDetail({ id, scale, canWrite }: { id: string; scale: numb
                 }
                 title={t("cancel")}
                 description={t("cancelHelp")}
-                reasonLabel={t("reason")}
+                reason={{ label: t("reason") }}
                 onConfirm={async (reason) => {
                   await cancel.mutateAsync({ id: r.id, reason });
                   await refresh();
@@ -167,7 +169,7 @@ export function InboundDetail({ id, scale, canWrite }: { id: string; scale: numb
             </TableHeader>
             <TableBody>
               {data.lines.map((l) => {
-                const diff = Number(l.diffQty);
+                const diff = dec(l.diffQty);
                 const started = r.status !== "draft" && r.status !== "submitted";
                 return (
                   <TableRow key={l.id} data-sku={l.sku}>
@@ -177,10 +179,10 @@ export function InboundDetail({ id, scale, canWrite }: { id: string; scale: numb
                     <TableCell className="text-right tabular-nums">{fmtQty(l.expectedQty, scale)}</TableCell>
                     <TableCell className="text-right tabular-nums">{fmtQty(l.receivedQty, scale)}</TableCell>
                     <TableCell>
-                      {!started ? null : diff > 0 ? (
-                        <Badge variant="info">{t("over", { qty: fmtQty(String(diff), scale) })}</Badge>
-                      ) : diff < 0 ? (
-                        <Badge variant="warning">{t("short", { qty: fmtQty(String(-diff), scale) })}</Badge>
+                      {!started ? null : diff.gt(0) ? (
+                        <Badge variant="info">{t("over", { qty: fmtQty(diff.toFixed(), scale) })}</Badge>
+                      ) : diff.lt(0) ? (
+                        <Badge variant="warning">{t("short", { qty: fmtQty(diff.neg().toFixed(), scale) })}</Badge>
                       ) : (
                         <Badge variant="success">{t("complete")}</Badge>
                       )}

@@ -13,12 +13,12 @@ import { Field, FormAlert } from "@/components/forms/field";
 import { useZodMessage } from "@/components/forms/use-zod-message";
 import { SkuInput } from "@/components/inventory/sku-input";
 import { WarehouseSelect } from "@/components/inventory/warehouse-select";
-import { decimalInputProps, useDecimalMessage } from "@/components/master-data/decimal";
+import { decimalInputProps, useDecimalMessage } from "@/components/forms/decimal";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
-import { checkDecimal } from "@/lib/decimal";
+import { checkDecimal, dec } from "@/lib/decimal";
 import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { InboundCreateInput } from "@/lib/validators/inbound";
@@ -61,7 +61,7 @@ export function InboundForm({ scale, initial }: { scale: number; initial?: Inbou
               path: ["lines", i, "expectedQty"],
               message: decimalMessage(r, "expectedQty", scale),
             });
-          else if (!(Number(r.value) > 0))
+          else if (!dec(r.value).gt(0))
             ctx.addIssue({ code: "custom", path: ["lines", i, "expectedQty"], message: "mustBePositive" });
         });
       }),

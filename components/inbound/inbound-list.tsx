@@ -3,41 +3,38 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import type { inferRouterOutputs } from "@trpc/server";
-import { Plus, X } from "lucide-react";
+import { Plus } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useMemo } from "react";
 import { DataTable } from "@/components/data-table/data-table";
 import { DocStatusBadge } from "@/components/inventory/doc-status-badge";
-import { fmtQty, fmtTime } from "@/components/inventory/qty";
-import { useDebounced } from "@/components/inventory/use-debounced";
-import { useUrlFilters } from "@/components/inventory/use-url-filters";
-import { WarehouseSelect } from "@/components/inventory/warehouse-select";
+import { fmtQty } from "@/components/data-table/format";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
+import { StatusTabs } from "@/components/data-table/status-tabs";
+import { useUrlFilters } from "@/components/data-table/use-url-filters";
+import { WarehouseFilter } from "@/components/inventory/warehouse-select";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
-import { appErrorOf } from "@/lib/trpc/errors";
+import { dec } from "@/lib/decimal";
 import { useTRPC } from "@/lib/trpc/react";
 import { INBOUND_STATUSES } from "@/lib/validators/inbound";
 import type { AppRouter } from "@/server/api/root";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Row = inferRouterOutputs<AppRouter>["inbound"]["list"]["items"][number];
 const KEYS = ["status", "q", "wh"] as const;
 
 /** 入库单列表: status tabs with open counts, search, warehouse filter, keyset pages. */
 export function InboundList({ scale, canWrite }: { scale: number; canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("inbound");
   const tc = useTranslations("common");
-  const ti = useTranslations("inventory");
   const trpc = useTRPC();
   const router = useRouter();
   const f = useUrlFilters(KEYS);
-  const [q, setQ] = useDebounced(f.values.q, (v) => f.set({ q: v }));
-  const status = (INBOUND_STATUSES as readonly string[]).includes(f.values.status)
-    ? (f.values.status as (typeof INBOUND_STATUSES)[number])
-    : undefined;
+  const status = f.oneOf("status", INBOUND_STATUSES);
   const query = useQuery({
     ...trpc.inbound.list.queryOptions({
       status,
@@ -89,18 +86,18 @@ export function InboundList({ scale, canWrite }: { scale: number; canWrite: bool
         meta: { className: "text-right" },
         cell: ({ row }) => {
           const r = row.original;
-          const diff = Number(r.totalReceived) - Number(r.totalExpected);
+          const diff = dec(r.totalReceived).minus(r.totalExpected);
           return (
             <span className="inline-flex items-center gap-1 tabular-nums">
               {t("progress", {
                 received: fmtQty(r.totalReceived, scale),
                 expected: fmtQty(r.totalExpected, scale),
               })}
-              {r.status !== "draft" && r.status !== "submitted" && diff > 0 ? (
-                <Badge variant="info">{t("over", { qty: fmtQty(String(diff), scale) })}</Badge>
+              {r.status !== "draft" && r.status !== "submitted" && diff.gt(0) ? (
+                <Badge variant="info">{t("over", { qty: fmtQty(diff.toFixed(), scale) })}</Badge>
               ) : null}
-              {r.status === "received" && diff < 0 ? (
-                <Badge variant="warning">{t("short", { qty: fmtQty(String(-diff), scale) })}</Badge>
+              {r.status === "received" && diff.lt(0) ? (
+                <Badge variant="warning">{t("short", { qty: fmtQty(diff.neg().toFixed(), scale) })}</Badge>
               ) : null}
             </span>
           );
@@ -116,57 +113,39 @@ export function InboundList({ scale, canWrite }: { scale: number; canWrite: bool
         ),
       },
     ],
-    [t, tc, scale],
+    [t, tc, scale, fmtTime],
   );
   const countOf = (s: string) => counts.data?.[s as keyof typeof counts.data];
   return (
     <>
-      <Tabs
-        value={status ?? "all"}
-        onValueChange={(v) => f.set({ status: v === "all" ? undefined : v })}
-        className="mb-3"
-      >
-        <TabsList>
-          <TabsTrigger value="all">{t("allStatuses")}</TabsTrigger>
-          {INBOUND_STATUSES.map((s) => (
-            <TabsTrigger key={s} value={s} data-testid={`tab-${s}`}>
-              {t(`status.${s}`)}
-              {countOf(s) ? <Badge variant="secondary">{countOf(s)}</Badge> : null}
-            </TabsTrigger>
-          ))}
-        </TabsList>
-      </Tabs>
-      <div className="mb-3 flex flex-wrap items-center gap-2" role="search">
-        <Input
-          className="w-full max-w-xs"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          placeholder={t("searchPlaceholder")}
-          aria-label={tc("search")}
-        />
-        <WarehouseSelect
-          className="w-44"
-          value={f.values.wh}
-          onChange={(v) => f.set({ wh: v })}
-          allLabel={ti("allWarehouses")}
-          ariaLabel={t("warehouse")}
-        />
-        {f.dirty ? (
-          <Button variant="ghost" size="sm" onClick={f.reset}>
-            <X />
-            {tc("reset")}
-          </Button>
-        ) : null}
-        <div className="flex-1" />
-        {canWrite ? (
-          <Button size="sm" asChild data-testid="inbound-new">
-            <Link href="/inbound/new">
-              <Plus />
-              {t("newReceipt")}
-            </Link>
-          </Button>
-        ) : null}
-      </div>
+      <StatusTabs
+        value={status}
+        statuses={INBOUND_STATUSES}
+        label={(s) => t(`status.${s}`)}
+        allLabel={t("allStatuses")}
+        onChange={(s) => f.set({ status: s })}
+        badge={(s) => (countOf(s) ? <Badge variant="secondary">{countOf(s)}</Badge> : null)}
+      />
+      <ListToolbar
+        search={f.values.q}
+        onSearch={(q) => f.set({ q })}
+        searchPlaceholder={t("searchPlaceholder")}
+        filters={
+          <WarehouseFilter value={f.values.wh} onChange={(wh) => f.set({ wh })} />
+        }
+        dirty={f.dirty}
+        onReset={f.reset}
+        actions={
+          canWrite ? (
+            <Button size="sm" asChild data-testid="inbound-new">
+              <Link href="/inbound/new">
+                <Plus />
+                {t("newReceipt")}
+              </Link>
+            </Button>
+          ) : null
+        }
+      />
       <DataTable
         testId="inbound-table"
         columns={columns}
@@ -176,10 +155,8 @@ export function InboundList({ scale, canWrite }: { scale: number; canWrite: bool
         pager={f.pagerFor(query.data?.nextCursor)}
         getRowId={(r) => r.id}
         onRowClick={(r) => router.push(`/inbound/${r.id}`)}
+        error={query.error}
       />
-      {query.error ? (
-        <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p>
-      ) : null}
     </>
   );
 }

@@ -5,8 +5,8 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 import { FormAlert } from "@/components/forms/field";
-import { fmtQty } from "@/components/inventory/qty";
-import { decimalInputProps, useDecimalMessage } from "@/components/master-data/decimal";
+import { fmtQty } from "@/components/data-table/format";
+import { decimalInputProps, useDecimalMessage } from "@/components/forms/decimal";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -19,7 +19,7 @@ import {
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { checkDecimal, dec } from "@/lib/decimal";
-import { appErrorOf } from "@/lib/trpc/errors";
+import { rowFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 
 type Line = { id: string; sku: string; productName: string; expectedQty: string; receivedQty: string };
@@ -95,14 +95,9 @@ function ReceiveBody({
       toast.success(t("receivedToast"));
       onOpenChange(false);
     } catch (e) {
-      const { message, fieldErrors } = appErrorOf(e);
-      const mapped: Record<string, string> = {};
-      for (const [path, m] of Object.entries(fieldErrors)) {
-        const i = /^lines\.(\d+)\./.exec(path)?.[1];
-        if (i !== undefined && lines[Number(i)]) mapped[lines[Number(i)]!.id] = m;
-      }
-      setErrors(mapped);
-      if (!Object.keys(mapped).length) setFormError(message);
+      const r = rowFieldErrors(e, "lines", lines, (l) => l.id);
+      setErrors(r.errors);
+      setFormError(r.message);
     }
   }
 

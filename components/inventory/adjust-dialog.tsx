@@ -9,11 +9,11 @@ import { toast } from "sonner";
 import type { z } from "zod";
 import { Field } from "@/components/forms/field";
 import { useZodMessage } from "@/components/forms/use-zod-message";
-import { decimalInputProps, useDecimalMessage } from "@/components/master-data/decimal";
-import { FormDialog } from "@/components/master-data/form-dialog";
+import { decimalInputProps, useDecimalMessage } from "@/components/forms/decimal";
+import { FormDialog } from "@/components/forms/form-dialog";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { checkDecimal } from "@/lib/decimal";
+import { checkDecimal, dec } from "@/lib/decimal";
 import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { ADJUSTMENT_KINDS, AdjustStockInput } from "@/lib/validators/inventory";
@@ -44,7 +44,7 @@ export function AdjustDialog({
         const r = checkDecimal(v.quantity, scale, { allowNegative: true });
         if (!r.ok)
           ctx.addIssue({ code: "custom", path: ["quantity"], message: decimalMessage(r, "quantity", scale) });
-        else if (Number(r.value) === 0)
+        else if (dec(r.value).isZero())
           ctx.addIssue({ code: "custom", path: ["quantity"], message: "mustNotBeZero" });
       }),
     [scale, decimalMessage],

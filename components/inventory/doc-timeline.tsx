@@ -2,7 +2,7 @@
 
 import { ArrowRight } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { fmtTime } from "./qty";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 export type TimelineEvent = {
   id: string;
@@ -29,6 +29,7 @@ export function DocTimeline({
   statusLabel: (status: string) => string;
   describe?: (e: TimelineEvent) => React.ReactNode;
 }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("inventory");
   if (events.length === 0) return <p className="text-sm text-muted-foreground">{t("noEvents")}</p>;
   return (

@@ -7,19 +7,14 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useMemo } from "react";
 import { DataTable } from "@/components/data-table/data-table";
-import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { NativeSelect } from "@/components/ui/native-select";
-import { MOVEMENT_KINDS } from "@/db/schema/inventory";
-import { appErrorOf } from "@/lib/trpc/errors";
+import { MOVEMENT_KINDS } from "@/lib/inventory/movements";
 import { useTRPC } from "@/lib/trpc/react";
 import type { AppRouter } from "@/server/api/root";
-import { X } from "lucide-react";
 import { DeltaCell, MovementKindBadge } from "./movement-table";
-import { fmtTime } from "./qty";
-import { useDebounced } from "./use-debounced";
-import { useUrlFilters } from "./use-url-filters";
-import { WarehouseSelect } from "./warehouse-select";
+import { ListToolbar, OneOfSelect } from "@/components/data-table/list-toolbar";
+import { useUrlFilters } from "@/components/data-table/use-url-filters";
+import { WarehouseFilter } from "./warehouse-select";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Row = inferRouterOutputs<AppRouter>["inventory"]["movements"]["items"][number];
 const KEYS = ["q", "wh", "kind"] as const;
@@ -40,13 +35,11 @@ export function documentHref(refType: string | null, refId: string | null) {
  * kind; each row links to its document.
  */
 export function MovementJournal({ scale, productId }: { scale: number; productId?: string }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("inventory");
   const trpc = useTRPC();
   const f = useUrlFilters(KEYS);
-  const [q, setQ] = useDebounced(f.values.q, (v) => f.set({ q: v }));
-  const kind = (MOVEMENT_KINDS as readonly string[]).includes(f.values.kind)
-    ? (f.values.kind as (typeof MOVEMENT_KINDS)[number])
-    : undefined;
+  const kind = f.oneOf("kind", MOVEMENT_KINDS);
   const query = useQuery({
     ...trpc.inventory.movements.queryOptions({
       productId,
@@ -129,46 +122,31 @@ export function MovementJournal({ scale, productId }: { scale: number; productId
         cell: ({ row }) => <span className="text-xs">{row.original.userName ?? t("system")}</span>,
       },
     ],
-    [t, scale, productId],
+    [t, scale, productId, fmtTime],
   );
   return (
     <>
-      <div className="mb-3 flex flex-wrap items-center gap-2" role="search">
-        {productId ? null : (
-          <Input
-            className="w-full max-w-xs"
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-            placeholder={t("movementsSearch")}
-            aria-label={t("movementsSearch")}
-          />
-        )}
-        <WarehouseSelect
-          className="w-44"
-          value={f.values.wh}
-          onChange={(v) => f.set({ wh: v })}
-          allLabel={t("allWarehouses")}
-          ariaLabel={t("warehouse")}
-        />
-        <NativeSelect
-          className="w-36"
-          value={kind ?? ""}
-          onChange={(e) => f.set({ kind: e.target.value })}
-          aria-label={t("kindLabel")}
-        >
-          <option value="">{t("allKinds")}</option>
-          {MOVEMENT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t(`kind.${k}`)}
-            </option>
-          ))}
-        </NativeSelect>
-        {f.dirty ? (
-          <Button variant="ghost" size="sm" onClick={f.reset}>
-            <X />
-          </Button>
-        ) : null}
-      </div>
+      <ListToolbar
+        search={f.values.q}
+        onSearch={productId ? undefined : (q) => f.set({ q })}
+        searchPlaceholder={t("movementsSearch")}
+        filters={
+          <>
+            <WarehouseFilter value={f.values.wh} onChange={(wh) => f.set({ wh })} />
+            <OneOfSelect
+              className="w-36"
+              value={kind}
+              values={MOVEMENT_KINDS}
+              label={(k) => t(`kind.${k}`)}
+              allLabel={t("allKinds")}
+              ariaLabel={t("kindLabel")}
+              onChange={(k) => f.set({ kind: k })}
+            />
+          </>
+        }
+        dirty={f.dirty}
+        onReset={f.reset}
+      />
       <DataTable
         testId="movements-table"
         columns={columns}
@@ -177,10 +155,8 @@ export function MovementJournal({ scale, productId }: { scale: number; productId
         total={query.data?.total}
         pager={f.pagerFor(query.data?.nextCursor)}
         getRowId={(r) => r.id}
+        error={query.error}
       />
-      {query.error ? (
-        <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p>
-      ) : null}
     </>
   );
 }

@@ -3,9 +3,11 @@
 import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { MovementKind } from "@/db/schema/inventory";
+import type { MovementKind } from "@/lib/inventory/movements";
+import { signOf } from "@/lib/decimal";
 import { cn } from "@/lib/utils";
-import { fmtDelta, fmtTime } from "./qty";
+import { fmtDelta } from "@/components/data-table/format";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 export type MovementView = {
   id: string;
@@ -41,7 +43,7 @@ export function MovementKindBadge({ kind }: { kind: MovementKind }) {
 }
 
 export function DeltaCell({ value, scale }: { value: string; scale: number }) {
-  const n = Number(value);
+  const n = signOf(value);
   return (
     <span
       className={cn(
@@ -66,6 +68,7 @@ export function MovementTable({
   scale: number;
   testId?: string;
 }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("inventory");
   if (rows.length === 0) return <p className="text-sm text-muted-foreground">{t("noEvents")}</p>;
   return (

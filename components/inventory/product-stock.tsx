@@ -14,7 +14,9 @@ import { useTRPC } from "@/lib/trpc/react";
 import type { AppRouter } from "@/server/api/root";
 import { AdjustDialog, LocationDialog } from "./adjust-dialog";
 import { MovementJournal } from "./movement-journal";
-import { fmtQty } from "./qty";
+import { fmtQty } from "@/components/data-table/format";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
+import { StockLevelBadge } from "./stock-level-badge";
 
 type Level = inferRouterOutputs<AppRouter>["inventory"]["product"]["levels"][number];
 const COLORS = ["#2563eb", "#16a34a", "#d97706", "#9333ea", "#dc2626", "#0891b2"];
@@ -29,6 +31,7 @@ export function ProductStock({
   scale: number;
   canWrite: boolean;
 }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("inventory");
   const trpc = useTRPC();
   const { data } = useQuery(trpc.inventory.product.queryOptions({ productId }));
@@ -38,14 +41,15 @@ export function ProductStock({
 
   const warehouses = data?.levels ?? [];
   const chart = useMemo(() => {
-    // One point per movement, carrying every warehouse's balance at that moment (step lines).
+    // One point per movement, carrying every warehouse's balance at that moment (step lines); chart
+    // coordinates only (numbers), no arithmetic on them.
     const last: Record<string, number> = {};
     return (series.data ?? []).map((p) => {
       last[p.warehouseId] = Number(p.onHand);
       last[`${p.warehouseId}:r`] = Number(p.reserved);
-      return { at: new Date(p.at).toLocaleString(), ...last };
+      return { at: fmtTime(p.at), ...last };
     });
-  }, [series.data]);
+  }, [series.data, fmtTime]);
   const used = warehouses.filter((w) => (series.data ?? []).some((p) => p.warehouseId === w.warehouseId));
 
   if (!data) return <Skeleton className="h-40 w-full" />;
@@ -64,9 +68,6 @@ export function ProductStock({
       </div>
       <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-4" data-testid="product-levels">
         {warehouses.map((w) => {
-          const out = Number(w.available) <= 0;
-          const low =
-            !out && p.lowStockThreshold !== null && Number(w.available) < Number(p.lowStockThreshold);
           return (
             <Card key={w.warehouseId} className="gap-2 py-3" data-testid={`level-${w.warehouseCode}`}>
               <CardHeader className="flex-row items-center justify-between px-4">
@@ -74,11 +75,7 @@ export function ProductStock({
                   {w.warehouseCode}{" "}
                   <span className="font-normal text-muted-foreground">{w.warehouseName}</span>
                 </CardTitle>
-                {out ? (
-                  <Badge variant="destructive">{t("outBadge")}</Badge>
-                ) : low ? (
-                  <Badge variant="warning">{t("lowBadge")}</Badge>
-                ) : null}
+                <StockLevelBadge available={w.available} threshold={p.lowStockThreshold} />
               </CardHeader>
               <CardContent className="grid grid-cols-3 gap-2 px-4 text-sm">
                 <Figure label={t("onHand")} value={fmtQty(w.onHand, scale)} testId="on-hand" />

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc/react";
-import { useDebounced } from "./use-debounced";
+import { useDebounced } from "@/components/data-table/use-debounced";
 
 /** A SKU text box that suggests the merchant's products (SKU · name) as you type. */
 export function SkuInput({

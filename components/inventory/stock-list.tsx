@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import type { inferRouterOutputs } from "@trpc/server";
-import { Download, History, MapPin, SlidersHorizontal, X } from "lucide-react";
+import { Download, History, MapPin, SlidersHorizontal } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
@@ -13,17 +13,16 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Checkbox } from "@/components/ui/checkbox";
-import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { STOCK_STATUS_FILTERS } from "@/lib/validators/inventory";
 import type { AppRouter } from "@/server/api/root";
 import { AdjustDialog, LocationDialog } from "./adjust-dialog";
-import { fmtQty } from "./qty";
-import { useDebounced } from "./use-debounced";
-import { useUrlFilters } from "./use-url-filters";
-import { WarehouseSelect } from "./warehouse-select";
+import { fmtQty } from "@/components/data-table/format";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
+import { useUrlFilters } from "@/components/data-table/use-url-filters";
+import { WarehouseFilter } from "./warehouse-select";
+import { StockLevelBadge } from "./stock-level-badge";
 
 type StockRow = inferRouterOutputs<AppRouter>["inventory"]["list"]["items"][number];
 const KEYS = ["q", "wh", "status", "unstocked"] as const;
@@ -33,10 +32,7 @@ export function StockList({ scale, canWrite }: { scale: number; canWrite: boolea
   const t = useTranslations("inventory");
   const trpc = useTRPC();
   const f = useUrlFilters(KEYS);
-  const [q, setQ] = useDebounced(f.values.q, (v) => f.set({ q: v }));
-  const status = (STOCK_STATUS_FILTERS as readonly string[]).includes(f.values.status)
-    ? (f.values.status as (typeof STOCK_STATUS_FILTERS)[number])
-    : "all";
+  const status = f.oneOf("status", STOCK_STATUS_FILTERS) ?? "all";
   const filters = {
     search: f.values.q || undefined,
     warehouseId: f.values.wh || undefined,
@@ -123,19 +119,12 @@ export function StockList({ scale, canWrite }: { scale: number; canWrite: boolea
         meta: { className: "text-right" },
         cell: ({ row }) => {
           const r = row.original;
-          const out = Number(r.available) <= 0;
-          const low =
-            !out && r.lowStockThreshold !== null && Number(r.available) < Number(r.lowStockThreshold);
           return (
             <span
               className="inline-flex items-center gap-1 tabular-nums font-medium"
               data-testid={`available-${r.sku}-${r.warehouseCode}`}
             >
-              {out ? (
-                <Badge variant="destructive">{t("outBadge")}</Badge>
-              ) : low ? (
-                <Badge variant="warning">{t("lowBadge")}</Badge>
-              ) : null}
+              <StockLevelBadge available={r.available} threshold={r.lowStockThreshold} />
               {fmtQty(r.available, scale)}
             </span>
           );
@@ -203,56 +192,47 @@ export function StockList({ scale, canWrite }: { scale: number; canWrite: boolea
 
   return (
     <>
-      <div className="mb-3 flex flex-wrap items-center gap-2" role="search">
-        <Input
-          className="w-full max-w-xs"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          placeholder={t("searchPlaceholder")}
-          aria-label={t("searchPlaceholder")}
-          data-testid="stock-search"
-        />
-        <WarehouseSelect
-          className="w-44"
-          value={f.values.wh}
-          onChange={(v) => f.set({ wh: v })}
-          allLabel={t("allWarehouses")}
-          ariaLabel={t("warehouse")}
-          testId="stock-warehouse"
-        />
-        <NativeSelect
-          className="w-32"
-          value={status}
-          onChange={(e) => f.set({ status: e.target.value === "all" ? undefined : e.target.value })}
-          aria-label={t("statusFilter.all")}
-          data-testid="stock-status"
-        >
-          {STOCK_STATUS_FILTERS.map((s) => (
-            <option key={s} value={s}>
-              {t(`statusFilter.${s}`)}
-            </option>
-          ))}
-        </NativeSelect>
-        <label className="flex items-center gap-2 text-sm">
-          <Checkbox
-            checked={filters.includeUnstocked}
-            onCheckedChange={(v) => f.set({ unstocked: v ? "1" : undefined })}
-          />
-          {t("includeUnstocked")}
-        </label>
-        {f.dirty ? (
-          <Button variant="ghost" size="sm" onClick={f.reset}>
-            <X />
+      <ListToolbar
+        search={f.values.q}
+        onSearch={(q) => f.set({ q })}
+        searchPlaceholder={t("searchPlaceholder")}
+        searchTestId="stock-search"
+        filters={
+          <>
+            <WarehouseFilter value={f.values.wh} onChange={(wh) => f.set({ wh })} testId="stock-warehouse" />
+            <NativeSelect
+              className="w-32"
+              value={status}
+              onChange={(e) => f.set({ status: e.target.value === "all" ? undefined : e.target.value })}
+              aria-label={t("statusFilter.all")}
+              data-testid="stock-status"
+            >
+              {STOCK_STATUS_FILTERS.map((s) => (
+                <option key={s} value={s}>
+                  {t(`statusFilter.${s}`)}
+                </option>
+              ))}
+            </NativeSelect>
+            <label className="flex items-center gap-2 text-sm">
+              <Checkbox
+                checked={filters.includeUnstocked}
+                onCheckedChange={(v) => f.set({ unstocked: v ? "1" : undefined })}
+              />
+              {t("includeUnstocked")}
+            </label>
+          </>
+        }
+        dirty={f.dirty}
+        onReset={f.reset}
+        actions={
+          <Button variant="outline" size="sm" asChild>
+            <a href={exportHref("xlsx")} download>
+              <Download />
+              {t("export")}
+            </a>
           </Button>
-        ) : null}
-        <div className="flex-1" />
-        <Button variant="outline" size="sm" asChild>
-          <a href={exportHref("xlsx")} download>
-            <Download />
-            {t("export")}
-          </a>
-        </Button>
-      </div>
+        }
+      />
 
       <div className="mb-4 grid gap-3 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
         <div className="grid grid-cols-2 content-start gap-3 sm:grid-cols-3" data-testid="stock-totals">
@@ -287,6 +267,7 @@ export function StockList({ scale, canWrite }: { scale: number; canWrite: boolea
           <CardContent className="h-40 px-2">
             <ResponsiveContainer width="100%" height="100%">
               <BarChart
+                // Bar lengths only (the chart needs numbers); every figure shown as text is formatDecimal.
                 data={(data?.byWarehouse ?? []).map((w) => ({
                   name: w.warehouseCode,
                   available: Number(w.available),
@@ -316,10 +297,8 @@ export function StockList({ scale, canWrite }: { scale: number; canWrite: boolea
         total={data?.total}
         pager={f.pagerFor(data?.nextCursor)}
         getRowId={(r) => r.key}
+        error={query.error}
       />
-      {query.error ? (
-        <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p>
-      ) : null}
       <AdjustDialog target={adjusting} onOpenChange={(o) => !o && setAdjusting(null)} scale={scale} />
       <LocationDialog target={locating} onOpenChange={(o) => !o && setLocating(null)} />
     </>

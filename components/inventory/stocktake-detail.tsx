@@ -8,7 +8,7 @@ import { toast } from "sonner";
 import { useKeysetPager } from "@/components/data-table/use-keyset-pager";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { FormAlert } from "@/components/forms/field";
-import { decimalInputProps, useDecimalMessage } from "@/components/master-data/decimal";
+import { decimalInputProps, useDecimalMessage } from "@/components/forms/decimal";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
@@ -16,12 +16,13 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { Textarea } from "@/components/ui/textarea";
-import { checkDecimal } from "@/lib/decimal";
-import { appErrorOf } from "@/lib/trpc/errors";
+import { checkDecimal, signOf, tryDecimal } from "@/lib/decimal";
+import { appErrorOf, rowFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { cn } from "@/lib/utils";
 import { DocStatusBadge } from "./doc-status-badge";
-import { fmtDelta, fmtQty, fmtTime } from "./qty";
+import { fmtDelta, fmtQty } from "@/components/data-table/format";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 const VIEWS = ["all", "uncounted", "counted", "differences"] as const;
 type View = (typeof VIEWS)[number];
@@ -31,6 +32,7 @@ type View = (typeof VIEWS)[number];
  * against the books, and posting them as one batch.
  */
 export function StocktakeDetail({ id, scale, canWrite }: { id: string; scale: number; canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("inventory");
   const tc = useTranslations("common");
   const trpc = useTRPC();
@@ -85,15 +87,9 @@ export function StocktakeDetail({ id, scale, canWrite }: { id: string; scale: nu
       toast.success(t("countsSaved", { count: res.updated }));
       await refresh();
     } catch (e) {
-      const { message, fieldErrors } = appErrorOf(e);
-      const mapped: Record<string, string> = {};
-      for (const [path, msg] of Object.entries(fieldErrors)) {
-        const m = /^counts\.(\d+)\./.exec(path);
-        const entry = m ? entries[Number(m[1])] : undefined;
-        if (entry) mapped[entry[0]] = msg;
-      }
-      setRowErrors(mapped);
-      if (Object.keys(mapped).length === 0) setFormError(message);
+      const r = rowFieldErrors(e, "counts", entries, ([lineId]) => lineId);
+      setRowErrors(r.errors);
+      setFormError(r.message);
     }
   }
 
@@ -245,12 +241,8 @@ export function StocktakeDetail({ id, scale, canWrite }: { id: string; scale: nu
             {(lines.data?.items ?? []).map((l) => {
               const edited = edits[l.id];
               const counted = edited ?? (l.countedQty === null ? "" : fmtQty(l.countedQty, scale));
-              const diff =
-                edited !== undefined
-                  ? edited.trim() === "" || Number.isNaN(Number(edited))
-                    ? null
-                    : String(Number(edited) - Number(l.systemQty))
-                  : l.differenceQty;
+              const typed = edited !== undefined ? tryDecimal(edited) : null;
+              const diff = edited !== undefined ? (typed ? typed.minus(l.systemQty).toFixed() : null) : l.differenceQty;
               return (
                 <TableRow key={l.id} data-sku={l.sku}>
                   <TableCell className="font-mono text-xs">{l.sku}</TableCell>
@@ -287,8 +279,8 @@ export function StocktakeDetail({ id, scale, canWrite }: { id: string; scale: nu
                   <TableCell
                     className={cn(
                       "text-right tabular-nums",
-                      diff && Number(diff) > 0 && "text-emerald-700",
-                      diff && Number(diff) < 0 && "text-destructive",
+                      signOf(diff) > 0 && "text-emerald-700",
+                      signOf(diff) < 0 && "text-destructive",
                     )}
                   >
                     {diff === null ? "" : fmtDelta(diff, scale)}

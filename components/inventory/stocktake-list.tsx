@@ -11,30 +11,30 @@ import { useMemo, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { DataTable } from "@/components/data-table/data-table";
 import { Field } from "@/components/forms/field";
-import { FormDialog } from "@/components/master-data/form-dialog";
+import { FormDialog } from "@/components/forms/form-dialog";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { applyFieldErrors, appErrorOf } from "@/lib/trpc/errors";
+import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import type { AppRouter } from "@/server/api/root";
 import { DocStatusBadge } from "./doc-status-badge";
-import { fmtTime } from "./qty";
-import { useUrlFilters } from "./use-url-filters";
-import { WarehouseSelect } from "./warehouse-select";
+import { ListToolbar, OneOfSelect } from "@/components/data-table/list-toolbar";
+import { useUrlFilters } from "@/components/data-table/use-url-filters";
+import { WarehouseFilter, WarehouseSelect } from "./warehouse-select";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Row = inferRouterOutputs<AppRouter>["inventory"]["stocktakes"]["list"]["items"][number];
 const STATUSES = ["counting", "posted", "cancelled"] as const;
 const FILTER_KEYS = ["status", "wh"] as const;
 
 export function StocktakeList({ canWrite }: { canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("inventory");
   const tc = useTranslations("common");
   const trpc = useTRPC();
   const f = useUrlFilters(FILTER_KEYS);
-  const status = (STATUSES as readonly string[]).includes(f.values.status)
-    ? (f.values.status as (typeof STATUSES)[number])
-    : undefined;
+  const status = f.oneOf("status", STATUSES);
   const query = useQuery({
     ...trpc.inventory.stocktakes.list.queryOptions({
       status,
@@ -97,39 +97,33 @@ export function StocktakeList({ canWrite }: { canWrite: boolean }) {
         ),
       },
     ],
-    [t, tc],
+    [t, tc, fmtTime],
   );
   return (
     <>
-      <div className="mb-3 flex flex-wrap items-center gap-2">
-        <WarehouseSelect
-          className="w-44"
-          value={f.values.wh}
-          onChange={(v) => f.set({ wh: v })}
-          allLabel={t("allWarehouses")}
-          ariaLabel={t("warehouse")}
-        />
-        <NativeSelect
-          className="w-32"
-          value={status ?? ""}
-          onChange={(e) => f.set({ status: e.target.value })}
-          aria-label={t("progress")}
-        >
-          <option value="">{t("views.all")}</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`stocktakeStatus.${s}`)}
-            </option>
-          ))}
-        </NativeSelect>
-        <div className="flex-1" />
-        {canWrite ? (
-          <Button size="sm" onClick={() => setCreating(true)} data-testid="stocktake-new">
-            <Plus />
-            {t("newStocktake")}
-          </Button>
-        ) : null}
-      </div>
+      <ListToolbar
+        filters={
+          <>
+            <WarehouseFilter value={f.values.wh} onChange={(wh) => f.set({ wh })} />
+            <OneOfSelect
+              value={status}
+              values={STATUSES}
+              label={(s) => t(`stocktakeStatus.${s}`)}
+              allLabel={t("views.all")}
+              ariaLabel={t("progress")}
+              onChange={(s) => f.set({ status: s })}
+            />
+          </>
+        }
+        actions={
+          canWrite ? (
+            <Button size="sm" onClick={() => setCreating(true)} data-testid="stocktake-new">
+              <Plus />
+              {t("newStocktake")}
+            </Button>
+          ) : null
+        }
+      />
       <DataTable
         testId="stocktakes-table"
         columns={columns}
@@ -138,10 +132,8 @@ export function StocktakeList({ canWrite }: { canWrite: boolean }) {
         total={query.data?.total}
         pager={f.pagerFor(query.data?.nextCursor)}
         getRowId={(r) => r.id}
+        error={query.error}
       />
-      {query.error ? (
-        <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p>
-      ) : null}
       <NewStocktakeDialog open={creating} onOpenChange={setCreating} />
     </>
   );

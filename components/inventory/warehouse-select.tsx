@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { NativeSelect } from "@/components/ui/native-select";
 import { useTRPC } from "@/lib/trpc/react";
 
@@ -45,5 +46,20 @@ export function WarehouseSelect({
         </option>
       ))}
     </NativeSelect>
+  );
+}
+
+/** A list's warehouse filter: all warehouses ("") or one. */
+export function WarehouseFilter({ value, onChange, testId }: { value: string; onChange: (id: string) => void; testId?: string }) {
+  const t = useTranslations("inventory");
+  return (
+    <WarehouseSelect
+      className="w-44"
+      value={value}
+      onChange={onChange}
+      allLabel={t("allWarehouses")}
+      ariaLabel={t("warehouse")}
+      testId={testId}
+    />
   );
 }

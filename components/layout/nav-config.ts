@@ -68,6 +68,17 @@ export const NAV: NavItem[] = [
       { key: "precision", href: "/master-data/precision" },
     ],
   },
-  { key: "finance", icon: Wallet },
+  {
+    key: "finance",
+    icon: Wallet,
+    href: "/finance/profit",
+    children: [
+      { key: "financeDashboard", href: "/finance/dashboard" },
+      { key: "financeProfit", href: "/finance/profit" },
+      { key: "financeCosts", href: "/finance/costs" },
+      { key: "financeRates", href: "/finance/rates" },
+      { key: "financeReceivables", href: "/finance/receivables" },
+    ],
+  },
   { key: "account", icon: UserCog, href: "/account" },
 ];

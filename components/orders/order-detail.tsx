@@ -8,8 +8,10 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
+import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { PageHeader } from "@/components/layout/page-header";
 import { Button } from "@/components/ui/button";
+import { OrderPaymentsCard } from "@/components/finance/order-payments-card";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -18,12 +20,12 @@ import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import type { AppRouter } from "@/server/api/root";
 import { AttachmentUploader, formatBytes } from "./attachment-uploader";
-import { ConfirmDialog } from "./confirm-dialog";
 import { OrderStatusBadge, SpecialPriceBadge } from "./order-status-badge";
 import { useOrderErrorMessage } from "./order-error";
 import { OrderTimeline } from "./order-timeline";
 import { OrderReturns } from "@/components/returns/order-returns";
 import { OrderProductionProgress } from "@/components/production/order-production-progress";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Detail = inferRouterOutputs<AppRouter>["orders"]["byId"];
 type PersonAction = "approve" | "copy" | "close" | "freeze" | "unfreeze" | "void";
@@ -31,7 +33,19 @@ type PersonAction = "approve" | "copy" | "close" | "freeze" | "unfreeze" | "void
 const REASON: Partial<Record<PersonAction, "optional" | "required">> = { close: "optional", freeze: "required", void: "required" };
 
 /** 订单详情: everything on the order, its timeline, and the actions its status allows. */
-export function OrderDetailView({ orderId, canWrite, canApprove }: { orderId: string; canWrite: boolean; canApprove: boolean }) {
+export function OrderDetailView({
+  orderId,
+  canWrite,
+  canApprove,
+  canReadFinance = false,
+  canWriteFinance = false,
+}: {
+  orderId: string;
+  canWrite: boolean;
+  canApprove: boolean;
+  canReadFinance?: boolean;
+  canWriteFinance?: boolean;
+}) {
   const trpc = useTRPC();
   const query = useQuery(trpc.orders.byId.queryOptions({ id: orderId }));
   if (query.error) {
@@ -42,20 +56,25 @@ export function OrderDetailView({ orderId, canWrite, canApprove }: { orderId: st
     );
   }
   if (!query.data) return <Skeleton className="h-96 w-full" />;
-  return <Detail order={query.data} canWrite={canWrite} canApprove={canApprove} onChanged={() => query.refetch()} />;
+  return <Detail order={query.data} canWrite={canWrite} canApprove={canApprove} canReadFinance={canReadFinance} canWriteFinance={canWriteFinance} onChanged={() => query.refetch()} />;
 }
 
 function Detail({
   order,
   canWrite,
   canApprove,
+  canReadFinance,
+  canWriteFinance,
   onChanged,
 }: {
   order: Detail;
   canWrite: boolean;
   canApprove: boolean;
+  canReadFinance: boolean;
+  canWriteFinance: boolean;
   onChanged: () => void;
 }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const errorMessage = useOrderErrorMessage();
   const trpc = useTRPC();
@@ -94,17 +113,14 @@ function Detail({
   const removeAttachment = useMutation(
     trpc.orders.removeAttachment.mutationOptions({ onSuccess: () => afterChange(), onError: (e) => toast.error(appErrorOf(e).message) }),
   );
-  const mutations = { approve, copy, close, freeze, unfreeze, void: voidOrder };
-  const current = action ? mutations[action] : null;
-
   const run = (a: PersonAction, reason: string) => {
     const orderId = order.id;
-    if (a === "approve") approve.mutate({ orderId });
-    else if (a === "copy") copy.mutate({ orderId });
-    else if (a === "close") close.mutate({ orderId, reason: reason || null });
-    else if (a === "freeze") freeze.mutate({ orderId, reason });
-    else if (a === "unfreeze") unfreeze.mutate({ orderId });
-    else voidOrder.mutate({ orderId, reason });
+    if (a === "approve") return approve.mutateAsync({ orderId });
+    if (a === "copy") return copy.mutateAsync({ orderId });
+    if (a === "close") return close.mutateAsync({ orderId, reason: reason || null });
+    if (a === "freeze") return freeze.mutateAsync({ orderId, reason });
+    if (a === "unfreeze") return unfreeze.mutateAsync({ orderId });
+    return voidOrder.mutateAsync({ orderId, reason });
   };
 
   const allowed = (a: PersonAction | "edit") => order.actions.includes(a) && (a === "approve" ? canApprove : canWrite);
@@ -155,10 +171,7 @@ function Detail({
                   key={a}
                   size="sm"
                   variant={a === "approve" ? "default" : a === "void" || a === "close" ? "destructive" : "outline"}
-                  onClick={() => {
-                    mutations[a].reset();
-                    setAction(a);
-                  }}
+                  onClick={() => setAction(a)}
                   data-testid={`action-${a}`}
                 >
                   {t(`orders.action.${a}`)}
@@ -184,8 +197,8 @@ function Detail({
                 {info(t("orders.detail.address"), address)}
                 {info(t("orders.detail.warehouse"), order.warehouseCode ? `${order.warehouseCode} ${order.warehouseName ?? ""}` : "")}
                 {info(t("orders.detail.source"), t(`orders.source.${order.source}`))}
-                {info(t("orders.detail.createdAt"), new Date(order.createdAt).toLocaleString())}
-                {order.approvedAt ? info(t("orders.detail.approvedAt"), new Date(order.approvedAt).toLocaleString()) : null}
+                {info(t("orders.detail.createdAt"), fmtTime(order.createdAt))}
+                {order.approvedAt ? info(t("orders.detail.approvedAt"), fmtTime(order.approvedAt)) : null}
                 {order.copiedFromId ? info(t("orders.detail.copiedFrom"), <Link className="font-mono text-primary hover:underline" href={`/orders/${order.copiedFromId}`}>{order.copiedFromNo}</Link>) : null}
                 {order.holdsReservation ? info(t("orders.detail.reserved"), t("common.yes")) : null}
               </dl>
@@ -301,6 +314,7 @@ function Detail({
               {canWrite ? <AttachmentUploader orderId={order.id} onUploaded={() => onChanged()} /> : null}
             </CardContent>
           </Card>
+          {canReadFinance ? <OrderPaymentsCard orderId={order.id} attachments={order.attachments} canWrite={canWriteFinance} /> : null}
           <OrderReturns orderId={order.id} scale={p.quantityDecimals} canWrite={canWrite} />
         </div>
 
@@ -319,11 +333,10 @@ function Detail({
         onOpenChange={(o) => !o && setAction(null)}
         title={action ? t(`orders.action.${action}`) : ""}
         description={action ? t(`orders.confirm.${action}`, { orderNo: order.orderNo }) : undefined}
-        reason={action ? REASON[action] : undefined}
+        reason={action && REASON[action] ? { label: t("orders.detail.reasonLabel"), required: REASON[action] === "required" } : undefined}
         confirmLabel={action ? t(`orders.action.${action}`) : ""}
         destructive={action === "close" || action === "void"}
-        pending={current?.isPending}
-        error={current?.error ? errorMessage(current.error) : null}
+        errorMessage={errorMessage}
         onConfirm={(reason) => action && run(action, reason)}
       />
     </div>

@@ -19,14 +19,14 @@ import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { Textarea } from "@/components/ui/textarea";
 import { formatDecimal } from "@/lib/decimal";
 import { ORDER_SOURCES, ORDER_STATUSES } from "@/lib/orders/status";
-import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import type { AppRouter } from "@/server/api/root";
-import type { Precision } from "@/server/services/_lib/precision";
-import { ConfirmDialog } from "./confirm-dialog";
+import type { Precision } from "@/lib/precision";
+import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { useOrderErrorMessage } from "./order-error";
 import { OrderStatusBadge, SpecialPriceBadge } from "./order-status-badge";
 import { FILTER_KEYS, useOrderListParams, type FilterValues } from "./use-order-list-params";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Row = inferRouterOutputs<AppRouter>["orders"]["list"]["items"][number];
 type BulkReport = inferRouterOutputs<AppRouter>["orders"]["bulkApprove"];
@@ -39,6 +39,7 @@ const PAGE_SIZE = 50;
  * of the whole filtered list.
  */
 export function OrderList({ precision, canWrite, canApprove }: { precision: Precision; canWrite: boolean; canApprove: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const errorMessage = useOrderErrorMessage();
   const trpc = useTRPC();
@@ -72,7 +73,6 @@ export function OrderList({ precision, canWrite, canApprove }: { precision: Prec
   };
   const bulkApprove = useMutation(trpc.orders.bulkApprove.mutationOptions({ onSuccess: onBulkDone }));
   const bulkClose = useMutation(trpc.orders.bulkClose.mutationOptions({ onSuccess: onBulkDone }));
-  const bulkError = bulkApprove.error ?? bulkClose.error;
 
   const columns = useMemo<ColumnDef<Row, unknown>[]>(
     () => [
@@ -148,10 +148,10 @@ export function OrderList({ precision, canWrite, canApprove }: { precision: Prec
         accessorKey: "createdAt",
         header: t("orders.col.createdAt"),
         meta: { sortKey: "created" },
-        cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{new Date(row.original.createdAt).toLocaleString()}</span>,
+        cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{fmtTime(row.original.createdAt)}</span>,
       },
     ],
-    [t, precision],
+    [t, precision, fmtTime],
   );
 
   const tab = list.filter.status ?? "all";
@@ -252,8 +252,8 @@ export function OrderList({ precision, canWrite, canApprove }: { precision: Prec
         rowSelection={selection}
         onRowSelectionChange={canWrite || canApprove ? setSelection : undefined}
         onRowClick={(r) => router.push(`/orders/${r.id}`)}
+        error={query.error}
       />
-      {query.error ? <p className="text-sm text-destructive">{appErrorOf(query.error).message}</p> : null}
 
       <ConfirmDialog
         open={bulk !== null}
@@ -262,15 +262,13 @@ export function OrderList({ precision, canWrite, canApprove }: { precision: Prec
         description={
           bulk === "approve" ? t("orders.bulk.confirmApprove", { count: selected.length }) : t("orders.bulk.confirmClose", { count: selected.length })
         }
-        reason={bulk === "close" ? "optional" : undefined}
+        reason={bulk === "close" ? { label: t("orders.detail.reasonLabel") } : undefined}
         confirmLabel={t("common.confirm")}
         destructive={bulk === "close"}
-        pending={bulkApprove.isPending || bulkClose.isPending}
-        error={bulkError ? errorMessage(bulkError) : null}
+        errorMessage={errorMessage}
         onConfirm={(reason) => {
           const orderIds = selected.map((r) => r.id);
-          if (bulk === "approve") bulkApprove.mutate({ orderIds });
-          else bulkClose.mutate({ orderIds, reason: reason || null });
+          return bulk === "approve" ? bulkApprove.mutateAsync({ orderIds }) : bulkClose.mutateAsync({ orderIds, reason: reason || null });
         }}
       />
     </div>

@@ -1,13 +1,12 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import type { ServiceContext } from "@/server/context";
-import { orderStatusCountsOf } from "@/server/services/orders/queries";
+import type { orderStatusCountsOf } from "@/server/services/orders/queries";
 import { OrderStatusChart } from "./order-status-chart";
 
 /** Home dashboard card: order counts by status (exact, from the per-status counters) as a chart. */
-export async function OrderStatusCard({ svc }: { svc: ServiceContext }) {
-  const [counts, t] = await Promise.all([orderStatusCountsOf(svc), getTranslations("orders.dashboard")]);
+export async function OrderStatusCard({ counts }: { counts: Awaited<ReturnType<typeof orderStatusCountsOf>> }) {
+  const t = await getTranslations("orders.dashboard");
   return (
     <Card data-testid="home-order-status">
       <CardHeader className="flex flex-row items-center justify-between gap-2">

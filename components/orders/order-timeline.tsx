@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { ORDER_ACTIONS, type OrderStatus } from "@/lib/orders/status";
 import type { AppRouter } from "@/server/api/root";
 import { OrderStatusBadge } from "./order-status-badge";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Event = inferRouterOutputs<AppRouter>["orders"]["byId"]["events"][number];
 
@@ -13,6 +14,7 @@ type KnownType = (typeof KNOWN_TYPES)[number];
 
 /** 订单动态: who did what and when, from which status to which, why, and which fields changed. */
 export function OrderTimeline({ events }: { events: Event[] }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const label = (field: string) => (t.has(`fields.${field}` as never) ? t(`fields.${field}` as never) : field);
   const show = (v: unknown) => (v === null || v === undefined || v === "" ? t("orders.event.empty") : typeof v === "boolean" ? t(v ? "common.yes" : "common.no") : String(v));
@@ -34,7 +36,7 @@ export function OrderTimeline({ events }: { events: Event[] }) {
                   <OrderStatusBadge status={e.fromStatus as OrderStatus} />→<OrderStatusBadge status={e.toStatus as OrderStatus} />
                 </span>
               ) : null}
-              <span className="text-xs text-muted-foreground">{new Date(e.createdAt).toLocaleString()}</span>
+              <span className="text-xs text-muted-foreground">{fmtTime(e.createdAt)}</span>
               <span className="text-xs text-muted-foreground">{t("orders.event.by", { actor: actor(e) })}</span>
             </div>
             {e.reason && !["created"].includes(e.type) ? <div className="mt-0.5 text-muted-foreground">{t("orders.event.reason", { reason: e.reason })}</div> : null}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { Search } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useMemo, useState } from "react";
@@ -9,10 +9,10 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Dialog, DialogContent, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { checkDecimal, formatDecimal } from "@/lib/decimal";
+import { checkDecimal, dec, formatDecimal } from "@/lib/decimal";
 import { useTRPC } from "@/lib/trpc/react";
-import type { Precision } from "@/server/services/_lib/precision";
-import { decimalInputProps, useDecimalMessage } from "@/components/master-data/decimal";
+import type { Precision } from "@/lib/precision";
+import { decimalInputProps, useDecimalMessage } from "@/components/forms/decimal";
 
 export type PickedProduct = { sku: string; name: string; unit: string; quantity: string; unitPrice: string };
 
@@ -48,7 +48,13 @@ export function ProductPickerDialog({
   const query = useInfiniteQuery(
     trpc.orders.pickProducts.infiniteQueryOptions(
       { search: search || undefined },
-      { enabled: open, getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: null },
+      {
+        enabled: open,
+        getNextPageParam: (last) => last.nextCursor ?? undefined,
+        initialCursor: null,
+        // Rows stay mounted while a new search loads: a price or quantity being typed is never lost to a flash of an empty list.
+        placeholderData: keepPreviousData,
+      },
     ),
   );
   const items = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
@@ -56,7 +62,7 @@ export function ProductPickerDialog({
   const errorOf = (c: Choice) => {
     const q = checkDecimal(c.quantity, precision.quantityDecimals);
     if (!q.ok) return decimalMessage(q, "quantity", precision.quantityDecimals);
-    if (!(Number(q.value) > 0)) return t("errors.mustBePositive", { fieldLabel: t("fields.quantity") });
+    if (!dec(q.value).gt(0)) return t("errors.mustBePositive", { fieldLabel: t("fields.quantity") });
     const p = checkDecimal(c.unitPrice, precision.priceDecimals);
     if (!p.ok) return decimalMessage(p, "unitPrice", precision.priceDecimals);
     return null;
@@ -87,7 +93,11 @@ export function ProductPickerDialog({
 
   return (
     <Dialog open={open} onOpenChange={close}>
-      <DialogContent className="sm:max-w-4xl" data-testid="product-picker">
+      <DialogContent
+        className="sm:max-w-4xl"
+        data-testid="product-picker"
+        data-searching={text.trim() !== search || query.isFetching ? "" : undefined}
+      >
         <DialogHeader>
           <DialogTitle>{t("orders.picker.title")}</DialogTitle>
         </DialogHeader>

@@ -1,38 +1,28 @@
 "use client";
 
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo } from "react";
-import type { Pager, SortState } from "@/components/data-table/data-table";
-import { useKeysetPager } from "@/components/data-table/use-keyset-pager";
-import { ORDER_SOURCES, ORDER_STATUSES, type OrderSource, type OrderStatus } from "@/lib/orders/status";
-import { ORDER_SORTS, parseOrderNos, type OrderFilterInput, type OrderSort } from "@/lib/validators/orders";
+import { useMemo } from "react";
+import { useUrlFilters } from "@/components/data-table/use-url-filters";
+import { ORDER_SOURCES, ORDER_STATUSES } from "@/lib/orders/status";
+import { ORDER_SORTS, parseOrderNos, type OrderFilterInput } from "@/lib/validators/orders";
 
 /** URL query keys of the order list filters (short, so a filtered list is a shareable link). */
 export const FILTER_KEYS = ["status", "no", "nos", "client", "source", "cf", "ct", "df", "dt", "r", "country"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type FilterValues = Partial<Record<FilterKey, string>>;
 
-/** The order list's filters, tab and sort, kept in the URL; keyset cursors in memory. */
+/** The order list's filters, tab and sort (the URL filters read as `OrderFilterInput`); Reset keeps the tab. */
 export function useOrderListParams() {
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-
-  const raw = useMemo(() => Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ""])) as Record<FilterKey, string>, [params]);
-  const sortParam = params.get("sort") as OrderSort | null;
-  const sort: OrderSort = sortParam && (ORDER_SORTS as readonly string[]).includes(sortParam) ? sortParam : "created";
-  const dir: "asc" | "desc" = params.get("dir") === "asc" ? "asc" : "desc";
+  const f = useUrlFilters(FILTER_KEYS, { sorting: { sorts: ORDER_SORTS, defaultSort: "created" }, keep: ["status"] });
+  const raw = f.values;
 
   const filter = useMemo<OrderFilterInput>(() => {
-    const status = (ORDER_STATUSES as readonly string[]).includes(raw.status) ? (raw.status as OrderStatus) : undefined;
-    const source = (ORDER_SOURCES as readonly string[]).includes(raw.source) ? (raw.source as OrderSource) : undefined;
     const nos = parseOrderNos(raw.nos);
     return {
-      status,
+      status: (ORDER_STATUSES as readonly string[]).includes(raw.status) ? (raw.status as OrderFilterInput["status"]) : undefined,
       orderNo: raw.no || undefined,
       orderNos: nos.length ? nos : undefined,
       clientNum: raw.client || undefined,
-      source,
+      source: (ORDER_SOURCES as readonly string[]).includes(raw.source) ? (raw.source as OrderFilterInput["source"]) : undefined,
       createdFrom: raw.cf || undefined,
       createdTo: raw.ct || undefined,
       deliveryFrom: raw.df || undefined,
@@ -42,41 +32,15 @@ export function useOrderListParams() {
     };
   }, [raw]);
 
-  const update = useCallback(
-    (patch: Record<string, string | undefined>) => {
-      const next = new URLSearchParams(params.toString());
-      for (const [k, v] of Object.entries(patch)) {
-        if (v === undefined || v === "") next.delete(k);
-        else next.set(k, v);
-      }
-      const qs = next.toString();
-      router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
-    },
-    [params, pathname, router],
-  );
-
-  const key = JSON.stringify({ filter, sort, dir });
-  const pager = useKeysetPager(key);
-
   return {
+    ...f,
     raw,
     filter,
-    sortState: { sort, dir } as SortState<OrderSort>,
-    sort,
-    dir,
-    setStatus: (s: string) => update({ status: s === "all" ? undefined : s }),
-    setFilters: (values: FilterValues) => update(Object.fromEntries(FILTER_KEYS.filter((k) => k !== "status").map((k) => [k, values[k]?.trim() || undefined]))),
-    setSort: (s: SortState) => update({ sort: s.sort, dir: s.dir }),
-    reset: () => update(Object.fromEntries([...FILTER_KEYS.filter((k) => k !== "status"), "sort", "dir"].map((k) => [k, undefined]))),
-    cursor: pager.cursor,
-    pagerFor: (nextCursor: string | null | undefined): Pager => ({
-      pageIndex: pager.pageIndex,
-      hasPrev: pager.hasPrev,
-      hasNext: !!nextCursor,
-      onPrev: pager.prev,
-      onNext: () => pager.next(nextCursor),
-      onFirst: pager.first,
-    }),
+    sort: f.sortState.sort,
+    dir: f.sortState.dir,
+    setStatus: (s: string) => f.set({ status: s === "all" ? undefined : s }),
+    setFilters: (values: FilterValues) =>
+      f.set(Object.fromEntries(FILTER_KEYS.filter((k) => k !== "status").map((k) => [k, values[k]?.trim() || undefined]))),
     /** Query string for the export route with the current filters. */
     exportQuery: (format: "csv" | "xlsx", extra: Record<string, string> = {}) => {
       const qs = new URLSearchParams({ format });

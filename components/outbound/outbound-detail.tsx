@@ -7,13 +7,13 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
+import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { FormAlert } from "@/components/forms/field";
 import { DocStatusBadge } from "@/components/inventory/doc-status-badge";
 import { DocTimeline, type TimelineEvent } from "@/components/inventory/doc-timeline";
 import { MovementTable } from "@/components/inventory/movement-table";
-import { fmtQty, fmtTime } from "@/components/inventory/qty";
-import { ReasonDialog } from "@/components/inventory/reason-dialog";
-import { decimalInputProps } from "@/components/master-data/decimal";
+import { fmtQty } from "@/components/data-table/format";
+import { decimalInputProps } from "@/components/forms/decimal";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import {
@@ -28,19 +28,21 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { AuditException } from "@/db/schema/warehouse";
-import { appErrorOf } from "@/lib/trpc/errors";
+import { appErrorOf, rowFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { canOutbound } from "@/lib/validators/outbound";
 import type { AppRouter } from "@/server/api/root";
 import { ExceptionList } from "./exception-list";
 import { ShipDialog } from "./ship-dialogs";
 import { DetailItem } from "@/components/layout/detail-item";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Detail = inferRouterOutputs<AppRouter>["outbound"]["byId"];
 type Status = Detail["outbound"]["status"];
 
 /** 出库单详情: the order's address, lines with bins, audit problems, actions by status, timeline, movements. */
 export function OutboundDetail({ id, scale, canWrite }: { id: string; scale: number; canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("outbound");
   const ti = useTranslations("inventory");
   const trpc = useTRPC();
@@ -123,7 +125,7 @@ export function OutboundDetail({ id, scale, canWrite }: { id: string; scale: num
               </Button>
             ) : null}
             {can("cancel") ? (
-              <ReasonDialog
+              <ConfirmDialog
                 trigger={
                   <Button size="sm" variant="outline">
                     <Ban />
@@ -137,8 +139,7 @@ export function OutboundDetail({ id, scale, canWrite }: { id: string; scale: num
                     {openSiblings.length === 0 ? <b>{t("cancelLast", { orderNo: order.orderNo })}</b> : null}
                   </>
                 }
-                reasonLabel={t("cancelReason")}
-                required
+                reason={{ label: t("cancelReason"), required: true }}
                 onConfirm={async (reason) => {
                   await cancel.mutateAsync({ id, reason });
                   toast.success(t("cancelled"));
@@ -346,14 +347,9 @@ function PackBody({
       await onDone();
       onClose();
     } catch (e) {
-      const { message, fieldErrors } = appErrorOf(e);
-      const mapped: Record<string, string> = {};
-      for (const [path, m] of Object.entries(fieldErrors)) {
-        const i = /^lines\.(\d+)\./.exec(path)?.[1];
-        if (i !== undefined && lines[Number(i)]) mapped[lines[Number(i)]!.id] = m;
-      }
-      setErrors(mapped);
-      if (!Object.keys(mapped).length) setFormError(message);
+      const r = rowFieldErrors(e, "lines", lines, (l) => l.id);
+      setErrors(r.errors);
+      setFormError(r.message);
     }
   }
   return (

@@ -12,16 +12,15 @@ import { toast } from "sonner";
 import { DataTable } from "@/components/data-table/data-table";
 import { FormAlert } from "@/components/forms/field";
 import { DocStatusBadge } from "@/components/inventory/doc-status-badge";
-import { fmtQty, fmtTime } from "@/components/inventory/qty";
-import { useDebounced } from "@/components/inventory/use-debounced";
-import { useUrlFilters } from "@/components/inventory/use-url-filters";
-import { WarehouseSelect } from "@/components/inventory/warehouse-select";
+import { fmtQty } from "@/components/data-table/format";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
+import { StatusTabs } from "@/components/data-table/status-tabs";
+import { useUrlFilters } from "@/components/data-table/use-url-filters";
+import { WarehouseFilter } from "@/components/inventory/warehouse-select";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import { Input } from "@/components/ui/input";
 import { Progress } from "@/components/ui/progress";
-import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { OUTBOUND_STATUSES } from "@/lib/validators/outbound";
@@ -29,6 +28,7 @@ import type { AppRouter } from "@/server/api/root";
 import { ExceptionList } from "./exception-list";
 import { BulkShipDialog } from "./ship-dialogs";
 import { TrackingUploadDialog } from "./tracking-upload-dialog";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Row = inferRouterOutputs<AppRouter>["outbound"]["list"]["items"][number];
 const KEYS = ["status", "q", "wh", "exceptions"] as const;
@@ -38,17 +38,14 @@ const KEYS = ["status", "q", "wh", "exceptions"] as const;
  * row; bulk audit (selected, or all pending with progress), pick list, bulk ship and tracking upload.
  */
 export function OutboundList({ scale, canWrite }: { scale: number; canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("outbound");
   const tc = useTranslations("common");
-  const ti = useTranslations("inventory");
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
   const f = useUrlFilters(KEYS);
-  const [q, setQ] = useDebounced(f.values.q, (v) => f.set({ q: v }));
-  const status = (OUTBOUND_STATUSES as readonly string[]).includes(f.values.status)
-    ? (f.values.status as (typeof OUTBOUND_STATUSES)[number])
-    : undefined;
+  const status = f.oneOf("status", OUTBOUND_STATUSES);
   const filters = {
     status,
     search: f.values.q || undefined,
@@ -223,7 +220,7 @@ export function OutboundList({ scale, canWrite }: { scale: number; canWrite: boo
         ),
       },
     ],
-    [t, tc, scale],
+    [t, tc, scale, fmtTime],
   );
 
   const byStatus = counts.data?.byStatus;
@@ -241,72 +238,59 @@ export function OutboundList({ scale, canWrite }: { scale: number; canWrite: boo
 
   return (
     <>
-      <Tabs
-        value={status ?? "all"}
-        onValueChange={(v) => f.set({ status: v === "all" ? undefined : v })}
-        className="mb-3"
-      >
-        <TabsList className="flex-wrap">
-          <TabsTrigger value="all">{t("all")}</TabsTrigger>
-          {OUTBOUND_STATUSES.map((s) => (
-            <TabsTrigger key={s} value={s} data-testid={`tab-${s}`}>
-              {t(`status.${s}`)}
-              {countLabel(s) ? (
-                <Badge variant={s === "pending_audit" ? "warning" : "secondary"}>{countLabel(s)}</Badge>
-              ) : null}
-            </TabsTrigger>
-          ))}
-        </TabsList>
-      </Tabs>
-      <div className="mb-3 flex flex-wrap items-center gap-2" role="search">
-        <Input
-          className="w-full max-w-sm"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          placeholder={t("searchPlaceholder")}
-          aria-label={tc("search")}
-          data-testid="outbound-search"
-        />
-        <WarehouseSelect
-          className="w-44"
-          value={f.values.wh}
-          onChange={(v) => f.set({ wh: v })}
-          allLabel={ti("allWarehouses")}
-          ariaLabel={t("warehouse")}
-        />
-        <label className="flex items-center gap-2 text-sm">
-          <Checkbox
-            checked={f.values.exceptions === "1"}
-            onCheckedChange={(v) => f.set({ exceptions: v ? "1" : undefined })}
-          />
-          {t("exceptionsOnly")}
-          {counts.data?.pendingWithExceptions ? (
-            <Badge variant="destructive">{counts.data.pendingWithExceptions}</Badge>
-          ) : null}
-        </label>
-        {f.dirty ? (
-          <Button variant="ghost" size="sm" onClick={f.reset}>
-            <X />
-            {tc("reset")}
-          </Button>
-        ) : null}
-        <div className="flex-1" />
-        {canWrite ? (
+      <StatusTabs
+        value={status}
+        statuses={OUTBOUND_STATUSES}
+        label={(s) => t(`status.${s}`)}
+        allLabel={t("all")}
+        onChange={(s) => f.set({ status: s })}
+        badge={(s) =>
+          countLabel(s) ? (
+            <Badge variant={s === "pending_audit" ? "warning" : "secondary"}>{countLabel(s)}</Badge>
+          ) : null
+        }
+      />
+      <ListToolbar
+        search={f.values.q}
+        onSearch={(q) => f.set({ q })}
+        searchPlaceholder={t("searchPlaceholder")}
+        searchTestId="outbound-search"
+        searchClassName="max-w-sm"
+        filters={
           <>
-            <Button
-              variant="outline"
-              size="sm"
-              onClick={() => void auditRest()}
-              disabled={!!progress || !byStatus?.pending_audit?.count}
-              data-testid="audit-rest"
-            >
-              <ClipboardCheck />
-              {t("auditRest")}
-            </Button>
-            <TrackingUploadDialog />
+            <WarehouseFilter value={f.values.wh} onChange={(wh) => f.set({ wh })} />
+            <label className="flex items-center gap-2 text-sm">
+              <Checkbox
+                checked={f.values.exceptions === "1"}
+                onCheckedChange={(v) => f.set({ exceptions: v ? "1" : undefined })}
+              />
+              {t("exceptionsOnly")}
+              {counts.data?.pendingWithExceptions ? (
+                <Badge variant="destructive">{counts.data.pendingWithExceptions}</Badge>
+              ) : null}
+            </label>
           </>
-        ) : null}
-      </div>
+        }
+        dirty={f.dirty}
+        onReset={f.reset}
+        actions={
+          canWrite ? (
+            <>
+              <Button
+                variant="outline"
+                size="sm"
+                onClick={() => void auditRest()}
+                disabled={!!progress || !byStatus?.pending_audit?.count}
+                data-testid="audit-rest"
+              >
+                <ClipboardCheck />
+                {t("auditRest")}
+              </Button>
+              <TrackingUploadDialog />
+            </>
+          ) : null
+        }
+      />
 
       {progress ? (
         <div className="mb-3 grid gap-1" role="status" aria-live="polite">
@@ -371,10 +355,8 @@ export function OutboundList({ scale, canWrite }: { scale: number; canWrite: boo
         rowSelection={selection}
         onRowSelectionChange={canWrite ? setSelection : undefined}
         onRowClick={(r) => router.push(`/outbound/${r.id}`)}
+        error={query.error}
       />
-      {query.error ? (
-        <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p>
-      ) : null}
       <BulkShipDialog
         targets={selected.map((r) => ({ id: r.id, outboundNo: r.outboundNo }))}
         open={shipOpen}

@@ -8,17 +8,19 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useMemo } from "react";
 import { DataTable } from "@/components/data-table/data-table";
-import { fmtTime } from "@/components/inventory/qty";
-import { useUrlFilters } from "@/components/inventory/use-url-filters";
-import { WarehouseSelect } from "@/components/inventory/warehouse-select";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
+import { useUrlFilters } from "@/components/data-table/use-url-filters";
+import { WarehouseFilter } from "@/components/inventory/warehouse-select";
 import { Badge } from "@/components/ui/badge";
 import { useTRPC } from "@/lib/trpc/react";
 import type { AppRouter } from "@/server/api/root";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Row = inferRouterOutputs<AppRouter>["outbound"]["pickBatches"]["items"][number];
 const KEYS = ["wh"] as const;
 
 export function PickBatchList() {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("outbound");
   const ti = useTranslations("inventory");
   const trpc = useTRPC();
@@ -77,19 +79,15 @@ export function PickBatchList() {
         ),
       },
     ],
-    [t, ti],
+    [t, ti, fmtTime],
   );
   return (
     <>
-      <div className="mb-3 flex items-center gap-2">
-        <WarehouseSelect
-          className="w-44"
-          value={f.values.wh}
-          onChange={(v) => f.set({ wh: v })}
-          allLabel={ti("allWarehouses")}
-          ariaLabel={t("warehouse")}
-        />
-      </div>
+      <ListToolbar
+        filters={
+          <WarehouseFilter value={f.values.wh} onChange={(wh) => f.set({ wh })} />
+        }
+      />
       <DataTable
         testId="pick-batches-table"
         columns={columns}

@@ -4,9 +4,10 @@ import { Printer } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { DocStatusBadge } from "@/components/inventory/doc-status-badge";
-import { fmtQty, fmtTime } from "@/components/inventory/qty";
+import { fmtQty } from "@/components/data-table/format";
 import { Button } from "@/components/ui/button";
 import type { getPickList } from "@/server/services/outbound/pick";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type PickList = Awaited<ReturnType<typeof getPickList>>;
 
@@ -15,6 +16,7 @@ type PickList = Awaited<ReturnType<typeof getPickList>>;
  * the batch's outbound orders, a tick box per row, then the orders for packing.
  */
 export function PickListView({ data, scale }: { data: PickList; scale: number }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("outbound");
   const ti = useTranslations("inventory");
   const b = data.batch;

@@ -16,7 +16,7 @@ import {
 } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { appErrorOf } from "@/lib/trpc/errors";
+import { appErrorOf, rowFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 
 /** Carriers offered as suggestions; any name can be typed. */
@@ -191,16 +191,9 @@ export function BulkShipDialog({
       onDone();
       onOpenChange(false);
     } catch (e) {
-      const { message, fieldErrors } = appErrorOf(e);
-      const mapped: Record<string, string> = {};
-      for (const [path, m] of Object.entries(fieldErrors)) {
-        const match = /^items\.(\d+)\.(\w+)$/.exec(path);
-        const target = match ? targets[Number(match[1])] : undefined;
-        if (target && match![2] === "carrier") mapped.carrier = m;
-        else if (target) mapped[target.id] = m;
-      }
-      setErrors(mapped);
-      if (!Object.keys(mapped).length) setFormError(message);
+      const r = rowFieldErrors(e, "items", targets, (x) => x.id, { shared: ["carrier"] });
+      setErrors(r.errors);
+      setFormError(r.message);
     }
   }
   return (

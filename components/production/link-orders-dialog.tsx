@@ -14,7 +14,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { formatDecimal } from "@/lib/decimal";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
-import type { Precision } from "@/server/services/_lib/precision";
+import type { Precision } from "@/lib/precision";
 
 /** Pick order lines of the plan's product (orders in stock-up or scheduled) and link them. */
 export function LinkOrdersDialog({

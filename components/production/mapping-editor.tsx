@@ -17,6 +17,7 @@ import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import type { AppRouter } from "@/server/api/root";
 import { MappingStateBadge } from "./mapping-state-badge";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Mapping = inferRouterOutputs<AppRouter>["production"]["mapping"]["get"];
 
@@ -37,6 +38,7 @@ export function MappingEditor({ routeId, programmeId, canWrite }: { routeId: str
 }
 
 function Editor({ data, canWrite }: { data: Mapping; canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -73,7 +75,7 @@ function Editor({ data, canWrite }: { data: Mapping; canWrite: boolean }) {
         </h2>
         <MappingStateBadge state={data.state} />
         {data.state.confirmedAt ? (
-          <span className="text-xs text-muted-foreground">{t("production.confirmedAt", { at: new Date(data.state.confirmedAt).toLocaleString() })}</span>
+          <span className="text-xs text-muted-foreground">{t("production.confirmedAt", { at: fmtTime(data.state.confirmedAt) })}</span>
         ) : null}
         <div className="flex-1" />
         <Link className="text-sm text-primary hover:underline" href={`/production/routes/${data.route.id}`}>

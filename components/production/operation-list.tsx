@@ -7,14 +7,14 @@ import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { toast } from "sonner";
 import { DataTable } from "@/components/data-table/data-table";
-import { EnabledSwitch } from "@/components/master-data/enabled-switch";
-import { ListToolbar } from "@/components/master-data/list-toolbar";
-import { useListParams } from "@/components/master-data/use-list-params";
+import { EnabledSwitch } from "@/components/data-table/enabled-switch";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
+import { useListParams } from "@/components/data-table/use-list-params";
 import { Button } from "@/components/ui/button";
 import { formatDecimal } from "@/lib/decimal";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
-import type { Precision } from "@/server/services/_lib/precision";
+import type { Precision } from "@/lib/precision";
 import { OperationFormDialog, type OperationRow } from "./operation-form-dialog";
 
 const SORTS = ["code", "name", "created"] as const;
@@ -82,6 +82,7 @@ export function OperationList({ precision, canWrite }: { precision: Precision; c
         searchPlaceholder={t("production.operationsSearch")}
         enabled={list.enabled}
         onEnabledChange={list.setEnabled}
+        dirty={list.dirty}
         onReset={list.reset}
         actions={
           canWrite ? (
@@ -103,8 +104,8 @@ export function OperationList({ precision, canWrite }: { precision: Precision; c
         onSortChange={list.setSort}
         getRowId={(r) => r.id}
         onRowClick={canWrite ? (r) => setEditing(r) : undefined}
+        error={query.error}
       />
-      {query.error ? <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p> : null}
       <OperationFormDialog operation={editing === "new" ? null : editing} open={editing !== null} onOpenChange={(o) => !o && setEditing(null)} precision={precision} />
     </>
   );

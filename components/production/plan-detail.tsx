@@ -22,11 +22,12 @@ import { canDoPlan, REPORTABLE_STATUSES } from "@/lib/production/status";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import type { AppRouter } from "@/server/api/root";
-import type { Precision } from "@/server/services/_lib/precision";
+import type { Precision } from "@/lib/precision";
 import { LinkOrdersDialog } from "./link-orders-dialog";
 import { PercentBar } from "./percent-bar";
 import { PlanStatusBadge, UpstreamStatusBadge } from "./plan-status-badge";
 import { StageProgressChart } from "./stage-progress-chart";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Plan = inferRouterOutputs<AppRouter>["production"]["plans"]["byId"];
 
@@ -377,6 +378,7 @@ function CancelDialog({
 type WorkReportRow = inferRouterOutputs<AppRouter>["production"]["workReports"]["list"]["items"][number];
 
 export function PlanWorkReports({ planId, precision }: { planId: string; precision: Precision }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const trpc = useTRPC();
   const pager = useKeysetPager(planId);
@@ -400,7 +402,7 @@ export function PlanWorkReports({ planId, precision }: { planId: string; precisi
               header: t("fields.reportedAt"),
               cell: ({ row }) => (
                 <span className="text-xs whitespace-nowrap text-muted-foreground" title={row.original.overrideReason ?? undefined}>
-                  {new Date(row.original.reportedAt).toLocaleString()}
+                  {fmtTime(row.original.reportedAt)}
                   {row.original.overrideReason ? " ⚠" : ""}
                 </span>
               ),
@@ -420,6 +422,7 @@ export function PlanWorkReports({ planId, precision }: { planId: string; precisi
 type UpstreamRow = inferRouterOutputs<AppRouter>["production"]["upstreamReports"]["list"]["items"][number];
 
 function PlanUpstreamReports({ planId }: { planId: string }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const trpc = useTRPC();
   const pager = useKeysetPager(planId);
@@ -460,7 +463,7 @@ function PlanUpstreamReports({ planId }: { planId: string }) {
             {
               id: "at",
               header: t("common.updatedAt"),
-              cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{new Date(row.original.updatedAt).toLocaleString()}</span>,
+              cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{fmtTime(row.original.updatedAt)}</span>,
             },
           ]}
           data={query.data?.items}
@@ -475,6 +478,7 @@ function PlanUpstreamReports({ planId }: { planId: string }) {
 }
 
 function Timeline({ events }: { events: Plan["events"] }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("production");
   return (
     <Card>
@@ -488,7 +492,7 @@ function Timeline({ events }: { events: Plan["events"] }) {
             const details = e.details as { orderNos?: string[]; operation?: string } | null;
             return (
               <li key={e.id} className="flex flex-wrap items-baseline gap-2">
-                <span className="w-40 shrink-0 text-xs tabular-nums text-muted-foreground">{new Date(e.createdAt).toLocaleString()}</span>
+                <span className="w-40 shrink-0 text-xs tabular-nums text-muted-foreground">{fmtTime(e.createdAt)}</span>
                 <span className="font-medium">{t.has(key as never) ? t(key as never) : e.type}</span>
                 {details?.orderNos ? <span className="font-mono text-xs">{details.orderNos.join(", ")}</span> : null}
                 {details?.operation ? <span className="font-mono text-xs">{details.operation}</span> : null}

@@ -3,53 +3,51 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import type { inferRouterOutputs } from "@trpc/server";
-import { ClipboardCheck, Plus, Search, X } from "lucide-react";
+import { ClipboardCheck, Plus } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { DataTable } from "@/components/data-table/data-table";
+import { ImportDialog } from "@/components/forms/import-dialog";
+import { csvTemplateHref } from "@/components/forms/read-file";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { NativeSelect } from "@/components/ui/native-select";
 import { formatDecimal } from "@/lib/decimal";
-import { PLAN_STATUSES, type PlanStatus } from "@/lib/production/status";
-import { appErrorOf } from "@/lib/trpc/errors";
+import { PLAN_STATUSES } from "@/lib/production/status";
 import { useTRPC } from "@/lib/trpc/react";
 import type { AppRouter } from "@/server/api/root";
-import type { Precision } from "@/server/services/_lib/precision";
+import type { Precision } from "@/lib/precision";
 import { PercentBar } from "./percent-bar";
 import { PlanFormDialog } from "./plan-form-dialog";
 import { PlanStatusBadge } from "./plan-status-badge";
-import { ProductionImportDialog } from "./production-import-dialog";
-import { useUrlFilters } from "./use-url-filters";
+import { ListToolbar, OneOfSelect } from "@/components/data-table/list-toolbar";
+import { useUrlFilters } from "@/components/data-table/use-url-filters";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type PlanRow = inferRouterOutputs<AppRouter>["production"]["plans"]["list"]["items"][number];
-const KEYS = ["q", "status", "sort", "dir"] as const;
+const KEYS = ["q", "status"] as const;
 const SORTS = ["created", "planNo", "plannedEnd"] as const;
 
 /** 生产计划单 list: search (plan, SKU, product, order no.), status, sort, keyset pages, create, import. */
 export function PlanList({ precision, canWrite }: { precision: Precision; canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const f = useUrlFilters(KEYS);
+  const f = useUrlFilters(KEYS, { sorting: { sorts: SORTS, defaultSort: "created" } });
   const [creating, setCreating] = useState(false);
-  const [text, setText] = useState(f.values.q);
-  const { set: setFilters } = f;
-  const urlQ = f.values.q;
-  useEffect(() => {
-    if (text.trim() === urlQ) return;
-    const timer = setTimeout(() => setFilters({ q: text.trim() }), 300);
-    return () => clearTimeout(timer);
-  }, [text, urlQ, setFilters]);
-
-  const sort = (SORTS as readonly string[]).includes(f.values.sort) ? (f.values.sort as (typeof SORTS)[number]) : "created";
-  const dir = f.values.dir === "asc" ? "asc" : "desc";
-  const status = (PLAN_STATUSES as readonly string[]).includes(f.values.status) ? (f.values.status as PlanStatus) : undefined;
+  const { sort, dir } = f.sortState;
+  const status = f.oneOf("status", PLAN_STATUSES);
   const query = useQuery({
-    ...trpc.production.plans.list.queryOptions({ search: f.values.q || undefined, status, sort, dir, cursor: f.cursor, limit: 50 }),
+    ...trpc.production.plans.list.queryOptions({
+      search: f.values.q || undefined,
+      status,
+      sort,
+      dir,
+      cursor: f.cursor,
+      limit: 50,
+    }),
     placeholderData: keepPreviousData,
   });
   const importPlans = useMutation(trpc.production.plans.import.mutationOptions());
@@ -61,7 +59,11 @@ export function PlanList({ precision, canWrite }: { precision: Precision; canWri
         header: t("fields.planNo"),
         meta: { sortKey: "planNo" },
         cell: ({ row }) => (
-          <Link href={`/production/plans/${row.original.id}`} className="font-mono text-xs font-medium text-primary hover:underline" onClick={(e) => e.stopPropagation()}>
+          <Link
+            href={`/production/plans/${row.original.id}`}
+            className="font-mono text-xs font-medium text-primary hover:underline"
+            onClick={(e) => e.stopPropagation()}
+          >
             {row.original.planNo}
           </Link>
         ),
@@ -80,9 +82,21 @@ export function PlanList({ precision, canWrite }: { precision: Precision; canWri
         accessorKey: "quantity",
         header: t("fields.quantity"),
         meta: { className: "text-right" },
-        cell: ({ row }) => <span className="tabular-nums">{formatDecimal(row.original.quantity, precision.quantityDecimals)}</span>,
+        cell: ({ row }) => (
+          <span className="tabular-nums">
+            {formatDecimal(row.original.quantity, precision.quantityDecimals)}
+          </span>
+        ),
       },
-      { id: "route", header: t("fields.route"), cell: ({ row }) => <span className="text-xs">{row.original.routeCode} · {row.original.routeName}</span> },
+      {
+        id: "route",
+        header: t("fields.route"),
+        cell: ({ row }) => (
+          <span className="text-xs">
+            {row.original.routeCode} · {row.original.routeName}
+          </span>
+        ),
+      },
       {
         id: "orders",
         header: t("production.orders"),
@@ -99,67 +113,84 @@ export function PlanList({ precision, canWrite }: { precision: Precision; canWri
         ),
       },
       { accessorKey: "workCentre", header: t("fields.workCentre") },
-      { accessorKey: "status", header: t("common.status"), cell: ({ row }) => <PlanStatusBadge status={row.original.status} /> },
-      { id: "progress", header: t("production.progress"), cell: ({ row }) => <PercentBar value={row.original.percent} /> },
+      {
+        accessorKey: "status",
+        header: t("common.status"),
+        cell: ({ row }) => <PlanStatusBadge status={row.original.status} />,
+      },
+      {
+        id: "progress",
+        header: t("production.progress"),
+        cell: ({ row }) => <PercentBar value={row.original.percent} />,
+      },
       {
         accessorKey: "createdAt",
         header: t("common.createdAt"),
         meta: { sortKey: "created" },
-        cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{new Date(row.original.createdAt).toLocaleString()}</span>,
+        cell: ({ row }) => (
+          <span className="text-xs whitespace-nowrap text-muted-foreground">
+            {fmtTime(row.original.createdAt)}
+          </span>
+        ),
       },
     ],
-    [t, precision],
+    [t, precision, fmtTime],
   );
 
   return (
     <>
-      <div className="mb-3 flex flex-wrap items-center gap-2" role="search">
-        <div className="relative w-full max-w-xs">
-          <Search className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted-foreground" />
-          <Input value={text} onChange={(e) => setText(e.target.value)} placeholder={t("production.plansSearch")} aria-label={t("common.search")} className="pl-8" data-testid="plan-search" />
-        </div>
-        <NativeSelect className="w-32" aria-label={t("common.status")} value={status ?? ""} onChange={(e) => f.set({ status: e.target.value })} data-testid="plan-status-filter">
-          <option value="">{t("common.allStatuses")}</option>
-          {PLAN_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`production.status.${s}`)}
-            </option>
-          ))}
-        </NativeSelect>
-        {f.dirty ? (
-          <Button variant="ghost" size="sm" onClick={() => (setText(""), f.reset())}>
-            <X />
-            {t("common.reset")}
-          </Button>
-        ) : null}
-        <div className="flex-1" />
-        <Button asChild variant="outline" size="sm">
-          <Link href="/production/report">
-            <ClipboardCheck />
-            {t("production.quickTitle")}
-          </Link>
-        </Button>
-        {canWrite ? (
+      <ListToolbar
+        search={f.values.q}
+        onSearch={(q) => f.set({ q })}
+        searchPlaceholder={t("production.plansSearch")}
+        searchTestId="plan-search"
+        filters={
+          <OneOfSelect
+            value={status}
+            values={PLAN_STATUSES}
+            label={(s) => t(`production.status.${s}`)}
+            allLabel={t("common.allStatuses")}
+            ariaLabel={t("common.status")}
+            onChange={(s) => f.set({ status: s })}
+            testId="plan-status-filter"
+          />
+        }
+        dirty={f.dirty}
+        onReset={f.reset}
+        actions={
           <>
-            <ProductionImportDialog
-              testId="plan-import"
-              title={t("production.importTitle", { entity: t("production.plansTitle") })}
-              triggerLabel={t("production.importPlans")}
-              templateName="production-plans.csv"
-              template={{
-                header: ["计划单号", "订单号", "SKU", "数量", "工艺路径", "计划开始", "计划完成", "工作中心"],
-                example: ["", "SO-250301-00001", "", "", "", "2025-03-01", "2025-03-10", "一车间"],
-              }}
-              runImport={(input) => importPlans.mutateAsync(input)}
-              onImported={() => void queryClient.invalidateQueries({ queryKey: trpc.production.plans.list.queryKey() })}
-            />
-            <Button size="sm" onClick={() => setCreating(true)} data-testid="plan-new">
-              <Plus />
-              {t("production.newPlan")}
+            <Button asChild variant="outline" size="sm">
+              <Link href="/production/report">
+                <ClipboardCheck />
+                {t("production.quickTitle")}
+              </Link>
             </Button>
+            {canWrite ? (
+              <>
+                <ImportDialog
+                  mode="allOrNothing"
+                  testId="plan-import"
+                  entityLabel={t("production.plansTitle")}
+                  triggerLabel={t("production.importPlans")}
+                  templateName="production-plans.csv"
+                  templateHref={csvTemplateHref(
+                    ["计划单号", "订单号", "SKU", "数量", "工艺路径", "计划开始", "计划完成", "工作中心"],
+                    ["", "SO-250301-00001", "", "", "", "2025-03-01", "2025-03-10", "一车间"],
+                  )}
+                  runImport={(input) => importPlans.mutateAsync(input)}
+                  onImported={() =>
+                    void queryClient.invalidateQueries({ queryKey: trpc.production.plans.list.queryKey() })
+                  }
+                />
+                <Button size="sm" onClick={() => setCreating(true)} data-testid="plan-new">
+                  <Plus />
+                  {t("production.newPlan")}
+                </Button>
+              </>
+            ) : null}
           </>
-        ) : null}
-      </div>
+        }
+      />
       <DataTable
         testId="plans-table"
         columns={columns}
@@ -167,12 +198,12 @@ export function PlanList({ precision, canWrite }: { precision: Precision; canWri
         isLoading={query.isLoading}
         total={query.data?.total}
         pager={f.pagerFor(query.data?.nextCursor)}
-        sort={{ sort, dir }}
-        onSortChange={(s) => f.set({ sort: s.sort, dir: s.dir })}
+        sort={f.sortState}
+        onSortChange={f.setSort}
         getRowId={(r) => r.id}
         onRowClick={(r) => router.push(`/production/plans/${r.id}`)}
+        error={query.error}
       />
-      {query.error ? <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p> : null}
       {canWrite ? <PlanFormDialog open={creating} onOpenChange={setCreating} precision={precision} /> : null}
     </>
   );

@@ -11,7 +11,7 @@ import { toast } from "sonner";
 import type { z } from "zod";
 import { Field, FormAlert } from "@/components/forms/field";
 import { useZodMessage } from "@/components/forms/use-zod-message";
-import { SwitchField } from "@/components/master-data/switch-field";
+import { SwitchField } from "@/components/forms/switch-field";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";

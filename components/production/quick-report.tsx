@@ -10,7 +10,7 @@ import { Controller, useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { FormAlert } from "@/components/forms/field";
 import { useZodMessage } from "@/components/forms/use-zod-message";
-import { useDecimalMessage, withPrecision } from "@/components/master-data/decimal";
+import { useDecimalMessage, withPrecision } from "@/components/forms/decimal";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
@@ -21,7 +21,7 @@ import { appErrorOf, applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { cn } from "@/lib/utils";
 import { WorkReportInput } from "@/lib/validators/production";
-import type { Precision } from "@/server/services/_lib/precision";
+import type { Precision } from "@/lib/precision";
 import { PercentBar } from "./percent-bar";
 import { PlanStatusBadge } from "./plan-status-badge";
 

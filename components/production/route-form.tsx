@@ -12,7 +12,7 @@ import { toast } from "sonner";
 import type { z } from "zod";
 import { Field, FormAlert } from "@/components/forms/field";
 import { useZodMessage } from "@/components/forms/use-zod-message";
-import { StatusBadge } from "@/components/master-data/enabled-switch";
+import { StatusBadge } from "@/components/data-table/enabled-switch";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";

@@ -10,9 +10,9 @@ import { useTranslations } from "next-intl";
 import { useMemo } from "react";
 import { toast } from "sonner";
 import { DataTable } from "@/components/data-table/data-table";
-import { EnabledSwitch } from "@/components/master-data/enabled-switch";
-import { ListToolbar } from "@/components/master-data/list-toolbar";
-import { useListParams } from "@/components/master-data/use-list-params";
+import { EnabledSwitch } from "@/components/data-table/enabled-switch";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
+import { useListParams } from "@/components/data-table/use-list-params";
 import { Button } from "@/components/ui/button";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
@@ -105,6 +105,7 @@ export function RouteList({ canWrite, mode = "routes" }: { canWrite: boolean; mo
         searchPlaceholder={t("production.routesSearch")}
         enabled={list.enabled}
         onEnabledChange={list.setEnabled}
+        dirty={list.dirty}
         onReset={list.reset}
         actions={
           canWrite && mode === "routes" ? (
@@ -128,8 +129,8 @@ export function RouteList({ canWrite, mode = "routes" }: { canWrite: boolean; mo
         onSortChange={list.setSort}
         getRowId={(r) => r.id}
         onRowClick={(r) => router.push(target(r))}
+        error={query.error}
       />
-      {query.error ? <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p> : null}
     </>
   );
 }

@@ -5,9 +5,10 @@ import { Plus } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { DocStatusBadge } from "@/components/inventory/doc-status-badge";
-import { fmtQty, fmtTime } from "@/components/inventory/qty";
+import { fmtQty } from "@/components/data-table/format";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/lib/trpc/react";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 /**
  * The returns of one order, for the order's page: number, status, lines and date, with a link to record
@@ -22,6 +23,7 @@ export function OrderReturns({
   scale: number;
   canWrite?: boolean;
 }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("returns");
   const trpc = useTRPC();
   const { data } = useQuery(trpc.returns.list.queryOptions({ orderId, limit: 100 }));

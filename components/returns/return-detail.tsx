@@ -12,10 +12,9 @@ import { FormAlert } from "@/components/forms/field";
 import { DocStatusBadge } from "@/components/inventory/doc-status-badge";
 import { DocTimeline, type TimelineEvent } from "@/components/inventory/doc-timeline";
 import { MovementTable } from "@/components/inventory/movement-table";
-import { fmtQty, fmtTime } from "@/components/inventory/qty";
-import { ReasonDialog } from "@/components/inventory/reason-dialog";
+import { fmtQty } from "@/components/data-table/format";
 import { WarehouseSelect } from "@/components/inventory/warehouse-select";
-import { decimalInputProps } from "@/components/master-data/decimal";
+import { decimalInputProps } from "@/components/forms/decimal";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import {
@@ -30,11 +29,12 @@ import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { appErrorOf } from "@/lib/trpc/errors";
+import { rowFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { canReturn, DISPOSITIONS } from "@/lib/validators/returns";
 import type { AppRouter } from "@/server/api/root";
 import { DetailItem } from "@/components/layout/detail-item";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Detail = inferRouterOutputs<AppRouter>["returns"]["byId"];
 type Line = Detail["lines"][number];
@@ -42,6 +42,7 @@ type Status = Detail["return"]["status"];
 
 /** 退货单详情: lines, receive → inspect (restock or scrap per line) → close, timeline and movements. */
 export function ReturnDetail({ id, scale, canWrite }: { id: string; scale: number; canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("returns");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -108,7 +109,7 @@ export function ReturnDetail({ id, scale, canWrite }: { id: string; scale: numbe
               />
             ) : null}
             {can("cancel") ? (
-              <ReasonDialog
+              <ConfirmDialog
                 trigger={
                   <Button size="sm" variant="outline">
                     <Ban />
@@ -117,8 +118,7 @@ export function ReturnDetail({ id, scale, canWrite }: { id: string; scale: numbe
                 }
                 title={t("cancel")}
                 description={t("cancelHelp")}
-                reasonLabel={t("reason")}
-                required
+                reason={{ label: t("reason"), required: true }}
                 onConfirm={async (reason) => {
                   await cancel.mutateAsync({ id, reason });
                   toast.success(t("cancelledToast"));
@@ -210,17 +210,6 @@ export function ReturnDetail({ id, scale, canWrite }: { id: string; scale: numbe
   );
 }
 
-/** Map `lines.N.*` field errors of a submitted line list onto the lines' ids. */
-function lineErrors(e: unknown, lines: Line[]) {
-  const { message, fieldErrors } = appErrorOf(e);
-  const mapped: Record<string, string> = {};
-  for (const [path, m] of Object.entries(fieldErrors)) {
-    const i = /^lines\.(\d+)\./.exec(path)?.[1];
-    if (i !== undefined && lines[Number(i)]) mapped[lines[Number(i)]!.id] = m;
-  }
-  return { mapped, message: Object.keys(mapped).length ? null : message };
-}
-
 function ReceiveBody({
   id,
   no,
@@ -294,8 +283,8 @@ function ReceiveBody({
               toast.success(t("receivedToast"));
               await onDone();
             } catch (e) {
-              const r = lineErrors(e, lines);
-              setErrors(r.mapped);
+              const r = rowFieldErrors(e, "lines", lines, (l) => l.id);
+              setErrors(r.errors);
               setFormError(r.message);
             }
           }}
@@ -416,8 +405,8 @@ function InspectBody({
               toast.success(t("inspectedToast"));
               await onDone();
             } catch (e) {
-              const r = lineErrors(e, lines);
-              setErrors(r.mapped);
+              const r = rowFieldErrors(e, "lines", lines, (l) => l.id);
+              setErrors(r.errors);
               setFormError(r.message);
             }
           }}

@@ -7,14 +7,14 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 import { Field, FormAlert } from "@/components/forms/field";
-import { fmtQty } from "@/components/inventory/qty";
-import { decimalInputProps, useDecimalMessage } from "@/components/master-data/decimal";
+import { fmtQty } from "@/components/data-table/format";
+import { decimalInputProps, useDecimalMessage } from "@/components/forms/decimal";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Textarea } from "@/components/ui/textarea";
-import { checkDecimal } from "@/lib/decimal";
-import { appErrorOf } from "@/lib/trpc/errors";
+import { checkDecimal, dec, tryDecimal } from "@/lib/decimal";
+import { appErrorOf, rowFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 
 type Lookup = { orderId?: string; number?: string; outboundId?: string };
@@ -49,13 +49,13 @@ export function ReturnForm({ scale, initial }: { scale: number; initial: Lookup 
 
   const data = found.data;
   const lines = data?.lines ?? [];
-  const returnable = lines.filter((l) => Number(l.returnableQty) > 0);
+  const returnable = lines.filter((l) => dec(l.returnableQty).gt(0));
 
   async function submit() {
     if (!data) return;
     setFormError(null);
     const errs: Record<string, string> = {};
-    const chosen = lines.filter((l) => (qty[l.id] ?? "").trim() !== "" && Number(qty[l.id]) !== 0);
+    const chosen = lines.filter((l) => (qty[l.id] ?? "").trim() !== "" && !tryDecimal(qty[l.id])?.isZero());
     for (const l of chosen) {
       const r = checkDecimal(qty[l.id], scale);
       if (!r.ok) errs[l.id] = decimalMessage(r, "quantity", scale);
@@ -75,16 +75,9 @@ export function ReturnForm({ scale, initial }: { scale: number; initial: Lookup 
       toast.success(t("created", { no: row.returnNo }));
       router.push(`/returns/${row.id}`);
     } catch (e) {
-      const { message, fieldErrors } = appErrorOf(e);
-      const mapped: Record<string, string> = {};
-      for (const [path, m] of Object.entries(fieldErrors)) {
-        const i = /^lines\.(\d+)\./.exec(path)?.[1];
-        const line = i !== undefined ? chosen[Number(i)] : undefined;
-        if (line) mapped[line.id] = m;
-        else if (path === "reason") mapped.reason = m;
-      }
-      setErrors(mapped);
-      if (!Object.keys(mapped).length) setFormError(message);
+      const r = rowFieldErrors(e, "lines", chosen, (l) => l.id, { fields: ["reason"] });
+      setErrors(r.errors);
+      setFormError(r.message);
     }
   }
 
@@ -154,7 +147,7 @@ export function ReturnForm({ scale, initial }: { scale: number; initial: Lookup 
                       <Input
                         className="h-8 text-right tabular-nums"
                         {...decimalInputProps(scale)}
-                        disabled={Number(l.returnableQty) <= 0}
+                        disabled={dec(l.returnableQty).lte(0)}
                         value={qty[l.id] ?? ""}
                         onChange={(e) => setQty((m) => ({ ...m, [l.id]: e.target.value }))}
                         aria-label={`${t("returnQty")} ${l.sku}`}

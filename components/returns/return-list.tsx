@@ -3,37 +3,34 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import type { inferRouterOutputs } from "@trpc/server";
-import { Plus, X } from "lucide-react";
+import { Plus } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useMemo } from "react";
 import { DataTable } from "@/components/data-table/data-table";
 import { DocStatusBadge } from "@/components/inventory/doc-status-badge";
-import { fmtQty, fmtTime } from "@/components/inventory/qty";
-import { useDebounced } from "@/components/inventory/use-debounced";
-import { useUrlFilters } from "@/components/inventory/use-url-filters";
+import { fmtQty } from "@/components/data-table/format";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
+import { StatusTabs } from "@/components/data-table/status-tabs";
+import { useUrlFilters } from "@/components/data-table/use-url-filters";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
-import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
-import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { RETURN_STATUSES } from "@/lib/validators/returns";
 import type { AppRouter } from "@/server/api/root";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 type Row = inferRouterOutputs<AppRouter>["returns"]["list"]["items"][number];
 const KEYS = ["status", "q"] as const;
 
 export function ReturnList({ scale, canWrite }: { scale: number; canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations("returns");
   const tc = useTranslations("common");
   const trpc = useTRPC();
   const router = useRouter();
   const f = useUrlFilters(KEYS);
-  const [q, setQ] = useDebounced(f.values.q, (v) => f.set({ q: v }));
-  const status = (RETURN_STATUSES as readonly string[]).includes(f.values.status)
-    ? (f.values.status as (typeof RETURN_STATUSES)[number])
-    : undefined;
+  const status = f.oneOf("status", RETURN_STATUSES);
   const query = useQuery({
     ...trpc.returns.list.queryOptions({
       status,
@@ -108,48 +105,35 @@ export function ReturnList({ scale, canWrite }: { scale: number; canWrite: boole
         ),
       },
     ],
-    [t, tc, scale],
+    [t, tc, scale, fmtTime],
   );
   return (
     <>
-      <Tabs
-        value={status ?? "all"}
-        onValueChange={(v) => f.set({ status: v === "all" ? undefined : v })}
-        className="mb-3"
-      >
-        <TabsList>
-          <TabsTrigger value="all">{t("all")}</TabsTrigger>
-          {RETURN_STATUSES.map((s) => (
-            <TabsTrigger key={s} value={s}>
-              {t(`status.${s}`)}
-            </TabsTrigger>
-          ))}
-        </TabsList>
-      </Tabs>
-      <div className="mb-3 flex flex-wrap items-center gap-2" role="search">
-        <Input
-          className="w-full max-w-sm"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          placeholder={t("searchPlaceholder")}
-          aria-label={tc("search")}
-        />
-        {f.dirty ? (
-          <Button variant="ghost" size="sm" onClick={f.reset}>
-            <X />
-            {tc("reset")}
-          </Button>
-        ) : null}
-        <div className="flex-1" />
-        {canWrite ? (
-          <Button size="sm" asChild data-testid="return-new">
-            <Link href="/returns/new">
-              <Plus />
-              {t("newReturn")}
-            </Link>
-          </Button>
-        ) : null}
-      </div>
+      <StatusTabs
+        value={status}
+        statuses={RETURN_STATUSES}
+        label={(s) => t(`status.${s}`)}
+        allLabel={t("all")}
+        onChange={(s) => f.set({ status: s })}
+      />
+      <ListToolbar
+        search={f.values.q}
+        onSearch={(q) => f.set({ q })}
+        searchPlaceholder={t("searchPlaceholder")}
+        searchClassName="max-w-sm"
+        dirty={f.dirty}
+        onReset={f.reset}
+        actions={
+          canWrite ? (
+            <Button size="sm" asChild data-testid="return-new">
+              <Link href="/returns/new">
+                <Plus />
+                {t("newReturn")}
+              </Link>
+            </Button>
+          ) : null
+        }
+      />
       <DataTable
         testId="returns-table"
         columns={columns}
@@ -159,10 +143,8 @@ export function ReturnList({ scale, canWrite }: { scale: number; canWrite: boole
         pager={f.pagerFor(query.data?.nextCursor)}
         getRowId={(r) => r.id}
         onRowClick={(r) => router.push(`/returns/${r.id}`)}
+        error={query.error}
       />
-      {query.error ? (
-        <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p>
-      ) : null}
     </>
   );
 }

@@ -18,3 +18,13 @@ export const updatedAt = () =>
     .notNull()
     .defaultNow()
     .$onUpdate(() => new Date());
+
+/**
+ * The id of a merchant's row: generated like `id()` but not a key by itself — every tenant table's
+ * primary key is `(org_id, id)` (so it can be distributed by `org_id`, and foreign keys between tenant
+ * tables carry the merchant: `(org_id, x_id) → (org_id, id)`).
+ */
+export const tenantId = () =>
+  uuid()
+    .notNull()
+    .$defaultFn(() => uuidv7());

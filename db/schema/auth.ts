@@ -10,7 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./_columns";
+import { createdAt, id, tenantId, updatedAt } from "./_columns";
 
 export const users = pgTable(
   "users",
@@ -20,6 +20,11 @@ export const users = pgTable(
     name: text().notNull(),
     passwordHash: text().notNull(),
     locale: text().notNull().default("zh-CN"),
+    /**
+     * Raised to end every session of this person (sign out everywhere, password change, removal from
+     * a merchant): a session token carries the version it was issued under and is refused after.
+     */
+    sessionVersion: integer().notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -37,6 +42,8 @@ export const organizations = pgTable(
     amountDecimals: integer().notNull().default(2),
     priceDecimals: integer().notNull().default(4),
     quantityDecimals: integer().notNull().default(4),
+    /** 财务管理: the currency reports convert to, and that manual and open-API orders are priced in. */
+    reportingCurrency: text().notNull().default("CNY"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -61,7 +68,7 @@ export const memberships = pgTable(
 export const invitations = pgTable(
   "invitations",
   {
-    id: id(),
+    id: tenantId(),
     orgId: uuid()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -75,18 +82,24 @@ export const invitations = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("invitations_token_uq").on(t.tokenHash),
+    primaryKey({ columns: [t.orgId, t.id] }),
     index("invitations_org_idx").on(t.orgId, t.createdAt),
   ],
 );
 
-/** Every sign-in attempt, for rate limiting per email and per IP across processes. */
+/**
+ * Every password attempt — sign-in and password change (`kind`) — for rate limiting per address, per
+ * email + address, per email and per known device, across processes.
+ */
 export const loginAttempts = pgTable(
   "login_attempts",
   {
     id: id(),
+    kind: text().notNull().default("sign_in"),
     email: text().notNull(),
     ip: text().notNull(),
+    /** The device id of a valid device cookie (a browser that signed in to this account before). */
+    device: text(),
     success: boolean().notNull(),
     createdAt: createdAt(),
   },
@@ -96,10 +109,16 @@ export const loginAttempts = pgTable(
   ],
 );
 
+/** Sessions ended by signing out, refused until they would have expired anyway (then pruned). */
+export const signedOutSessions = pgTable("signed_out_sessions", {
+  sessionId: text().primaryKey(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+});
+
 export const apiKeys = pgTable(
   "api_keys",
   {
-    id: id(),
+    id: tenantId(),
     orgId: uuid()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -114,7 +133,10 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [uniqueIndex("api_keys_hash_uq").on(t.keyHash), index("api_keys_org_idx").on(t.orgId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    index("api_keys_org_idx").on(t.orgId, t.createdAt),
+  ],
 );
 
 /** Per-merchant counters for human numbers (SO-YYMMDD-00001). */
@@ -128,5 +150,37 @@ export const numberSequences = pgTable(
     period: text().notNull(),
     value: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.name, t.period] })],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.name, t.period] }),
+  ],
+);
+
+export type GlobalKeyKind = "api_key" | "invitation" | "oauth_state" | "shop";
+
+/**
+ * The few keys that must be unique across merchants and are looked up before the merchant is known:
+ * an API key's hash, an invitation token's hash, an OAuth state's hash, and a marketplace shop claimed
+ * by one merchant at a time (platform + ":" + shop id, while the account is not revoked). Not a tenant
+ * table (tenant tables' unique keys lead with `org_id`): one row per tenant row (`ref_id`), written only
+ * by the triggers of migration 0013 (`global_keys_sync`, `global_keys_sync_shop`) in the statement that
+ * writes the tenant row, so the uniqueness is exactly that of the old global indexes, whose names the
+ * indexes below keep (the code maps `channel_accounts_platform_shop_uq` to "shop taken").
+ */
+export const globalKeys = pgTable(
+  "global_keys",
+  {
+    kind: text().$type<GlobalKeyKind>().notNull(),
+    key: text().notNull(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    refId: uuid().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.orgId, t.refId] }),
+    uniqueIndex("api_keys_hash_uq").on(t.key).where(sql`${t.kind} = 'api_key'`),
+    uniqueIndex("invitations_token_uq").on(t.key).where(sql`${t.kind} = 'invitation'`),
+    uniqueIndex("channel_oauth_states_hash_uq").on(t.key).where(sql`${t.kind} = 'oauth_state'`),
+    uniqueIndex("channel_accounts_platform_shop_uq").on(t.key).where(sql`${t.kind} = 'shop'`),
+  ],
 );

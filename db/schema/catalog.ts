@@ -2,14 +2,16 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  foreignKey,
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, decimal, id, updatedAt } from "./_columns";
+import { createdAt, decimal, tenantId, updatedAt } from "./_columns";
 import { organizations } from "./auth";
 
 const orgRef = () =>
@@ -20,7 +22,7 @@ const orgRef = () =>
 export const products = pgTable(
   "products",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     sku: text().notNull(),
     name: text().notNull(),
@@ -36,6 +38,7 @@ export const products = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex("products_org_sku_uq").on(t.orgId, t.sku),
     index("products_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("products_org_barcode_idx").on(t.orgId, t.barcode),
@@ -45,7 +48,7 @@ export const products = pgTable(
 export const customers = pgTable(
   "customers",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     clientNum: text().notNull(),
     companyName: text().notNull(),
@@ -58,6 +61,7 @@ export const customers = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex("customers_org_num_uq").on(t.orgId, t.clientNum),
     index("customers_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
@@ -67,11 +71,9 @@ export const customers = pgTable(
 export const customerAddresses = pgTable(
   "customer_addresses",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity({ startWith: 3000 }),
+    id: bigint({ mode: "number" }).notNull().generatedAlwaysAsIdentity({ startWith: 3000 }),
     orgId: orgRef(),
-    customerId: uuid()
-      .notNull()
-      .references(() => customers.id, { onDelete: "cascade" }),
+    customerId: uuid().notNull(),
     recipient: text().notNull(),
     phone: text().notNull(),
     country: text().notNull().default("CN"),
@@ -84,16 +86,18 @@ export const customerAddresses = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "customer_addresses_customer_id_fk", columns: [t.orgId, t.customerId], foreignColumns: [customers.orgId, customers.id] }).onDelete("cascade"),
     index("customer_addresses_customer_idx").on(t.orgId, t.customerId),
     // At most one default address per customer.
-    uniqueIndex("customer_addresses_default_uq").on(t.customerId).where(sql`${t.isDefault}`),
+    uniqueIndex("customer_addresses_default_uq").on(t.orgId, t.customerId).where(sql`${t.isDefault}`),
   ],
 );
 
 export const warehouses = pgTable(
   "warehouses",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     code: text().notNull(),
     name: text().notNull(),
@@ -110,6 +114,7 @@ export const warehouses = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex("warehouses_org_code_uq").on(t.orgId, t.code),
     uniqueIndex("warehouses_default_uq").on(t.orgId).where(sql`${t.isDefault}`),
   ],
@@ -118,7 +123,7 @@ export const warehouses = pgTable(
 export const deliveryMethods = pgTable(
   "delivery_methods",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     name: text().notNull(),
     /** 上门自取 (pick-up) needs no shipping address. */
@@ -128,5 +133,8 @@ export const deliveryMethods = pgTable(
     enabled: boolean().notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("delivery_methods_org_name_uq").on(t.orgId, t.name)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("delivery_methods_org_name_uq").on(t.orgId, t.name),
+  ],
 );

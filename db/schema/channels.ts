@@ -1,16 +1,19 @@
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  foreignKey,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, decimal, id, updatedAt } from "./_columns";
+import type { MessageRef } from "@/lib/i18n/message-ref";
+import { createdAt, decimal, tenantId, updatedAt } from "./_columns";
 import { organizations, users } from "./auth";
 import { products } from "./catalog";
 import { orders } from "./orders";
@@ -23,6 +26,13 @@ const orgRef = () =>
 export type ChannelAccountStatus = "unauthorized" | "enabled" | "stopped" | "token_expired" | "revoked";
 export type PullMode = "auto" | "manual";
 export type PullResult = "running" | "ok" | "partial" | "failed";
+/**
+ * A pull's outcome for the accounts page, translated where shown: the counts when it finished, else the
+ * connector's error kind (`reason`, "error" for anything else) and the platform's own text.
+ */
+export type PullSummary =
+  | { key: "done"; params: { fetched: number; created: number; updated: number; converted: number; blocked: number; failed: number } }
+  | { key: "failed"; params: { reason: string; error: string; failures?: number } };
 
 /**
  * 平台账号: one authorized shop of a marketplace. Tokens are stored only as AES-256-GCM ciphertext
@@ -31,12 +41,15 @@ export type PullResult = "running" | "ok" | "partial" | "failed";
 export const channelAccounts = pgTable(
   "channel_accounts",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     platform: text().notNull(),
     /** 店铺简称 */
     alias: text().notNull(),
-    /** The platform's id of the shop (Shopify shop domain, Amazon seller id, Shopee shop_id). */
+    /**
+     * The platform's id of the shop (Shopify shop domain, Amazon seller id, Shopee shop_id): set only by
+     * a completed OAuth callback (a Shopify shop typed on the form waits in settings.shopDomain).
+     */
     externalShopId: text(),
     shopName: text(),
     /** API base URL: the platform, or a local simulator in development and tests. */
@@ -59,14 +72,19 @@ export const channelAccounts = pgTable(
     pullCursor: timestamp({ withTimezone: true }),
     lastPullAt: timestamp({ withTimezone: true }),
     lastPullResult: text().$type<PullResult>(),
-    lastPullMessage: text(),
+    /** The last pull's outcome as a message key + params, translated where shown. */
+    lastPullSummary: jsonb().$type<PullSummary>(),
     nextPullAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex("channel_accounts_org_alias_uq").on(t.orgId, t.alias),
     uniqueIndex("channel_accounts_org_shop_uq").on(t.orgId, t.platform, t.externalShopId).where(sql`${t.externalShopId} is not null`),
+    // A shop is authorized by one merchant at a time (across merchants on purpose): that claim is a row of
+    // global_keys (kind 'shop', kept by a trigger) whose unique index keeps the name
+    // channel_accounts_platform_shop_uq; a second claim fails there until the first is revoked.
     index("channel_accounts_org_platform_idx").on(t.orgId, t.platform, t.createdAt),
     // The scheduler's scan: enabled auto accounts due for a pull (across merchants, by design).
     index("channel_accounts_due_idx").on(t.nextPullAt).where(sql`${t.status} = 'enabled' and ${t.pullMode} = 'auto'`),
@@ -78,11 +96,9 @@ export const channelAccounts = pgTable(
 export const channelOauthStates = pgTable(
   "channel_oauth_states",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    accountId: uuid()
-      .notNull()
-      .references(() => channelAccounts.id, { onDelete: "cascade" }),
+    accountId: uuid().notNull(),
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -94,18 +110,20 @@ export const channelOauthStates = pgTable(
     usedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("channel_oauth_states_hash_uq").on(t.stateHash), index("channel_oauth_states_org_idx").on(t.orgId, t.accountId)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "channel_oauth_states_account_id_fk", columns: [t.orgId, t.accountId], foreignColumns: [channelAccounts.orgId, channelAccounts.id] }).onDelete("cascade"),
+    index("channel_oauth_states_org_idx").on(t.orgId, t.accountId),
+  ],
 );
 
 /** One order pull (scheduled, manual with a time range, or a webhook hint): progress and result. */
 export const channelPullRuns = pgTable(
   "channel_pull_runs",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    accountId: uuid()
-      .notNull()
-      .references(() => channelAccounts.id, { onDelete: "cascade" }),
+    accountId: uuid().notNull(),
     trigger: text().$type<"schedule" | "manual" | "webhook">().notNull(),
     windowFrom: timestamp({ withTimezone: true }).notNull(),
     windowTo: timestamp({ withTimezone: true }).notNull(),
@@ -126,6 +144,8 @@ export const channelPullRuns = pgTable(
     finishedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "channel_pull_runs_account_id_fk", columns: [t.orgId, t.accountId], foreignColumns: [channelAccounts.orgId, channelAccounts.id] }).onDelete("cascade"),
     index("channel_pull_runs_account_idx").on(t.orgId, t.accountId, t.startedAt.desc().nullsFirst()),
     // At most one running pull per account: concurrent triggers join it instead of racing.
     uniqueIndex("channel_pull_runs_running_uq").on(t.orgId, t.accountId).where(sql`${t.status} = 'running'`),
@@ -136,11 +156,9 @@ export const channelPullRuns = pgTable(
 export const channelWebhookInbox = pgTable(
   "channel_webhook_inbox",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    accountId: uuid()
-      .notNull()
-      .references(() => channelAccounts.id, { onDelete: "cascade" }),
+    accountId: uuid().notNull(),
     platform: text().notNull(),
     webhookId: text().notNull(),
     topic: text().notNull(),
@@ -151,6 +169,8 @@ export const channelWebhookInbox = pgTable(
     result: text(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "channel_webhook_inbox_account_id_fk", columns: [t.orgId, t.accountId], foreignColumns: [channelAccounts.orgId, channelAccounts.id] }).onDelete("cascade"),
     uniqueIndex("channel_webhook_inbox_uq").on(t.orgId, t.accountId, t.webhookId),
     index("channel_webhook_inbox_pending_idx").on(t.receivedAt).where(sql`${t.processedAt} is null`),
   ],
@@ -161,6 +181,12 @@ export type PlatformOrderBlocker = {
   kind: "unmapped_sku" | "disabled_product" | "no_stock" | "invalid" | "error";
   platformSku?: string;
   sku?: string;
+  /** Why, as `errors.*` message refs (a field error's carries its `field`), translated where shown. */
+  reasons?: MessageRef[];
+  /**
+   * Text shown as is: an unexpected error's own message, or — on rows blocked before reasons were
+   * keys — the English reason the migration could not map to a key.
+   */
   detail?: string;
 };
 
@@ -168,11 +194,9 @@ export type PlatformOrderBlocker = {
 export const platformOrders = pgTable(
   "platform_orders",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    accountId: uuid()
-      .notNull()
-      .references(() => channelAccounts.id, { onDelete: "cascade" }),
+    accountId: uuid().notNull(),
     platform: text().notNull(),
     platformOrderId: text().notNull(),
     platformOrderNo: text().notNull(),
@@ -209,7 +233,7 @@ export const platformOrders = pgTable(
     blockedSkus: text().array().notNull().default(sql`'{}'::text[]`),
     blockedAt: timestamp({ withTimezone: true }),
     convertAttempts: integer().notNull().default(0),
-    orderId: uuid().references(() => orders.id, { onDelete: "set null" }),
+    orderId: uuid(),
     orderNo: text(),
     carrier: text(),
     trackingNumber: text(),
@@ -221,6 +245,9 @@ export const platformOrders = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "platform_orders_account_id_fk", columns: [t.orgId, t.accountId], foreignColumns: [channelAccounts.orgId, channelAccounts.id] }).onDelete("cascade"),
+    foreignKey({ name: "platform_orders_order_id_fk", columns: [t.orgId, t.orderId], foreignColumns: [orders.orgId, orders.id] }).onDelete("set null"),
     uniqueIndex("platform_orders_org_account_pid_uq").on(t.orgId, t.accountId, t.platformOrderId),
     index("platform_orders_org_state_pulled_idx").on(t.orgId, t.state, t.pulledAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("platform_orders_org_account_state_idx").on(t.orgId, t.accountId, t.state, t.pulledAt.desc().nullsFirst()),
@@ -234,11 +261,9 @@ export const platformOrders = pgTable(
 export const platformOrderLines = pgTable(
   "platform_order_lines",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    platformOrderId: uuid()
-      .notNull()
-      .references(() => platformOrders.id, { onDelete: "cascade" }),
+    platformOrderId: uuid().notNull(),
     lineNo: integer().notNull(),
     platformLineId: text().notNull(),
     platformSku: text().notNull(),
@@ -248,26 +273,35 @@ export const platformOrderLines = pgTable(
     /** The listing's id on the platform (Shopify inventory item), learned from orders for stock push. */
     externalListingId: text(),
   },
-  (t) => [index("platform_order_lines_order_idx").on(t.orgId, t.platformOrderId, t.lineNo)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "platform_order_lines_platform_order_id_fk", columns: [t.orgId, t.platformOrderId], foreignColumns: [platformOrders.orgId, platformOrders.id] }).onDelete("cascade"),
+    index("platform_order_lines_order_idx").on(t.orgId, t.platformOrderId, t.lineNo),
+  ],
 );
 
 /** Timeline of a platform order (design: every state change writes an event row). */
 export const platformOrderEvents = pgTable(
   "platform_order_events",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    platformOrderId: uuid()
-      .notNull()
-      .references(() => platformOrders.id, { onDelete: "cascade" }),
+    platformOrderId: uuid().notNull(),
     type: text().notNull(),
     fromState: text(),
     toState: text(),
+    /** Free text (a person's reason, an order number); system reasons are keys, below. */
     reason: text(),
+    /** A `blocked` event's reasons, rendered like the row's (earlier events carry English `reason` text). */
+    blockers: jsonb().$type<PlatformOrderBlocker[]>(),
     actorLabel: text().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("platform_order_events_order_idx").on(t.orgId, t.platformOrderId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "platform_order_events_platform_order_id_fk", columns: [t.orgId, t.platformOrderId], foreignColumns: [platformOrders.orgId, platformOrders.id] }).onDelete("cascade"),
+    index("platform_order_events_order_idx").on(t.orgId, t.platformOrderId, t.createdAt),
+  ],
 );
 
 /**
@@ -277,21 +311,20 @@ export const platformOrderEvents = pgTable(
 export const skuMappings = pgTable(
   "sku_mappings",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    accountId: uuid()
-      .notNull()
-      .references(() => channelAccounts.id, { onDelete: "cascade" }),
+    accountId: uuid().notNull(),
     platform: text().notNull(),
     platformSku: text().notNull(),
-    productId: uuid()
-      .notNull()
-      .references(() => products.id, { onDelete: "cascade" }),
+    productId: uuid().notNull(),
     quantity: decimal().notNull().default("1"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "sku_mappings_account_id_fk", columns: [t.orgId, t.accountId], foreignColumns: [channelAccounts.orgId, channelAccounts.id] }).onDelete("cascade"),
+    foreignKey({ name: "sku_mappings_product_id_fk", columns: [t.orgId, t.productId], foreignColumns: [products.orgId, products.id] }).onDelete("cascade"),
     uniqueIndex("sku_mappings_org_account_sku_product_uq").on(t.orgId, t.accountId, t.platformSku, t.productId),
     index("sku_mappings_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("sku_mappings_org_product_idx").on(t.orgId, t.productId),
@@ -303,11 +336,9 @@ export const skuMappings = pgTable(
 export const channelListings = pgTable(
   "channel_listings",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    accountId: uuid()
-      .notNull()
-      .references(() => channelAccounts.id, { onDelete: "cascade" }),
+    accountId: uuid().notNull(),
     platformSku: text().notNull(),
     externalListingId: text(),
     lastPushedQty: integer(),
@@ -317,5 +348,9 @@ export const channelListings = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("channel_listings_org_account_sku_uq").on(t.orgId, t.accountId, t.platformSku)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "channel_listings_account_id_fk", columns: [t.orgId, t.accountId], foreignColumns: [channelAccounts.orgId, channelAccounts.id] }).onDelete("cascade"),
+    uniqueIndex("channel_listings_org_account_sku_uq").on(t.orgId, t.accountId, t.platformSku),
+  ],
 );

@@ -6,3 +6,4 @@ export * from "./orders";
 export * from "./channels";
 export * from "./warehouse";
 export * from "./production";
+export * from "./finance";

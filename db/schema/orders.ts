@@ -2,20 +2,21 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
-  primaryKey,
-  smallint,
   date,
+  foreignKey,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import type { LineType, OrderSource, OrderStatus } from "@/lib/orders/status";
-import { createdAt, decimal, id, updatedAt } from "./_columns";
+import { createdAt, decimal, tenantId, updatedAt } from "./_columns";
 import { organizations, users } from "./auth";
 import { customers, products, warehouses } from "./catalog";
 
@@ -28,7 +29,7 @@ const orgRef = () =>
 export const agreementTypes = pgTable(
   "agreement_types",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     kind: text().$type<"agreement" | "processing">().notNull(),
     name: text().notNull(),
@@ -36,20 +37,23 @@ export const agreementTypes = pgTable(
     enabled: boolean().notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("agreement_types_org_kind_name_uq").on(t.orgId, t.kind, t.name)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("agreement_types_org_kind_name_uq").on(t.orgId, t.kind, t.name),
+  ],
 );
 
 export const orders = pgTable(
   "orders",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     orderNo: text().notNull(),
     source: text().$type<OrderSource>().notNull(),
     status: text().$type<OrderStatus>().notNull().default("pending"),
     /** Status to return to on unfreeze. */
     statusBeforeFreeze: text().$type<OrderStatus>(),
-    customerId: uuid().references(() => customers.id, { onDelete: "restrict" }),
+    customerId: uuid(),
     clientNum: text(),
     buyerCompany: text().notNull().default(""),
     addressId: bigint({ mode: "number" }),
@@ -62,7 +66,7 @@ export const orders = pgTable(
     street: text().notNull().default(""),
     postcode: text().notNull().default(""),
     deliveryMethod: text().notNull(),
-    warehouseId: uuid().references(() => warehouses.id, { onDelete: "restrict" }),
+    warehouseId: uuid(),
     deliveryDate: date({ mode: "string" }),
     freight: decimal().notNull().default("0"),
     remark: text().notNull().default(""),
@@ -90,6 +94,9 @@ export const orders = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "orders_customer_id_fk", columns: [t.orgId, t.customerId], foreignColumns: [customers.orgId, customers.id] }).onDelete("restrict"),
+    foreignKey({ name: "orders_warehouse_id_fk", columns: [t.orgId, t.warehouseId], foreignColumns: [warehouses.orgId, warehouses.id] }).onDelete("restrict"),
     uniqueIndex("orders_org_no_uq").on(t.orgId, t.orderNo),
     index("orders_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("orders_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
@@ -104,15 +111,11 @@ export const orders = pgTable(
 export const orderLines = pgTable(
   "order_lines",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    orderId: uuid()
-      .notNull()
-      .references(() => orders.id, { onDelete: "cascade" }),
+    orderId: uuid().notNull(),
     lineNo: integer().notNull(),
-    productId: uuid()
-      .notNull()
-      .references(() => products.id, { onDelete: "restrict" }),
+    productId: uuid().notNull(),
     sku: text().notNull(),
     productName: text().notNull().default(""),
     quantity: decimal().notNull(),
@@ -122,11 +125,15 @@ export const orderLines = pgTable(
     lineType: text().$type<LineType>().notNull().default("buy"),
     remark: text().notNull().default(""),
     /** Warehouse the line is reserved in (set on approval). */
-    warehouseId: uuid().references(() => warehouses.id, { onDelete: "restrict" }),
+    warehouseId: uuid(),
     shippedQty: decimal().notNull().default("0"),
     returnedQty: decimal().notNull().default("0"),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "order_lines_order_id_fk", columns: [t.orgId, t.orderId], foreignColumns: [orders.orgId, orders.id] }).onDelete("cascade"),
+    foreignKey({ name: "order_lines_product_id_fk", columns: [t.orgId, t.productId], foreignColumns: [products.orgId, products.id] }).onDelete("restrict"),
+    foreignKey({ name: "order_lines_warehouse_id_fk", columns: [t.orgId, t.warehouseId], foreignColumns: [warehouses.orgId, warehouses.id] }).onDelete("restrict"),
     index("order_lines_order_idx").on(t.orgId, t.orderId, t.lineNo),
     index("order_lines_product_idx").on(t.orgId, t.productId),
   ],
@@ -136,11 +143,9 @@ export const orderLines = pgTable(
 export const orderEvents = pgTable(
   "order_events",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    orderId: uuid()
-      .notNull()
-      .references(() => orders.id, { onDelete: "cascade" }),
+    orderId: uuid().notNull(),
     type: text().notNull(),
     fromStatus: text().$type<OrderStatus>(),
     toStatus: text().$type<OrderStatus>(),
@@ -150,7 +155,11 @@ export const orderEvents = pgTable(
     actorLabel: text().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("order_events_order_idx").on(t.orgId, t.orderId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "order_events_order_id_fk", columns: [t.orgId, t.orderId], foreignColumns: [orders.orgId, orders.id] }).onDelete("cascade"),
+    index("order_events_order_idx").on(t.orgId, t.orderId, t.createdAt),
+  ],
 );
 
 /**
@@ -160,9 +169,9 @@ export const orderEvents = pgTable(
 export const orderAttachments = pgTable(
   "order_attachments",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    orderId: uuid().references(() => orders.id, { onDelete: "cascade" }),
+    orderId: uuid(),
     fileName: text().notNull(),
     contentType: text().notNull(),
     sizeBytes: integer().notNull(),
@@ -172,6 +181,8 @@ export const orderAttachments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "order_attachments_order_id_fk", columns: [t.orgId, t.orderId], foreignColumns: [orders.orgId, orders.id] }).onDelete("cascade"),
     index("order_attachments_order_idx").on(t.orgId, t.orderId),
     index("order_attachments_storage_idx").on(t.orgId, t.storageKey),
   ],
@@ -191,7 +202,9 @@ export const orderStatusCounts = pgTable(
     shard: smallint().notNull(),
     n: bigint({ mode: "number" }).notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.status, t.shard] })],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.status, t.shard] }),
+  ],
 );
 
 /** Replay protection for the open API and tRPC creates: the first response per key is kept. */
@@ -205,5 +218,7 @@ export const idempotencyKeys = pgTable(
     response: jsonb().$type<unknown>(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("idempotency_keys_uq").on(t.orgId, t.scope, t.key)],
+  (t) => [
+    uniqueIndex("idempotency_keys_uq").on(t.orgId, t.scope, t.key),
+  ],
 );

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./_columns";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, tenantId } from "./_columns";
 import { organizations } from "./auth";
 
 /**
@@ -10,7 +10,7 @@ import { organizations } from "./auth";
 export const outbox = pgTable(
   "outbox",
   {
-    id: id(),
+    id: tenantId(),
     orgId: uuid()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -27,6 +27,7 @@ export const outbox = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
     // Partial index: the relay only ever scans pending rows.
     index("outbox_pending_idx").on(t.topic, t.availableAt).where(sql`${t.status} = 'pending'`),
     uniqueIndex("outbox_pending_dedupe_uq")

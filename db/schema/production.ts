@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { PlanStatus, UpstreamReportStatus, WorkReportSource } from "@/lib/production/status";
-import { createdAt, decimal, id, updatedAt } from "./_columns";
+import { createdAt, decimal, tenantId, updatedAt } from "./_columns";
 import { organizations, users } from "./auth";
 import { products } from "./catalog";
 import { orderLines, orders } from "./orders";
@@ -15,7 +15,7 @@ const orgRef = () =>
 export const productionOperations = pgTable(
   "production_operations",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     code: text().notNull(),
     name: text().notNull(),
@@ -27,6 +27,7 @@ export const productionOperations = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex("production_operations_org_code_uq").on(t.orgId, t.code),
     index("production_operations_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
@@ -36,7 +37,7 @@ export const productionOperations = pgTable(
 export const productionRoutes = pgTable(
   "production_routes",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     code: text().notNull(),
     name: text().notNull(),
@@ -49,6 +50,7 @@ export const productionRoutes = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex("production_routes_org_code_uq").on(t.orgId, t.code),
     index("production_routes_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
@@ -57,17 +59,16 @@ export const productionRoutes = pgTable(
 export const productionRouteSteps = pgTable(
   "production_route_steps",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    routeId: uuid()
-      .notNull()
-      .references(() => productionRoutes.id, { onDelete: "cascade" }),
+    routeId: uuid().notNull(),
     seq: integer().notNull(),
-    operationId: uuid()
-      .notNull()
-      .references(() => productionOperations.id, { onDelete: "restrict" }),
+    operationId: uuid().notNull(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "production_route_steps_route_id_fk", columns: [t.orgId, t.routeId], foreignColumns: [productionRoutes.orgId, productionRoutes.id] }).onDelete("cascade"),
+    foreignKey({ name: "production_route_steps_operation_id_fk", columns: [t.orgId, t.operationId], foreignColumns: [productionOperations.orgId, productionOperations.id] }).onDelete("restrict"),
     // An operation appears once per route, so "plan × operation" names one step.
     uniqueIndex("production_route_steps_op_uq").on(t.orgId, t.routeId, t.operationId),
     index("production_route_steps_route_idx").on(t.orgId, t.routeId, t.seq),
@@ -80,15 +81,13 @@ export const productionRouteProducts = pgTable(
   "production_route_products",
   {
     orgId: orgRef(),
-    productId: uuid()
-      .notNull()
-      .references(() => products.id, { onDelete: "cascade" }),
-    routeId: uuid()
-      .notNull()
-      .references(() => productionRoutes.id, { onDelete: "cascade" }),
+    productId: uuid().notNull(),
+    routeId: uuid().notNull(),
     createdAt: createdAt(),
   },
   (t) => [
+    foreignKey({ name: "production_route_products_product_id_fk", columns: [t.orgId, t.productId], foreignColumns: [products.orgId, products.id] }).onDelete("cascade"),
+    foreignKey({ name: "production_route_products_route_id_fk", columns: [t.orgId, t.routeId], foreignColumns: [productionRoutes.orgId, productionRoutes.id] }).onDelete("cascade"),
     uniqueIndex("production_route_products_uq").on(t.orgId, t.productId),
     index("production_route_products_route_idx").on(t.orgId, t.routeId),
   ],
@@ -101,7 +100,7 @@ export const productionRouteProducts = pgTable(
 export const productionProgrammes = pgTable(
   "production_programmes",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     code: text().notNull(),
     name: text().notNull(),
@@ -112,18 +111,19 @@ export const productionProgrammes = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("production_programmes_org_code_uq").on(t.orgId, t.code)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex("production_programmes_org_code_uq").on(t.orgId, t.code),
+  ],
 );
 
 /** A programme's standard production stages (生产环节), seeded per merchant and editable. */
 export const productionStages = pgTable(
   "production_stages",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    programmeId: uuid()
-      .notNull()
-      .references(() => productionProgrammes.id, { onDelete: "cascade" }),
+    programmeId: uuid().notNull(),
     code: text().notNull(),
     name: text().notNull(),
     seq: integer().notNull(),
@@ -131,6 +131,8 @@ export const productionStages = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "production_stages_programme_id_fk", columns: [t.orgId, t.programmeId], foreignColumns: [productionProgrammes.orgId, productionProgrammes.id] }).onDelete("cascade"),
     uniqueIndex("production_stages_org_code_uq").on(t.orgId, t.programmeId, t.code),
     index("production_stages_programme_idx").on(t.orgId, t.programmeId, t.seq),
   ],
@@ -140,38 +142,37 @@ export const productionStages = pgTable(
 export const productionRouteMappings = pgTable(
   "production_route_mappings",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    routeId: uuid()
-      .notNull()
-      .references(() => productionRoutes.id, { onDelete: "cascade" }),
-    programmeId: uuid()
-      .notNull()
-      .references(() => productionProgrammes.id, { onDelete: "cascade" }),
+    routeId: uuid().notNull(),
+    programmeId: uuid().notNull(),
     confirmedAt: timestamp({ withTimezone: true }),
     confirmedBy: uuid().references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("production_route_mappings_uq").on(t.orgId, t.routeId, t.programmeId)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "production_route_mappings_route_id_fk", columns: [t.orgId, t.routeId], foreignColumns: [productionRoutes.orgId, productionRoutes.id] }).onDelete("cascade"),
+    foreignKey({ name: "production_route_mappings_programme_id_fk", columns: [t.orgId, t.programmeId], foreignColumns: [productionProgrammes.orgId, productionProgrammes.id] }).onDelete("cascade"),
+    uniqueIndex("production_route_mappings_uq").on(t.orgId, t.routeId, t.programmeId),
+  ],
 );
 
 export const productionMappingEntries = pgTable(
   "production_mapping_entries",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    mappingId: uuid()
-      .notNull()
-      .references(() => productionRouteMappings.id, { onDelete: "cascade" }),
-    stageId: uuid()
-      .notNull()
-      .references(() => productionStages.id, { onDelete: "cascade" }),
-    operationId: uuid()
-      .notNull()
-      .references(() => productionOperations.id, { onDelete: "cascade" }),
+    mappingId: uuid().notNull(),
+    stageId: uuid().notNull(),
+    operationId: uuid().notNull(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "production_mapping_entries_mapping_id_fk", columns: [t.orgId, t.mappingId], foreignColumns: [productionRouteMappings.orgId, productionRouteMappings.id] }).onDelete("cascade"),
+    foreignKey({ name: "production_mapping_entries_stage_id_fk", columns: [t.orgId, t.stageId], foreignColumns: [productionStages.orgId, productionStages.id] }).onDelete("cascade"),
+    foreignKey({ name: "production_mapping_entries_operation_id_fk", columns: [t.orgId, t.operationId], foreignColumns: [productionOperations.orgId, productionOperations.id] }).onDelete("cascade"),
     // The rule "every operation maps to at most one stage" is this index.
     uniqueIndex("production_mapping_entries_op_uq").on(t.orgId, t.mappingId, t.operationId),
     index("production_mapping_entries_stage_idx").on(t.orgId, t.mappingId, t.stageId),
@@ -182,18 +183,14 @@ export const productionMappingEntries = pgTable(
 export const productionPlans = pgTable(
   "production_plans",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     planNo: text().notNull(),
-    productId: uuid()
-      .notNull()
-      .references(() => products.id, { onDelete: "restrict" }),
+    productId: uuid().notNull(),
     sku: text().notNull(),
     productName: text().notNull().default(""),
     quantity: decimal().notNull(),
-    routeId: uuid()
-      .notNull()
-      .references(() => productionRoutes.id, { onDelete: "restrict" }),
+    routeId: uuid().notNull(),
     plannedStart: date({ mode: "string" }),
     plannedEnd: date({ mode: "string" }),
     workCentre: text().notNull().default(""),
@@ -209,6 +206,9 @@ export const productionPlans = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "production_plans_product_id_fk", columns: [t.orgId, t.productId], foreignColumns: [products.orgId, products.id] }).onDelete("restrict"),
+    foreignKey({ name: "production_plans_route_id_fk", columns: [t.orgId, t.routeId], foreignColumns: [productionRoutes.orgId, productionRoutes.id] }).onDelete("restrict"),
     uniqueIndex("production_plans_org_no_uq").on(t.orgId, t.planNo),
     index("production_plans_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("production_plans_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
@@ -222,20 +222,18 @@ export const productionPlans = pgTable(
 export const productionPlanOrderLines = pgTable(
   "production_plan_order_lines",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    planId: uuid()
-      .notNull()
-      .references(() => productionPlans.id, { onDelete: "cascade" }),
-    orderId: uuid()
-      .notNull()
-      .references(() => orders.id, { onDelete: "cascade" }),
-    orderLineId: uuid()
-      .notNull()
-      .references(() => orderLines.id, { onDelete: "cascade" }),
+    planId: uuid().notNull(),
+    orderId: uuid().notNull(),
+    orderLineId: uuid().notNull(),
     createdAt: createdAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "production_plan_order_lines_plan_id_fk", columns: [t.orgId, t.planId], foreignColumns: [productionPlans.orgId, productionPlans.id] }).onDelete("cascade"),
+    foreignKey({ name: "production_plan_order_lines_order_id_fk", columns: [t.orgId, t.orderId], foreignColumns: [orders.orgId, orders.id] }).onDelete("cascade"),
+    foreignKey({ name: "production_plan_order_lines_order_line_id_fk", columns: [t.orgId, t.orderLineId], foreignColumns: [orderLines.orgId, orderLines.id] }).onDelete("cascade"),
     uniqueIndex("production_plan_order_lines_uq").on(t.orgId, t.planId, t.orderLineId),
     index("production_plan_order_lines_order_idx").on(t.orgId, t.orderId),
   ],
@@ -245,11 +243,9 @@ export const productionPlanOrderLines = pgTable(
 export const productionPlanEvents = pgTable(
   "production_plan_events",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    planId: uuid()
-      .notNull()
-      .references(() => productionPlans.id, { onDelete: "cascade" }),
+    planId: uuid().notNull(),
     type: text().notNull(),
     fromStatus: text().$type<PlanStatus>(),
     toStatus: text().$type<PlanStatus>(),
@@ -259,21 +255,21 @@ export const productionPlanEvents = pgTable(
     actorLabel: text().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("production_plan_events_plan_idx").on(t.orgId, t.planId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "production_plan_events_plan_id_fk", columns: [t.orgId, t.planId], foreignColumns: [productionPlans.orgId, productionPlans.id] }).onDelete("cascade"),
+    index("production_plan_events_plan_idx").on(t.orgId, t.planId, t.createdAt),
+  ],
 );
 
 /** 报工: good and defective quantities for one plan × operation. */
 export const productionWorkReports = pgTable(
   "production_work_reports",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    planId: uuid()
-      .notNull()
-      .references(() => productionPlans.id, { onDelete: "cascade" }),
-    operationId: uuid()
-      .notNull()
-      .references(() => productionOperations.id, { onDelete: "restrict" }),
+    planId: uuid().notNull(),
+    operationId: uuid().notNull(),
     goodQty: decimal().notNull(),
     defectiveQty: decimal().notNull().default("0"),
     operator: text().notNull(),
@@ -286,6 +282,9 @@ export const productionWorkReports = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "production_work_reports_plan_id_fk", columns: [t.orgId, t.planId], foreignColumns: [productionPlans.orgId, productionPlans.id] }).onDelete("cascade"),
+    foreignKey({ name: "production_work_reports_operation_id_fk", columns: [t.orgId, t.operationId], foreignColumns: [productionOperations.orgId, productionOperations.id] }).onDelete("restrict"),
     index("production_work_reports_plan_op_idx").on(t.orgId, t.planId, t.operationId),
     index("production_work_reports_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("production_work_reports_operation_idx").on(t.orgId, t.operationId),
@@ -300,14 +299,10 @@ export const productionWorkReports = pgTable(
 export const productionUpstreamReports = pgTable(
   "production_upstream_reports",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    planId: uuid()
-      .notNull()
-      .references(() => productionPlans.id, { onDelete: "cascade" }),
-    programmeId: uuid()
-      .notNull()
-      .references(() => productionProgrammes.id, { onDelete: "cascade" }),
+    planId: uuid().notNull(),
+    programmeId: uuid().notNull(),
     version: integer().notNull(),
     idempotencyKey: text().notNull(),
     payload: jsonb().$type<Record<string, unknown>>().notNull(),
@@ -322,6 +317,9 @@ export const productionUpstreamReports = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "production_upstream_reports_plan_id_fk", columns: [t.orgId, t.planId], foreignColumns: [productionPlans.orgId, productionPlans.id] }).onDelete("cascade"),
+    foreignKey({ name: "production_upstream_reports_programme_id_fk", columns: [t.orgId, t.programmeId], foreignColumns: [productionProgrammes.orgId, productionProgrammes.id] }).onDelete("cascade"),
     uniqueIndex("production_upstream_reports_version_uq").on(t.orgId, t.planId, t.programmeId, t.version),
     index("production_upstream_reports_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],

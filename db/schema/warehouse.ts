@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -11,7 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdAt, decimal, id, updatedAt } from "./_columns";
+import { createdAt, decimal, tenantId, updatedAt } from "./_columns";
 import { organizations, users } from "./auth";
 import { products, warehouses } from "./catalog";
 import { orderLines, orders } from "./orders";
@@ -31,7 +32,7 @@ const userRef = () => uuid().references(() => users.id, { onDelete: "set null" }
 
 /** Timeline columns shared by every document's event table: who, when, from, to, why. */
 const eventColumns = () => ({
-  id: id(),
+  id: tenantId(),
   orgId: orgRef(),
   type: text().notNull(),
   fromStatus: text(),
@@ -48,16 +49,16 @@ export const stockLocations = pgTable(
   "stock_locations",
   {
     orgId: orgRef(),
-    warehouseId: uuid()
-      .notNull()
-      .references(() => warehouses.id, { onDelete: "cascade" }),
-    productId: uuid()
-      .notNull()
-      .references(() => products.id, { onDelete: "cascade" }),
+    warehouseId: uuid().notNull(),
+    productId: uuid().notNull(),
     location: text().notNull(),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.warehouseId, t.productId] })],
+  (t) => [
+    foreignKey({ name: "stock_locations_warehouse_id_fk", columns: [t.orgId, t.warehouseId], foreignColumns: [warehouses.orgId, warehouses.id] }).onDelete("cascade"),
+    foreignKey({ name: "stock_locations_product_id_fk", columns: [t.orgId, t.productId], foreignColumns: [products.orgId, products.id] }).onDelete("cascade"),
+    primaryKey({ columns: [t.orgId, t.warehouseId, t.productId] }),
+  ],
 );
 
 // ─── 入库单 Inbound receipts ──────────────────────────────────────────────────────────────────────
@@ -67,12 +68,10 @@ export type InboundStatus = "draft" | "submitted" | "partially_received" | "rece
 export const inboundReceipts = pgTable(
   "inbound_receipts",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     receiptNo: text().notNull(),
-    warehouseId: uuid()
-      .notNull()
-      .references(() => warehouses.id, { onDelete: "restrict" }),
+    warehouseId: uuid().notNull(),
     status: text().$type<InboundStatus>().notNull().default("draft"),
     supplier: text().notNull().default(""),
     reference: text().notNull().default(""),
@@ -89,6 +88,8 @@ export const inboundReceipts = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "inbound_receipts_warehouse_id_fk", columns: [t.orgId, t.warehouseId], foreignColumns: [warehouses.orgId, warehouses.id] }).onDelete("restrict"),
     uniqueIndex("inbound_receipts_org_no_uq").on(t.orgId, t.receiptNo),
     index("inbound_receipts_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("inbound_receipts_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
@@ -98,15 +99,11 @@ export const inboundReceipts = pgTable(
 export const inboundReceiptLines = pgTable(
   "inbound_receipt_lines",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    receiptId: uuid()
-      .notNull()
-      .references(() => inboundReceipts.id, { onDelete: "cascade" }),
+    receiptId: uuid().notNull(),
     lineNo: integer().notNull(),
-    productId: uuid()
-      .notNull()
-      .references(() => products.id, { onDelete: "restrict" }),
+    productId: uuid().notNull(),
     sku: text().notNull(),
     productName: text().notNull().default(""),
     expectedQty: decimal().notNull(),
@@ -114,6 +111,9 @@ export const inboundReceiptLines = pgTable(
     remark: text().notNull().default(""),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "inbound_receipt_lines_receipt_id_fk", columns: [t.orgId, t.receiptId], foreignColumns: [inboundReceipts.orgId, inboundReceipts.id] }).onDelete("cascade"),
+    foreignKey({ name: "inbound_receipt_lines_product_id_fk", columns: [t.orgId, t.productId], foreignColumns: [products.orgId, products.id] }).onDelete("restrict"),
     uniqueIndex("inbound_receipt_lines_product_uq").on(t.orgId, t.receiptId, t.productId),
     index("inbound_receipt_lines_receipt_idx").on(t.orgId, t.receiptId, t.lineNo),
     check("inbound_receipt_lines_qty_nonneg", sql`${t.expectedQty} >= 0 and ${t.receivedQty} >= 0`),
@@ -124,11 +124,13 @@ export const inboundReceiptEvents = pgTable(
   "inbound_receipt_events",
   {
     ...eventColumns(),
-    receiptId: uuid()
-      .notNull()
-      .references(() => inboundReceipts.id, { onDelete: "cascade" }),
+    receiptId: uuid().notNull(),
   },
-  (t) => [index("inbound_receipt_events_receipt_idx").on(t.orgId, t.receiptId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "inbound_receipt_events_receipt_id_fk", columns: [t.orgId, t.receiptId], foreignColumns: [inboundReceipts.orgId, inboundReceipts.id] }).onDelete("cascade"),
+    index("inbound_receipt_events_receipt_idx").on(t.orgId, t.receiptId, t.createdAt),
+  ],
 );
 
 // ─── 出库订单 Outbound orders ─────────────────────────────────────────────────────────────────────
@@ -142,17 +144,17 @@ export type AuditException = { code: string; params?: Record<string, string | nu
 export const pickBatches = pgTable(
   "pick_batches",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     batchNo: text().notNull(),
-    warehouseId: uuid()
-      .notNull()
-      .references(() => warehouses.id, { onDelete: "restrict" }),
+    warehouseId: uuid().notNull(),
     orderCount: integer().notNull().default(0),
     createdBy: userRef(),
     createdAt: createdAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "pick_batches_warehouse_id_fk", columns: [t.orgId, t.warehouseId], foreignColumns: [warehouses.orgId, warehouses.id] }).onDelete("restrict"),
     uniqueIndex("pick_batches_org_no_uq").on(t.orgId, t.batchNo),
     index("pick_batches_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
@@ -161,21 +163,17 @@ export const pickBatches = pgTable(
 export const outboundOrders = pgTable(
   "outbound_orders",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     outboundNo: text().notNull(),
-    orderId: uuid()
-      .notNull()
-      .references(() => orders.id, { onDelete: "restrict" }),
+    orderId: uuid().notNull(),
     /** Copied from the order so lookups by order number (tracking upload) need no join. */
     orderNo: text().notNull(),
-    warehouseId: uuid()
-      .notNull()
-      .references(() => warehouses.id, { onDelete: "restrict" }),
+    warehouseId: uuid().notNull(),
     status: text().$type<OutboundStatus>().notNull().default("pending_audit"),
     auditExceptions: jsonb().$type<AuditException[]>().notNull().default([]),
     lastAuditAt: timestamp({ withTimezone: true }),
-    pickBatchId: uuid().references(() => pickBatches.id, { onDelete: "set null" }),
+    pickBatchId: uuid(),
     totalQty: decimal().notNull().default("0"),
     carrier: text(),
     trackingNumber: text(),
@@ -189,6 +187,10 @@ export const outboundOrders = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "outbound_orders_order_id_fk", columns: [t.orgId, t.orderId], foreignColumns: [orders.orgId, orders.id] }).onDelete("restrict"),
+    foreignKey({ name: "outbound_orders_warehouse_id_fk", columns: [t.orgId, t.warehouseId], foreignColumns: [warehouses.orgId, warehouses.id] }).onDelete("restrict"),
+    foreignKey({ name: "outbound_orders_pick_batch_id_fk", columns: [t.orgId, t.pickBatchId], foreignColumns: [pickBatches.orgId, pickBatches.id] }).onDelete("set null"),
     uniqueIndex("outbound_orders_org_no_uq").on(t.orgId, t.outboundNo),
     index("outbound_orders_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("outbound_orders_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
@@ -202,24 +204,22 @@ export const outboundOrders = pgTable(
 export const outboundOrderLines = pgTable(
   "outbound_order_lines",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    outboundId: uuid()
-      .notNull()
-      .references(() => outboundOrders.id, { onDelete: "cascade" }),
-    orderLineId: uuid()
-      .notNull()
-      .references(() => orderLines.id, { onDelete: "restrict" }),
+    outboundId: uuid().notNull(),
+    orderLineId: uuid().notNull(),
     lineNo: integer().notNull(),
-    productId: uuid()
-      .notNull()
-      .references(() => products.id, { onDelete: "restrict" }),
+    productId: uuid().notNull(),
     sku: text().notNull(),
     productName: text().notNull().default(""),
     quantity: decimal().notNull(),
     packedQty: decimal(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "outbound_order_lines_outbound_id_fk", columns: [t.orgId, t.outboundId], foreignColumns: [outboundOrders.orgId, outboundOrders.id] }).onDelete("cascade"),
+    foreignKey({ name: "outbound_order_lines_order_line_id_fk", columns: [t.orgId, t.orderLineId], foreignColumns: [orderLines.orgId, orderLines.id] }).onDelete("restrict"),
+    foreignKey({ name: "outbound_order_lines_product_id_fk", columns: [t.orgId, t.productId], foreignColumns: [products.orgId, products.id] }).onDelete("restrict"),
     index("outbound_order_lines_outbound_idx").on(t.orgId, t.outboundId, t.lineNo),
     index("outbound_order_lines_order_line_idx").on(t.orgId, t.orderLineId),
     check("outbound_order_lines_qty_pos", sql`${t.quantity} > 0`),
@@ -230,11 +230,13 @@ export const outboundEvents = pgTable(
   "outbound_events",
   {
     ...eventColumns(),
-    outboundId: uuid()
-      .notNull()
-      .references(() => outboundOrders.id, { onDelete: "cascade" }),
+    outboundId: uuid().notNull(),
   },
-  (t) => [index("outbound_events_outbound_idx").on(t.orgId, t.outboundId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "outbound_events_outbound_id_fk", columns: [t.orgId, t.outboundId], foreignColumns: [outboundOrders.orgId, outboundOrders.id] }).onDelete("cascade"),
+    index("outbound_events_outbound_idx").on(t.orgId, t.outboundId, t.createdAt),
+  ],
 );
 
 // ─── 退货 Returns (RMA) ───────────────────────────────────────────────────────────────────────────
@@ -245,14 +247,12 @@ export type ReturnDisposition = "restock" | "scrap";
 export const returns = pgTable(
   "returns",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     returnNo: text().notNull(),
-    orderId: uuid()
-      .notNull()
-      .references(() => orders.id, { onDelete: "restrict" }),
+    orderId: uuid().notNull(),
     orderNo: text().notNull(),
-    outboundId: uuid().references(() => outboundOrders.id, { onDelete: "restrict" }),
+    outboundId: uuid(),
     status: text().$type<ReturnStatus>().notNull().default("requested"),
     reason: text().notNull(),
     /** Marketplace return / RMA number when a platform return is entered by hand. */
@@ -269,6 +269,9 @@ export const returns = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "returns_order_id_fk", columns: [t.orgId, t.orderId], foreignColumns: [orders.orgId, orders.id] }).onDelete("restrict"),
+    foreignKey({ name: "returns_outbound_id_fk", columns: [t.orgId, t.outboundId], foreignColumns: [outboundOrders.orgId, outboundOrders.id] }).onDelete("restrict"),
     uniqueIndex("returns_org_no_uq").on(t.orgId, t.returnNo),
     index("returns_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("returns_org_status_created_idx").on(t.orgId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
@@ -279,27 +282,26 @@ export const returns = pgTable(
 export const returnLines = pgTable(
   "return_lines",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    returnId: uuid()
-      .notNull()
-      .references(() => returns.id, { onDelete: "cascade" }),
-    orderLineId: uuid()
-      .notNull()
-      .references(() => orderLines.id, { onDelete: "restrict" }),
+    returnId: uuid().notNull(),
+    orderLineId: uuid().notNull(),
     lineNo: integer().notNull(),
-    productId: uuid()
-      .notNull()
-      .references(() => products.id, { onDelete: "restrict" }),
+    productId: uuid().notNull(),
     sku: text().notNull(),
     productName: text().notNull().default(""),
     quantity: decimal().notNull(),
     receivedQty: decimal(),
     disposition: text().$type<ReturnDisposition>(),
-    restockWarehouseId: uuid().references(() => warehouses.id, { onDelete: "restrict" }),
+    restockWarehouseId: uuid(),
     remark: text().notNull().default(""),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "return_lines_return_id_fk", columns: [t.orgId, t.returnId], foreignColumns: [returns.orgId, returns.id] }).onDelete("cascade"),
+    foreignKey({ name: "return_lines_order_line_id_fk", columns: [t.orgId, t.orderLineId], foreignColumns: [orderLines.orgId, orderLines.id] }).onDelete("restrict"),
+    foreignKey({ name: "return_lines_product_id_fk", columns: [t.orgId, t.productId], foreignColumns: [products.orgId, products.id] }).onDelete("restrict"),
+    foreignKey({ name: "return_lines_restock_warehouse_id_fk", columns: [t.orgId, t.restockWarehouseId], foreignColumns: [warehouses.orgId, warehouses.id] }).onDelete("restrict"),
     index("return_lines_return_idx").on(t.orgId, t.returnId, t.lineNo),
     index("return_lines_order_line_idx").on(t.orgId, t.orderLineId),
     check("return_lines_qty_pos", sql`${t.quantity} > 0`),
@@ -310,11 +312,13 @@ export const returnEvents = pgTable(
   "return_events",
   {
     ...eventColumns(),
-    returnId: uuid()
-      .notNull()
-      .references(() => returns.id, { onDelete: "cascade" }),
+    returnId: uuid().notNull(),
   },
-  (t) => [index("return_events_return_idx").on(t.orgId, t.returnId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "return_events_return_id_fk", columns: [t.orgId, t.returnId], foreignColumns: [returns.orgId, returns.id] }).onDelete("cascade"),
+    index("return_events_return_idx").on(t.orgId, t.returnId, t.createdAt),
+  ],
 );
 
 // ─── 盘点 Stocktakes ──────────────────────────────────────────────────────────────────────────────
@@ -324,12 +328,10 @@ export type StocktakeStatus = "counting" | "posted" | "cancelled";
 export const stocktakes = pgTable(
   "stocktakes",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
     stocktakeNo: text().notNull(),
-    warehouseId: uuid()
-      .notNull()
-      .references(() => warehouses.id, { onDelete: "restrict" }),
+    warehouseId: uuid().notNull(),
     status: text().$type<StocktakeStatus>().notNull().default("counting"),
     remark: text().notNull().default(""),
     createdBy: userRef(),
@@ -340,6 +342,8 @@ export const stocktakes = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "stocktakes_warehouse_id_fk", columns: [t.orgId, t.warehouseId], foreignColumns: [warehouses.orgId, warehouses.id] }).onDelete("restrict"),
     uniqueIndex("stocktakes_org_no_uq").on(t.orgId, t.stocktakeNo),
     index("stocktakes_org_created_idx").on(t.orgId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
   ],
@@ -348,14 +352,10 @@ export const stocktakes = pgTable(
 export const stocktakeLines = pgTable(
   "stocktake_lines",
   {
-    id: id(),
+    id: tenantId(),
     orgId: orgRef(),
-    stocktakeId: uuid()
-      .notNull()
-      .references(() => stocktakes.id, { onDelete: "cascade" }),
-    productId: uuid()
-      .notNull()
-      .references(() => products.id, { onDelete: "restrict" }),
+    stocktakeId: uuid().notNull(),
+    productId: uuid().notNull(),
     sku: text().notNull(),
     productName: text().notNull().default(""),
     /** Null until counted; uncounted lines are left alone when the stocktake is posted. */
@@ -366,8 +366,29 @@ export const stocktakeLines = pgTable(
     countedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "stocktake_lines_stocktake_id_fk", columns: [t.orgId, t.stocktakeId], foreignColumns: [stocktakes.orgId, stocktakes.id] }).onDelete("cascade"),
+    foreignKey({ name: "stocktake_lines_product_id_fk", columns: [t.orgId, t.productId], foreignColumns: [products.orgId, products.id] }).onDelete("restrict"),
     uniqueIndex("stocktake_lines_product_uq").on(t.orgId, t.stocktakeId, t.productId),
     index("stocktake_lines_sku_idx").on(t.orgId, t.stocktakeId, t.sku),
     check("stocktake_lines_counted_nonneg", sql`${t.countedQty} is null or ${t.countedQty} >= 0`),
+  ],
+);
+
+/**
+ * A stocktake's timeline (created, posted, cancelled), like every document's. Born in the tenancy shape:
+ * primary key (org_id, id). The stocktake reference is a plain key until `stocktakes` has (org_id, id)
+ * as a key of its own, when it becomes (org_id, stocktake_id) → stocktakes (org_id, id).
+ */
+export const stocktakeEvents = pgTable(
+  "stocktake_events",
+  {
+    ...eventColumns(),
+    stocktakeId: uuid().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    foreignKey({ name: "stocktake_events_stocktake_id_fk", columns: [t.orgId, t.stocktakeId], foreignColumns: [stocktakes.orgId, stocktakes.id] }).onDelete("cascade"),
+    index("stocktake_events_stocktake_idx").on(t.orgId, t.stocktakeId, t.createdAt),
   ],
 );

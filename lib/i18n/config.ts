@@ -2,6 +2,8 @@ export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 export const LOCALE_COOKIE = "NEXT_LOCALE";
+/** A new merchant's time zone, and the one pages use when no merchant is signed in. */
+export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
 export const isLocale = (v: unknown): v is Locale => typeof v === "string" && (LOCALES as readonly string[]).includes(v);
 

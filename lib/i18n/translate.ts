@@ -1,26 +1,12 @@
 import { createTranslator } from "next-intl";
 import type { Locale } from "./config";
+import { translateWith, type Translate } from "./message-ref";
 import { messagesFor } from "./messages";
+
+/** A translator for one language outside React (API error messages, tests). */
+export const translatorFor = (locale: Locale) => createTranslator({ locale, messages: messagesFor(locale) }) as unknown as Translate;
 
 /** Translate an `errors.*` (or any) key outside React, e.g. for API error messages. */
 export function translate(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
-  const t = createTranslator({ locale, messages: messagesFor(locale) });
-  try {
-    // Field names in params are themselves keys under `fields.` when one exists.
-    const resolved: Record<string, string | number> = { ...params };
-    if (typeof params.field === "string") {
-      const label = `fields.${params.field}`;
-      if (t.has(label as never)) resolved.fieldLabel = t(label as never);
-      else resolved.fieldLabel = params.field;
-    }
-    if (typeof params.entity === "string" && t.has(`entities.${params.entity}` as never)) {
-      resolved.entityLabel = t(`entities.${params.entity}` as never);
-    } else if (typeof params.entity === "string") {
-      resolved.entityLabel = params.entity;
-    }
-    if (!t.has(key as never)) return key;
-    return t(key as never, resolved as never);
-  } catch {
-    return key;
-  }
+  return translateWith(translatorFor(locale), key, params);
 }

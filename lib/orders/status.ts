@@ -32,6 +32,12 @@ export const canDo = (action: OrderAction, from: OrderStatus) => nextStatus(acti
 /** Statuses in which stock is reserved for the order's lines. */
 export const RESERVED_STATUSES: readonly OrderStatus[] = ["stock_up", "scheduled"];
 
+/** Whether stock is currently reserved for the order (directly, or held while frozen). */
+export function holdsReservation(order: { status: OrderStatus; statusBeforeFreeze: OrderStatus | null }): boolean {
+  if (RESERVED_STATUSES.includes(order.status)) return true;
+  return order.status === "frozen" && !!order.statusBeforeFreeze && RESERVED_STATUSES.includes(order.statusBeforeFreeze);
+}
+
 export const ORDER_SOURCES = ["manual", "api", "platform"] as const;
 export type OrderSource = (typeof ORDER_SOURCES)[number];
 

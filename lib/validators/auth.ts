@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "@/lib/permissions";
-import { emailInput, requiredText } from "./common";
+import { emailInput, nameText } from "./common";
 
 export const passwordInput = z.string().min(8, { error: "passwordTooShort" }).max(200, { error: "tooLong" });
 
@@ -13,10 +13,10 @@ export const slugInput = z
   .regex(/^[a-z0-9][a-z0-9-]*$/, { error: "slugFormat" });
 
 export const SignUpInput = z.object({
-  name: requiredText(100),
+  name: nameText(100),
   email: emailInput,
   password: passwordInput,
-  orgName: requiredText(100).optional(),
+  orgName: nameText(100).optional(),
   orgSlug: slugInput.optional(),
   inviteToken: z.string().max(200).optional(),
 });
@@ -29,4 +29,4 @@ export const roleInput = z.enum(ROLES, { error: "invalidRole" });
 export const InviteInput = z.object({ email: emailInput, role: roleInput });
 export type InviteInput = z.infer<typeof InviteInput>;
 
-export const CreateOrgInput = z.object({ name: requiredText(100), slug: slugInput });
+export const CreateOrgInput = z.object({ name: nameText(100), slug: slugInput });

@@ -1,24 +1,15 @@
 import { z } from "zod";
-import {
-  codeText,
-  decimalInput,
-  nullableText,
-  optionalDecimalInput,
-  optionalText,
-  PageInput,
-  requiredText,
-  uuidInput,
-} from "./common";
+import { codeText, decimalInput, linkUrl, nameText, nullableText, optionalDecimalInput, optionalText, PageInput, requiredText, uuidInput } from "./common";
 
 export const ProductInput = z.object({
   sku: codeText(64),
-  name: requiredText(200),
+  name: nameText(200),
   spec: optionalText(300),
   barcode: nullableText(64),
   unit: requiredText(20).default("件"),
   price: decimalInput.default("0"),
   weight: optionalDecimalInput,
-  imageUrl: nullableText(1000).refine((v) => v === null || /^(https?:\/\/|\/)/.test(v), { error: "urlFormat" }),
+  imageUrl: linkUrl(1000),
   lowStockThreshold: optionalDecimalInput,
   enabled: z.boolean().default(true),
 });
@@ -49,7 +40,7 @@ export type AddressInput = z.input<typeof AddressInput>;
 
 export const CustomerInput = z.object({
   clientNum: codeText(40),
-  companyName: requiredText(200),
+  companyName: nameText(200),
   contactName: optionalText(100),
   contactPhone: optionalText(40),
   email: z
@@ -72,7 +63,7 @@ export const CustomerListInput = PageInput.extend({
 
 export const WarehouseInput = z.object({
   code: codeText(40),
-  name: requiredText(100),
+  name: nameText(100),
   country: requiredText(60).default("CN"),
   province: optionalText(60),
   city: optionalText(60),
@@ -87,7 +78,7 @@ export type WarehouseInput = z.input<typeof WarehouseInput>;
 export const WarehouseUpdateInput = WarehouseInput.extend({ id: uuidInput });
 
 export const DeliveryMethodInput = z.object({
-  name: requiredText(40),
+  name: nameText(40),
   requiresAddress: z.boolean().default(true),
   isDefault: z.boolean().default(false),
   sortOrder: z.number({ error: "required" }).int({ error: "outOfRange" }).min(0, { error: "outOfRange" }).max(9999, { error: "outOfRange" }).default(0),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decimalInput, PageInput, requiredText, uuidInput } from "./common";
+import { decimalInput, nameText, PageInput, requiredText, uuidInput } from "./common";
 
 /** Inputs of the channels domain, shared by services, routers and forms. */
 
@@ -14,7 +14,7 @@ const shopDomain = z
   .regex(/^(https?:\/\/)?[a-z0-9][a-z0-9-]{1,60}(\.myshopify\.com)?\/?$/, { error: "shopDomainFormat" });
 
 export const AccountSettingsInput = z.object({
-  alias: requiredText(60),
+  alias: nameText(60),
   pullMode: z.enum(["auto", "manual"]).default("auto"),
   pullIntervalMinutes: z.number({ error: "required" }).int({ error: "pullIntervalRange" }).min(5, { error: "pullIntervalRange" }).max(1440, { error: "pullIntervalRange" }).default(15),
   importEnabled: z.boolean().default(true),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { StocktakeStatus } from "@/db/schema/warehouse";
 import { decimalInput, optionalText, PageInput, requiredText, uuidInput } from "./common";
 
 export const STOCK_STATUS_FILTERS = ["all", "in_stock", "low", "out"] as const;
@@ -62,6 +63,15 @@ export type SetLocationInput = z.input<typeof SetLocationInput>;
 
 // ─── Stocktakes ──────────────────────────────────────────────────────────────────────────────────
 
+export const STOCKTAKE_STATUSES = ["counting", "posted", "cancelled"] as const satisfies readonly StocktakeStatus[];
+export type StocktakeAction = "post" | "cancel";
+
+/** The one transition table of stocktakes: action → (from → to). Lines are added and counted while counting. */
+export const STOCKTAKE_TRANSITIONS: Record<StocktakeAction, Partial<Record<StocktakeStatus, StocktakeStatus>>> = {
+  post: { counting: "posted" },
+  cancel: { counting: "cancelled" },
+};
+
 export const StocktakeCreateInput = z.object({
   warehouseId: uuidInput,
   /** stocked: start with every SKU that has a balance in the warehouse; empty: add SKUs by hand. */
@@ -71,7 +81,7 @@ export const StocktakeCreateInput = z.object({
 export type StocktakeCreateInput = z.input<typeof StocktakeCreateInput>;
 
 export const StocktakeListInput = PageInput.extend({
-  status: z.enum(["counting", "posted", "cancelled"]).optional(),
+  status: z.enum(STOCKTAKE_STATUSES).optional(),
   warehouseId: uuidInput.optional(),
 });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { LINE_TYPES, ORDER_ACTIONS, ORDER_SOURCES, ORDER_STATUSES } from "@/lib/orders/status";
-import { codeText, decimalInput, optionalDecimalInput, optionalText, PageInput, requiredText, uuidInput } from "./common";
+import { LINE_TYPES, ORDER_SOURCES, ORDER_STATUSES } from "@/lib/orders/status";
+import { codeText, decimalInput, nameText, optionalDecimalInput, optionalText, PageInput, requiredText, uuidInput } from "./common";
 
 /**
  * Inputs of the orders domain, shared by the service, the tRPC router, the forms (zodResolver) and the
@@ -40,7 +40,7 @@ export type OrderLineInput = z.input<typeof OrderLineInput>;
 
 /** A typed shipping address (when none of the customer's addresses is picked). */
 export const OrderAddressInput = z.object({
-  recipientName: requiredText(100),
+  recipientName: nameText(100),
   recipientPhone: requiredText(40),
   country: requiredText(60).default("CN"),
   province: optionalText(60),
@@ -75,10 +75,15 @@ export const OrderContentInput = z.object({
 });
 export type OrderContentInput = z.input<typeof OrderContentInput>;
 
+/**
+ * What a caller (form, tRPC, open API) may create. A platform order's system order is made only by the
+ * conversion (server/services/channels/convert.ts, `ConvertedOrderInput`), which claims the caller's own
+ * pending platform order first: a request can neither name `source: "platform"` nor a platform order.
+ */
+export const CALLER_ORDER_SOURCES = ["manual", "api"] as const;
+
 export const CreateOrderInput = OrderContentInput.extend({
-  source: z.enum(ORDER_SOURCES).default("manual"),
-  /** The platform order this order converts (channels); one order per platform order. */
-  platformOrderId: uuidInput.nullish(),
+  source: z.enum(CALLER_ORDER_SOURCES, { error: "orderSourceInvalid" }).default("manual"),
   /** `stock_up` approves at once (reserving stock in the same transaction). */
   status: z.enum(["pending", "stock_up"], { error: "createStatusInvalid" }).default("pending"),
   /** Files staged by the upload route before the order existed. */
@@ -87,6 +92,11 @@ export const CreateOrderInput = OrderContentInput.extend({
 export type CreateOrderInput = z.input<typeof CreateOrderInput>;
 export type CreateOrderParsed = z.output<typeof CreateOrderInput>;
 
+/** The conversion's input (server-side only): the content of one claimed platform order. */
+export const ConvertedOrderInput = CreateOrderInput.omit({ source: true }).extend({ platformOrderId: uuidInput });
+export type ConvertedOrderInput = z.input<typeof ConvertedOrderInput>;
+export type ConvertedOrderParsed = z.output<typeof ConvertedOrderInput>;
+
 /** Edit of a pending order: the whole content again, with the version the editor started from. */
 export const UpdateOrderInput = OrderContentInput.extend({
   orderId: uuidInput,
@@ -94,15 +104,12 @@ export const UpdateOrderInput = OrderContentInput.extend({
 });
 export type UpdateOrderInput = z.input<typeof UpdateOrderInput>;
 
-export const TransitionInput = z.object({
-  orderId: uuidInput,
-  action: z.enum(ORDER_ACTIONS),
-  reason: z.string().trim().max(500, { error: "tooLong" }).nullish(),
-});
-
 /** Actions people trigger from the pages (the rest are set by production, warehouse and channels). */
 export const ReasonInput = z.object({ orderId: uuidInput, reason: z.string().trim().max(500, { error: "tooLong" }).nullish() });
 export const RequiredReasonInput = z.object({ orderId: uuidInput, reason: requiredText(500) });
+
+/** The order form's product picker: a search term and the keyset cursor of the next page. */
+export const PickProductsInput = z.object({ search: z.string().trim().max(100).optional(), cursor: z.string().max(500).nullish() });
 
 export const BulkInput = z.object({ orderIds: z.array(uuidInput).min(1).max(200), reason: z.string().trim().max(500).nullish() });
 

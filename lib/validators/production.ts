@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PLAN_STATUSES } from "@/lib/production/status";
-import { codeText, decimalInput, optionalText, PageInput, requiredText, uuidInput } from "./common";
+import { codeText, decimalInput, nameText, optionalText, PageInput, requiredText, uuidInput } from "./common";
 
 /**
  * Inputs of the production domain, shared by the services, the tRPC router and the forms. Quantities
@@ -30,7 +30,7 @@ const searchText = z.string().trim().max(100).optional();
 
 export const OperationInput = z.object({
   code: codeText(40),
-  name: requiredText(100),
+  name: nameText(100),
   standardMinutes: decimalInput.default("0"),
   workCentre: optionalText(100),
   enabled: z.boolean().default(true),
@@ -49,7 +49,7 @@ export const SetEnabledInput = z.object({ id: uuidInput, enabled: z.boolean() })
 
 export const RouteInput = z.object({
   code: codeText(40),
-  name: requiredText(100),
+  name: nameText(100),
   description: optionalText(500),
   /** The route's operations in production order. */
   operationIds: z
@@ -62,7 +62,7 @@ export const RouteInput = z.object({
 });
 export type RouteInput = z.input<typeof RouteInput>;
 export const RouteUpdateInput = RouteInput.extend({ id: uuidInput, version: z.number().int().positive() });
-export const RouteCopyInput = z.object({ id: uuidInput, code: codeText(40), name: requiredText(100) });
+export const RouteCopyInput = z.object({ id: uuidInput, code: codeText(40), name: nameText(100) });
 
 export const RouteListInput = PageInput.extend({
   search: searchText,
@@ -73,7 +73,7 @@ export const RouteListInput = PageInput.extend({
 
 export const ProgrammeUpdateInput = z.object({
   id: uuidInput,
-  name: requiredText(100),
+  name: nameText(100),
   endpointUrl: z
     .string()
     .trim()
@@ -91,7 +91,7 @@ export const StageInput = z.object({
   /** Absent for a new stage. */
   id: uuidInput.optional(),
   code: codeText(40),
-  name: requiredText(100),
+  name: nameText(100),
   enabled: z.boolean().default(true),
 });
 

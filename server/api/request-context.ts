@@ -1,17 +1,9 @@
 import { db } from "@/db";
 import { LOCALE_COOKIE, resolveLocale } from "@/lib/i18n/config";
 import { auth } from "@/server/auth";
+import { appUrlOf } from "@/server/channels/app-url";
+import { cookieValue } from "@/server/http/cookies";
 import type { TrpcContext } from "./trpc";
-
-function cookieValue(req: Request, name: string): string | null {
-  const header = req.headers.get("cookie");
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
-  }
-  return null;
-}
 
 /** Build the tRPC context of an HTTP request: an API key when one is presented, else the session. */
 export async function createRequestContext(req: Request): Promise<TrpcContext> {
@@ -37,9 +29,10 @@ export function isCrossSiteWrite(req: Request): boolean {
   if (!type.includes("application/json") && !type.includes("multipart/form-data")) return true;
   const origin = req.headers.get("origin");
   if (!origin) return false;
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
   try {
-    return new URL(origin).host !== host;
+    // The same public origin OAuth and webhooks use (APP_URL in production; a client's X-Forwarded-Host
+    // never decides it there). Not configured: refuse the write rather than guess.
+    return new URL(origin).host !== new URL(appUrlOf(req)).host;
   } catch {
     return true;
   }

@@ -9,6 +9,8 @@ import { returnsRouter } from "./routers/returns";
 import { channelsRouter } from "./routers/channels";
 import { platformOrdersRouter } from "./routers/platform-orders";
 import { skuMappingsRouter } from "./routers/sku-mappings";
+import { systemRouter } from "./routers/system";
+import { financeRouter } from "./routers/finance";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -27,6 +29,8 @@ export const appRouter = createTRPCRouter({
   channels: channelsRouter,
   platformOrders: platformOrdersRouter,
   skuMappings: skuMappingsRouter,
+  system: systemRouter,
+  finance: financeRouter,
 });
 
 export type AppRouter = typeof appRouter;

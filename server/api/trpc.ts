@@ -4,8 +4,12 @@ import { ZodError } from "zod";
 import type { Db } from "@/db";
 import type { Locale } from "@/lib/i18n/config";
 import { translate } from "@/lib/i18n/translate";
+import { domainErrorPayload, zodErrorPayload } from "./error-payload";
 import { can, type Permission } from "@/lib/permissions";
-import { DomainError, type DomainErrorCode } from "@/server/errors";
+import type { ServiceContext } from "@/server/context";
+import { DomainError, tenancyRefusal, type DomainErrorCode } from "@/server/errors";
+import { isDatabaseUnavailable } from "@/server/observability/db-errors";
+import { refuseNul } from "./input-guard";
 import { resolveServiceContext } from "./resolve";
 
 export type SessionInfo = { userId: string; orgId: string | null };
@@ -33,55 +37,18 @@ const CODE_MAP: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
   INTERNAL: "INTERNAL_SERVER_ERROR",
 };
 
-export type FieldErrorMap = Record<string, string>;
-
-/** Field errors from a zod error, translated where the message is one of our keys. */
-export function zodFieldErrors(err: ZodError, locale: Locale): FieldErrorMap {
-  const out: FieldErrorMap = {};
-  for (const issue of err.issues) {
-    const path = issue.path.map(String).join(".") || "_";
-    if (out[path]) continue;
-    const field = String(issue.path[issue.path.length - 1] ?? path);
-    const key = `errors.${issue.message}`;
-    const msg = translate(locale, key, { field });
-    out[path] = msg === key ? issue.message : msg;
-  }
-  return out;
-}
-
-export function domainErrorPayload(err: DomainError, locale: Locale) {
-  const fieldErrors: FieldErrorMap = {};
-  for (const [path, ref] of Object.entries(err.fieldErrors ?? {})) {
-    const field = path.split(".").pop() ?? path;
-    fieldErrors[path] = translate(locale, `errors.${ref.key}`, { field, ...(ref.params ?? {}) });
-  }
-  return {
-    code: err.code,
-    message: translate(locale, `errors.${err.messageRef.key}`, err.messageRef.params ?? {}),
-    fieldErrors,
-    details: err.details ?? null,
-  };
-}
-
 const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error, ctx }) {
     const locale = ctx?.locale ?? "zh-CN";
     const cause = error.cause;
     let appError: ReturnType<typeof domainErrorPayload> | null = null;
     if (cause instanceof DomainError) appError = domainErrorPayload(cause, locale);
-    else if (cause instanceof ZodError) {
-      const fieldErrors = zodFieldErrors(cause, locale);
-      const [firstPath, firstMsg] = Object.entries(fieldErrors)[0] ?? ["_", ""];
-      appError = {
-        code: "VALIDATION",
-        message: translate(locale, "errors.invalidInput", { detail: `${firstPath}: ${firstMsg}` }),
-        fieldErrors,
-        details: null,
-      };
-    }
+    else if (cause instanceof ZodError) appError = zodErrorPayload(cause, locale);
     return {
       ...shape,
-      message: appError?.message ?? (error.code === "INTERNAL_SERVER_ERROR" ? translate(locale, "errors.internal") : shape.message),
+      message:
+        appError?.message ??
+        (error.code === "INTERNAL_SERVER_ERROR" ? translate(locale, "errors.internal") : error.code === "SERVICE_UNAVAILABLE" ? translate(locale, "errors.databaseUnavailable") : shape.message),
       data: { ...shape.data, stack: undefined, appError },
     };
   },
@@ -91,7 +58,9 @@ const t = initTRPC.context<TrpcContext>().create({
 const errorMapping = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
+    const cause = tenancyRefusal(result.error.cause) ?? result.error.cause;
+    // The database is down or restarting: a fast, retryable 503, never a 500.
+    if (isDatabaseUnavailable(cause)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "database unavailable", cause });
     if (cause instanceof DomainError) {
       throw new TRPCError({ code: CODE_MAP[cause.code], message: cause.message, cause });
     }
@@ -104,7 +73,13 @@ const errorMapping = t.middleware(async ({ next }) => {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(errorMapping);
+/** Every input, before its schema: no NUL anywhere (server/api/input-guard.ts). */
+const inputGuard = t.middleware(async ({ getRawInput, next }) => {
+  refuseNul(await getRawInput());
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(errorMapping).use(inputGuard);
 
 /**
  * The one tenant-scoped procedure: the merchant comes from the session (checked against memberships on
@@ -121,5 +96,26 @@ export const permitted = (permission: Permission) =>
     if (!can(ctx.svc.role, permission)) {
       throw new DomainError("FORBIDDEN", { key: "forbidden", params: { permission } });
     }
+    return next();
+  });
+
+/** The signed-in person behind a call; an API key has none. */
+function personOf(svc: ServiceContext): string {
+  if (svc.actor.type !== "user") throw new DomainError("FORBIDDEN", { key: "personOnly" });
+  return svc.actor.userId;
+}
+
+/** Procedures acting on the signed-in person themselves (profile, password). */
+export const personProcedure = orgProcedure.use(({ ctx, next }) => next({ ctx: { userId: personOf(ctx.svc) } }));
+
+/**
+ * `permitted(permission)` for a signed-in person only. For everything that decides who or what can
+ * reach the merchant — API keys, members and roles, invitations, where production data is sent —
+ * an API key is refused even when its role has the permission, so a leaked key can
+ * neither mint keys nor hand out access.
+ */
+export const sessionOnly = (permission: Permission) =>
+  personProcedure.use(({ ctx, next }) => {
+    if (!can(ctx.svc.role, permission)) throw new DomainError("FORBIDDEN", { key: "forbidden", params: { permission } });
     return next();
   });

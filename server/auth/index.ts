@@ -1,11 +1,14 @@
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { cookies } from "next/headers";
 import { db } from "@/db";
 import { SignInInput } from "@/lib/validators/auth";
 import { DomainError } from "@/server/errors";
+import { clientAddress } from "@/server/http/client-address";
+import { cookieValue } from "@/server/http/cookies";
 import { getSecret } from "@/server/secrets";
 import { verifyCredentials } from "@/server/services/auth/sign-in";
-import { nextSessionToken, SESSION_IDLE_SECONDS } from "./session-token";
+import { endTokenSession, nextSessionToken, SESSION_IDLE_SECONDS } from "./session-token";
 
 declare module "next-auth" {
   interface Session {
@@ -20,10 +23,12 @@ class RateLimited extends CredentialsSignin {
 
 export { SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from "./session-token";
 
-function clientIp(request: Request | undefined): string {
-  const fwd = request?.headers.get("x-forwarded-for");
-  return fwd?.split(",")[0]?.trim() || request?.headers.get("x-real-ip") || "local";
-}
+/** The device cookie (server/services/auth/sign-in.ts): a browser that signed in to an account before. */
+const DEVICE_COOKIE = "mf_device";
+
+const overHttps = (request: Request | undefined) =>
+  request?.headers.get("x-forwarded-proto") === "https" ||
+  (!!request && new URL(request.url).protocol === "https:");
 
 export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth(() => ({
   trustHost: true,
@@ -37,7 +42,18 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth(() 
         const parsed = SignInInput.safeParse(credentials);
         if (!parsed.success) return null;
         try {
-          const user = await verifyCredentials(db, { ...parsed.data, ip: clientIp(request) });
+          const user = await verifyCredentials(db, {
+            ...parsed.data,
+            ip: clientAddress(request?.headers),
+            deviceToken: cookieValue(request, DEVICE_COOKIE),
+          });
+          (await cookies()).set(DEVICE_COOKIE, user.deviceToken, {
+            httpOnly: true,
+            sameSite: "lax",
+            secure: overHttps(request),
+            path: "/",
+            maxAge: 365 * 24 * 3600,
+          });
           return { id: user.id, email: user.email, name: user.name };
         } catch (e) {
           if (e instanceof DomainError && e.code === "RATE_LIMITED") throw new RateLimited();
@@ -47,6 +63,12 @@ export const { handlers, auth, signIn, signOut, unstable_update } = NextAuth(() 
       },
     }),
   ],
+  events: {
+    // A copy of the cookie must not outlive the sign-out.
+    async signOut(message) {
+      if ("token" in message) await endTokenSession(db, message.token);
+    },
+  },
   callbacks: {
     jwt({ token, user, trigger, session }) {
       return nextSessionToken(db, token, { user, trigger, session });

@@ -4,7 +4,7 @@ import { ChannelError } from "./types";
  * HTTP helpers every connector shares: a hard timeout on each request (a marketplace that never answers
  * must not hold a pull forever), and the translation of transport failures into ChannelError kinds.
  */
-export const httpTimeoutMs = () => Number(process.env.CHANNEL_HTTP_TIMEOUT_MS ?? 20_000);
+const httpTimeoutMs = () => Number(process.env.CHANNEL_HTTP_TIMEOUT_MS ?? 20_000);
 
 export async function channelFetch(url: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<Response> {
   const { timeoutMs, ...rest } = init;
@@ -26,16 +26,24 @@ export function retryAfterMs(header: string | null): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
-export type RetryPolicy = { maxAttempts: number; baseMs: number; capMs: number; sleep?: (ms: number) => Promise<void> };
+export type RetryPolicy = {
+  maxAttempts: number;
+  baseMs: number;
+  capMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Epoch ms after which no retry starts (a call's whole budget, waits included): the last error is thrown. */
+  deadlineAt?: number;
+};
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 500, capMs: 30_000 };
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 500, capMs: 30_000 };
 
 const realSleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Run one marketplace call, retrying what is worth retrying: rate limits wait as long as the platform
  * says (Retry-After / throttle status), 5xx and timeouts back off exponentially with full jitter. Auth
- * and request errors are returned at once — retrying them only burns quota.
+ * and request errors are returned at once — retrying them only burns quota. With `deadlineAt` no retry
+ * starts past that moment, so a marketplace that never answers costs at most its budget.
  */
 export async function withRetries<T>(
   fn: () => Promise<T>,
@@ -50,6 +58,7 @@ export async function withRetries<T>(
       if (!(e instanceof ChannelError) || (e.kind !== "rate_limited" && e.kind !== "upstream") || attempt >= p.maxAttempts) throw e;
       const backoff = Math.floor(Math.random() * Math.min(p.capMs, p.baseMs * 2 ** (attempt - 1)));
       const wait = e.kind === "rate_limited" && e.opts.retryAfterMs !== undefined ? Math.min(p.capMs, e.opts.retryAfterMs + 50) : backoff;
+      if (p.deadlineAt !== undefined && Date.now() + wait >= p.deadlineAt) throw e;
       opts.onRetry?.(e, attempt, wait);
       await sleep(wait);
     }

@@ -31,7 +31,7 @@ export type ChannelAccountRef = {
 /** Platform order status mapped to 001's lifecycle. */
 export type NormalizedOrderStatus = "pending" | "unshipped" | "shipped" | "completed" | "cancelled";
 
-export type NormalizedOrderLine = {
+type NormalizedOrderLine = {
   platformLineId: string;
   platformSku: string;
   title: string;
@@ -136,4 +136,6 @@ export interface ChannelConnector {
   afterAuthorization?(args: { account: ChannelAccountRef; credentials: ChannelCredentials; appUrl: string }): Promise<void>;
   /** Optional: verify a webhook's signature on the raw body (throw ChannelError "signature") and read it. */
   verifyWebhook?(args: { headers: Headers; rawBody: string }): WebhookDelivery;
+  /** The same, for a platform whose official SDK validates asynchronously (Shopify's); a connector has one of the two. */
+  verifyWebhookAsync?(args: { headers: Headers; rawBody: string }): Promise<WebhookDelivery>;
 }

@@ -3,10 +3,17 @@ import type { Db } from "@/db";
 import { resolveLocale, type Locale } from "@/lib/i18n/config";
 import { translate } from "@/lib/i18n/translate";
 import { can } from "@/lib/permissions";
-import type { ServiceContext } from "@/server/context";
-import { DomainError, type MessageRef } from "@/server/errors";
-import { authenticateApiKey } from "@/server/services/auth/api-keys";
-import { apiFieldName, OPEN_FUNCTIONS } from "./functions";
+import { resolveServiceContext } from "@/server/api/resolve";
+import { DomainError, tenancyRefusal, type MessageRef } from "@/server/errors";
+import { refuseNul } from "@/server/api/input-guard";
+import { duplicateJsonKey } from "./json";
+import { apiFieldName } from "@/server/services/orders/open-api";
+import { OPEN_FUNCTIONS } from "./functions";
+import { isDatabaseUnavailable, isTransientConflict } from "@/server/observability/db-errors";
+import { errField, logger } from "@/server/observability/log";
+import { metrics } from "@/server/observability/metrics";
+
+const log = logger("open-api");
 
 /**
  * rStatus values of the open API. 100 is success (002); every other value names one kind of failure, and
@@ -30,6 +37,8 @@ export const R_STATUS = {
   insufficientStock: 115,
   idempotencyMismatch: 116,
   internal: 500,
+  /** The database is unreachable or restarting: nothing was done, retry shortly (HTTP 503). */
+  unavailable: 503,
 } as const;
 
 export type OpenResponse = { rStatus: number; message: string; rData: unknown };
@@ -105,6 +114,15 @@ export async function handleOpenRequest(
   db: Db,
   req: { body: string; headers: { get(name: string): string | null } },
 ): Promise<{ status: number; body: OpenResponse }> {
+  const out = await handleOpenInner(db, req);
+  metrics().openApiCalls.inc({ function: out.fn ?? "-", rstatus: String(out.body.rStatus) });
+  return { status: out.status, body: out.body };
+}
+
+async function handleOpenInner(
+  db: Db,
+  req: { body: string; headers: { get(name: string): string | null } },
+): Promise<{ status: number; body: OpenResponse; fn?: string }> {
   const locale = resolveLocale(null, req.headers.get("accept-language"));
   const ok = (body: OpenResponse) => ({ status: 200, body });
   if (Buffer.byteLength(req.body) > MAX_BODY_BYTES) return ok(fail(R_STATUS.badRequest, o(locale, "tooLarge")));
@@ -115,6 +133,8 @@ export async function handleOpenRequest(
     return ok(fail(R_STATUS.badRequest, o(locale, "badJson")));
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return ok(fail(R_STATUS.badRequest, o(locale, "badJson")));
+  const twice = duplicateJsonKey(req.body);
+  if (twice) return ok(fail(R_STATUS.badRequest, translate(locale, "errors.jsonDuplicateKey", { key: twice.path })));
   const { f, v } = parsed as { f?: unknown; v?: unknown };
   if (typeof f !== "string" || !f) return ok(fail(R_STATUS.badRequest, o(locale, "missingF")));
   const fn = Object.hasOwn(OPEN_FUNCTIONS, f) ? OPEN_FUNCTIONS[f] : undefined;
@@ -127,16 +147,31 @@ export async function handleOpenRequest(
   if (!token) return ok(fail(R_STATUS.badKey, o(locale, "missingKey")));
 
   try {
-    const principal = await authenticateApiKey(db, token);
-    if (!principal) return ok(fail(R_STATUS.badKey, o(locale, "badKey")));
-    const ctx: ServiceContext = { db, orgId: principal.orgId, role: principal.role, actor: { type: "apiKey", apiKeyId: principal.apiKeyId } };
+    refuseNul(v);
+    // The caller is resolved like every other entry point's; only the answer's shape is the API's own.
+    const ctx = await resolveServiceContext({ db, session: null, authorization: `Bearer ${token}` }).catch((e: unknown) => {
+      if (e instanceof DomainError && e.code === "UNAUTHORIZED") return null;
+      throw e;
+    });
+    if (!ctx) return ok(fail(R_STATUS.badKey, o(locale, "badKey")));
     if (fn.permission && !can(ctx.role, fn.permission)) return ok(fail(R_STATUS.forbidden, o(locale, "forbidden", { permission: fn.permission })));
     const rData = await fn.run(ctx, args, { idempotencyKey: req.headers.get("idempotency-key") });
-    return ok({ rStatus: R_STATUS.ok, message: o(locale, fn.successMessage), rData });
+    return { ...ok({ rStatus: R_STATUS.ok, message: o(locale, fn.successMessage), rData }), fn: f };
   } catch (e) {
-    if (e instanceof ZodError) return ok(zodErrorToOpen(e, locale));
-    if (e instanceof DomainError) return ok(domainErrorToOpen(e, locale));
-    console.error(`open API ${f} failed:`, e);
-    return { status: 500, body: fail(R_STATUS.internal, translate(locale, "errors.internal")) };
+    if (e instanceof ZodError) return { ...ok(zodErrorToOpen(e, locale)), fn: f };
+    if (e instanceof DomainError) return { ...ok(domainErrorToOpen(e, locale)), fn: f };
+    const refused = tenancyRefusal(e);
+    if (refused) return { ...ok(domainErrorToOpen(refused, locale)), fn: f };
+    if (isDatabaseUnavailable(e)) {
+      log.warn({ fn: f, err: errField(e) }, "database unavailable");
+      return { status: 503, body: fail(R_STATUS.unavailable, translate(locale, "errors.databaseUnavailable")), fn: f };
+    }
+    if (isTransientConflict(e)) {
+      // Rolled back whole (a deadlock with a concurrent writer): nothing was done, the same request can be retried.
+      log.warn({ fn: f, err: errField(e) }, "transaction conflict; client asked to retry");
+      return { status: 503, body: fail(R_STATUS.unavailable, translate(locale, "errors.retryConflict")), fn: f };
+    }
+    log.error({ fn: f, err: errField(e) }, "open API call failed");
+    return { status: 500, body: fail(R_STATUS.internal, translate(locale, "errors.internal")), fn: f };
   }
 }

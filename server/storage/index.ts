@@ -1,23 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { checkKey, type FileStorage } from "./file-storage";
+import { S3FileStorage, s3ConfigFromEnv, type S3StorageConfig } from "./s3";
 
-/**
- * Where uploaded files live. The app only ever talks to this interface, so an object store (S3, OSS)
- * can replace the local disk by implementing these four methods; keys are opaque, tenant-prefixed paths.
- */
-export interface FileStorage {
-  put(key: string, data: Buffer): Promise<void>;
-  get(key: string): Promise<Buffer>;
-  exists(key: string): Promise<boolean>;
-  remove(key: string): Promise<void>;
-}
-
-const KEY_RE = /^[a-z0-9][a-z0-9\-/.]{0,300}$/i;
-
-function checkKey(key: string) {
-  if (!KEY_RE.test(key) || key.split("/").some((p) => p === "" || p === "." || p === "..")) throw new Error(`bad storage key: ${key}`);
-}
+export { checkKey, type FileStorage } from "./file-storage";
 
 /** Files under a folder on the local disk; writes go to a temp file first and are renamed into place. */
 export class LocalFileStorage implements FileStorage {
@@ -57,13 +44,34 @@ export class LocalFileStorage implements FileStorage {
 let storage: FileStorage | null = null;
 
 /** The data folder: MANIFOLD_DATA_DIR when set, else `.data` under the app; files go to `<data>/files`. */
-export function defaultStorageRoot() {
-  const dataDir = process.env.MANIFOLD_DATA_DIR ?? path.join(process.cwd(), ".data");
+export function defaultStorageRoot(env: NodeJS.ProcessEnv = process.env) {
+  const dataDir = env.MANIFOLD_DATA_DIR ?? path.join(process.cwd(), ".data");
   return path.join(dataDir, "files");
 }
 
+/** The storage MANIFOLD_STORAGE says, or a sentence saying why it cannot be used (checked at start). */
+export function storageConfigProblem(env: NodeJS.ProcessEnv = process.env): string | null {
+  const kind = env.MANIFOLD_STORAGE?.trim() || "local";
+  if (kind === "local") return null;
+  if (kind !== "s3") return `MANIFOLD_STORAGE must be "local" (the default) or "s3" (got ${JSON.stringify(kind)})`;
+  const config = s3ConfigFromEnv(env);
+  return typeof config === "string" ? config : null;
+}
+
+/**
+ * The storage the environment selects: local disk under the data folder (the default), or an
+ * S3-compatible bucket with MANIFOLD_STORAGE=s3 (./s3.ts: MANIFOLD_S3_BUCKET, _REGION, _ENDPOINT,
+ * _FORCE_PATH_STYLE, _PREFIX, _ACCESS_KEY_ID / _SECRET_ACCESS_KEY or the AWS default chain).
+ */
+export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): FileStorage {
+  const problem = storageConfigProblem(env);
+  if (problem) throw new Error(`[storage] ${problem}`);
+  if ((env.MANIFOLD_STORAGE?.trim() || "local") === "s3") return new S3FileStorage(s3ConfigFromEnv(env) as S3StorageConfig);
+  return new LocalFileStorage(defaultStorageRoot(env));
+}
+
 export function getStorage(): FileStorage {
-  storage ??= new LocalFileStorage(defaultStorageRoot());
+  storage ??= storageFromEnv();
   return storage;
 }
 

@@ -18,8 +18,9 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
 }
 
-export async function newPage(browser: Browser, locale = "zh-CN"): Promise<Page> {
-  const context = await browser.newContext({ baseURL: baseURL(), locale, acceptDownloads: true });
+/** A fresh browser context; `timezoneId` sets the browser's own zone (the machine's by default). */
+export async function newPage(browser: Browser, locale = "zh-CN", opts: { timezoneId?: string } = {}): Promise<Page> {
+  const context = await browser.newContext({ baseURL: baseURL(), locale, acceptDownloads: true, ...opts });
   context.setDefaultTimeout(60_000);
   context.setDefaultNavigationTimeout(120_000);
   return context.newPage();
@@ -41,7 +42,8 @@ export async function browserTrpc<T>(page: Page, path: string, input: unknown, m
     async ({ path, input, mutation }) => {
       const res = mutation
         ? await fetch(`/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) })
-        : await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
+        : // A query without input sends no `input` (JSON.stringify(undefined) is not JSON).
+          await fetch(input === undefined ? `/api/trpc/${path}` : `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
       const json = await res.json();
       if (!res.ok) throw new Error(`${path}: ${JSON.stringify(json).slice(0, 300)}`);
       return json.result.data;

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_USER, launch, newPage } from "./browser";
+import { DATE_TIME } from "@/lib/i18n/date-time";
+import { browserTrpc, DEMO_USER, launch, newPage } from "./browser";
 
 let browser: Browser;
 
@@ -137,4 +138,27 @@ describe("foundation in the browser", () => {
     await demo.context().close();
     await page.context().close();
   }, 900_000);
+
+  it("writes dates in the merchant's time zone, whatever the browser's, and follows a change of zone", async () => {
+    const page = await newPage(browser, "zh-CN", { timezoneId: "America/Los_Angeles" });
+    await signIn(page, owner.email, owner.password);
+    await page.goto("/account/members");
+    await settle(page, "[data-testid=members-table]");
+    const { members } = await browserTrpc<{ members: { email: string; joinedAt: string }[] }>(page, "account.members", undefined);
+    const joinedAt = members.find((m) => m.email === owner.email)!.joinedAt;
+    // What the owner's "joined" cell must say in a zone, formatted by the browser's own Intl.
+    const inZone = (timeZone: string) =>
+      page.evaluate(({ at, options }) => new Intl.DateTimeFormat("zh-CN", options).format(new Date(at)), { at: joinedAt, options: { ...DATE_TIME, timeZone } });
+    const ownerRow = () => page.locator("[data-testid=members-table] tr", { hasText: owner.email }).innerText();
+    expect(await ownerRow()).toContain(await inZone("Asia/Shanghai"));
+    expect(await ownerRow()).not.toContain(await inZone("America/Los_Angeles"));
+
+    await browserTrpc(page, "settings.updateProfile", { name: owner.orgName, timezone: "Pacific/Kiritimati" }, true);
+    await page.reload();
+    await settle(page, "[data-testid=members-table]");
+    await expect.poll(ownerRow, SLOW).toContain(await inZone("Pacific/Kiritimati"));
+    expect(await ownerRow()).not.toContain(await inZone("Asia/Shanghai"));
+    await browserTrpc(page, "settings.updateProfile", { name: owner.orgName, timezone: "Asia/Shanghai" }, true);
+    await page.context().close();
+  }, 600_000);
 });

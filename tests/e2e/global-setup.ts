@@ -69,6 +69,8 @@ export default async function setup(project: TestProject) {
       AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-00",
       MANIFOLD_SECRET: "ZTJlLWtleS1lMmUta2V5LWUyZS1rZXktZTJlLWtleTA=",
       NEXT_TELEMETRY_DISABLED: "1",
+      // A demo deployment (server/runtime-mode.ts): the simulators' credentials and origins are accepted.
+      MANIFOLD_SIMULATORS: "1",
       NEXT_DIST_DIR: mode === "dev" ? (process.env.NEXT_DIST_DIR ?? ".next-e2e") : distDir,
     },
     stdio: process.env.E2E_SERVER_LOG ? "inherit" : "ignore",
@@ -76,6 +78,7 @@ export default async function setup(project: TestProject) {
   const baseURL = `http://127.0.0.1:${port}`;
   await waitFor(`${baseURL}/api/health`, 180_000);
   project.provide("baseURL", baseURL);
+  project.provide("e2eDatabaseUrl", url);
   return async () => {
     server.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 500));
@@ -86,5 +89,7 @@ export default async function setup(project: TestProject) {
 declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
+    /** The database the server uses (absent with E2E_BASE_URL). */
+    e2eDatabaseUrl?: string;
   }
 }

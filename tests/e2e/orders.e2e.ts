@@ -46,8 +46,8 @@ async function act(p: Page, action: string, reason?: string) {
   await p.getByTestId(`action-${action}`).click();
   const dialog = p.getByTestId("confirm-dialog");
   await dialog.waitFor();
-  if (reason) await dialog.locator("#action-reason").fill(reason);
-  await p.getByTestId("confirm-action").click();
+  if (reason) await dialog.locator("#confirm-reason").fill(reason);
+  await p.getByTestId("confirm-ok").click();
   await dialog.waitFor({ state: "detached" });
 }
 
@@ -67,6 +67,7 @@ describe("orders in the browser", () => {
     await page.getByTestId("add-products").click();
     await page.getByTestId("product-picker").waitFor();
     await page.getByTestId("picker-search").fill("0002100");
+    await page.locator("[data-testid=product-picker]:not([data-searching])").waitFor();
     await page.getByTestId("picker-check-00021002").click();
     await page.getByTestId("picker-check-00021003").click();
     await page.getByTestId("picker-qty-00021002").fill("2");

@@ -71,7 +71,7 @@ describe("warehouse", () => {
     );
     await page.goto(`/orders/${order.id}`);
     await page.getByTestId("action-approve").click();
-    await page.getByTestId("confirm-action").click();
+    await page.getByTestId("confirm-ok").click();
     await poll(() => page.locator("[data-testid=order-status] [data-status]").getAttribute("data-status")).toBe("stock_up");
     await expectStock({ onHand: start.onHand + 20, reserved: start.reserved + 3, available: start.available + 17 });
 

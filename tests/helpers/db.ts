@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
-import { createDb, type Db } from "@/db";
+import { closeHandle, createDb, tenantDb, type Db } from "@/db";
 import { memberships, users } from "@/db/schema";
 import type { Role } from "@/lib/permissions";
 import { createCaller } from "@/server/api/root";
-import type { ServiceContext } from "@/server/context";
+import { systemContext, type ServiceContext } from "@/server/context";
 import { createApiKey } from "@/server/services/auth/api-keys";
 import { createOrganization } from "@/server/services/orgs/orgs";
 
@@ -17,7 +17,7 @@ export function testDb(): Db {
 }
 
 export async function closeTestDb() {
-  await handle?.sql.end();
+  if (handle) await closeHandle(handle);
   handle = null;
 }
 
@@ -47,9 +47,9 @@ export async function createTestUser(orgId: string, role: Role): Promise<string>
   return user!.id;
 }
 
-/** A service context as the tenant procedure would build it. */
+/** A service context as the tenant procedure would build it: on the merchant's database (row-level security). */
 export function svcCtx(org: TestOrg, role: Role = "owner", userId = org.ownerId): ServiceContext {
-  return { db: testDb(), orgId: org.orgId, role, actor: { type: "user", userId } };
+  return { db: tenantDb(testDb(), org.orgId), orgId: org.orgId, role, actor: { type: "user", userId } };
 }
 
 /** A tRPC caller signed in as a user (session), with the org they chose. */
@@ -63,5 +63,5 @@ export function keyCaller(key: string) {
 }
 
 export async function newApiKey(org: TestOrg, role: "admin" | "operator" | "viewer" = "admin") {
-  return (await createApiKey(testDb(), org.orgId, { name: uid("key"), role })).key;
+  return (await createApiKey(systemContext(testDb(), org.orgId, "test"), { name: uid("key"), role })).key;
 }

@@ -3,7 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { expect } from "vitest";
 import { ZodError } from "zod";
 import { appRouter } from "@/server/api/root";
-import { domainErrorPayload, zodFieldErrors } from "@/server/api/trpc";
+import { domainErrorPayload, zodFieldErrors } from "@/server/api/error-payload";
 import { DomainError } from "@/server/errors";
 import { testDb } from "./db";
 

@@ -17,6 +17,8 @@ const FAST_PLANS = {
   getOrders: { rate: 50, burst: 20 },
   getOrderItems: { rate: 200, burst: 50 },
   getOrderAddress: { rate: 200, burst: 50 },
+  getOrderBuyerInfo: { rate: 200, burst: 50 },
+  createRestrictedDataToken: { rate: 50, burst: 10 },
   getOrder: { rate: 200, burst: 50 },
   confirmShipment: { rate: 50, burst: 10 },
   patchListingsItem: { rate: 50, burst: 10 },
@@ -42,6 +44,9 @@ function connector(overrides: Partial<AmazonAppConfig> = {}): ChannelConnector {
     limiter: new TokenBucketLimiter(() => sim.clock.now()),
     usagePlans: FAST_PLANS,
     now: () => sim.clock.now(),
+    // These tests are about the Orders v0 path (kept behind this switch until its retirement on
+    // 2027-03-27); Orders 2026-01-01 is tested in channels-amazon-2026.test.ts.
+    ordersApi: "v0",
     ...overrides,
   });
 }
@@ -81,7 +86,7 @@ describe("Amazon LWA authorization", () => {
   it("sends the seller to the consent page and exchanges the callback code for tokens", async () => {
     const c = connector();
     const url = new URL(c.authorizeUrl({ account: account(null), state: "st-1", redirectUri: REDIRECT }));
-    expect(url.origin + url.pathname).toBe(`${sim.baseUrl}/apps/authorize/consent`);
+    expect(url.origin + url.pathname).toBe(`${sim.baseUrl}/sellercentral.amazon.com/apps/authorize/consent`);
     expect(url.searchParams.get("application_id")).toBe(AMAZON_SIMULATOR_APP.applicationId);
     expect(url.searchParams.get("state")).toBe("st-1");
 
@@ -258,15 +263,28 @@ describe("Amazon rate limits", () => {
     const plans = { ...FAST_PLANS, getOrderItems: { rate: 20, burst: 5 }, getOrderAddress: { rate: 20, burst: 5 } };
     sim.setRateLimits(plans);
     sim.seedOrders({ sellerId, count: 25, statuses: ["Unshipped"] });
-    const before = { ...(sim.stats.getOrderItems ?? { throttled: 0, requests: 0 }) };
-    const started = Date.now();
-    const { orders } = await pullAll(connector({ usagePlans: plans }), account(sellerId), credentials, new Date(sim.clock.now() - 8 * 86400_000), new Date(sim.clock.now()));
-    const elapsed = Date.now() - started;
-    expect(orders).toHaveLength(25);
-    expect(sim.stats.getOrderItems!.throttled - before.throttled).toBe(0);
-    expect(sim.stats.getOrderAddress!.throttled).toBe(0);
-    // 25 item calls through a bucket of 5 at 20/s take at least (25 - 5) / 20 s.
-    expect(elapsed).toBeGreaterThanOrEqual(900);
+    // One clock for both sides, moved only by the limiter's waits: the instants the limiter plans are
+    // the instants the simulator's bucket sees, however slow the machine (no wall time in this test).
+    const started = sim.clock.freeze();
+    try {
+      const limiter = new TokenBucketLimiter(
+        () => sim.clock.now(),
+        async (ms) => void sim.clock.advance(ms),
+      );
+      const { orders } = await pullAll(connector({ usagePlans: plans, limiter }), account(sellerId), credentials, new Date(started - 8 * 86400_000), new Date(started));
+      expect(orders).toHaveLength(25);
+      for (const op of ["getOrderItems", "getOrderAddress"]) {
+        const calls = sim.calls.filter((c) => c.sellerId === sellerId && c.op === op);
+        expect(calls).toHaveLength(25);
+        expect(calls.filter((c) => c.throttled)).toEqual([]);
+        // Spaced at the rate: after the burst of 5, call k comes at least (k - 4) / 20 s after the first,
+        // so the 25 calls take at least (25 - 5) / 20 s.
+        calls.forEach((c, k) => expect(c.at - calls[0]!.at).toBeGreaterThanOrEqual((Math.max(0, k - 4) / 20) * 1000));
+        expect(calls[24]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1000);
+      }
+    } finally {
+      sim.clock.thaw();
+    }
   });
 
   it("backs off on 429 when the platform's plan is tighter than assumed, and still gets everything", async () => {

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { channelAccounts, orders, platformOrders } from "@/db/schema";
 import { createAccount } from "@/server/services/channels/accounts";
+import { systemContext } from "@/server/context";
 import { saveSkuMapping } from "@/server/services/channels/mappings";
 import { completeAuthorization, startAuthorization } from "@/server/services/channels/oauth";
 import { pullOrders } from "@/server/services/channels/pull";
@@ -22,6 +23,8 @@ const FAST = {
   getOrder: { rate: 200, burst: 50 },
   getOrderItems: { rate: 200, burst: 50 },
   getOrderAddress: { rate: 200, burst: 50 },
+  getOrderBuyerInfo: { rate: 200, burst: 50 },
+  createRestrictedDataToken: { rate: 50, burst: 10 },
   confirmShipment: { rate: 50, burst: 10 },
   patchListingsItem: { rate: 50, burst: 10 },
   getMarketplaceParticipations: { rate: 50, burst: 10 },
@@ -32,10 +35,13 @@ const APP_URL = "http://127.0.0.1:9";
 beforeAll(async () => {
   process.env.CHANNEL_HTTP_TIMEOUT_MS = "800";
   process.env.CHANNEL_RETRY_BASE_MS = "20";
+  // The Orders v0 pull (behind AMAZON_ORDERS_API=v0 until v0 is retired); 2026-01-01 in channels-amazon-2026.test.ts.
+  process.env.AMAZON_ORDERS_API = "v0";
   sim = await startAmazonSimulator({ rateLimits: FAST });
   process.env.MANIFOLD_AMAZON_SIMULATOR_URL = sim.baseUrl;
 });
 afterAll(async () => {
+  delete process.env.AMAZON_ORDERS_API;
   await sim.close();
   await closeTestDb();
 });
@@ -99,7 +105,7 @@ describe("Amazon pull through the channels service", () => {
       { match: "getOrderItems", kind: "429", times: 3 },
     ]);
 
-    const { run } = await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", ...window() }, noSleep);
+    const { run } = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", ...window() }, noSleep);
     expect(run).toMatchObject({ status: "ok", fetched: 150, created: 150, failed: 0 });
     expect(sim.faults.pending()).toBe(0);
     const rows = await platformRows(m.org.orgId, accountId);
@@ -114,8 +120,8 @@ describe("Amazon pull through the channels service", () => {
     const changed = sim.advanceOrders(10, sellerId);
     sim.faults.add([{ match: "getOrderItems", kind: "500", times: 2 }]);
     const [a, b] = await Promise.all([
-      pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", ...window() }, noSleep),
-      pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", ...window() }, noSleep),
+      pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", ...window() }, noSleep),
+      pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", ...window() }, noSleep),
     ]);
     expect([a.joined, b.joined].filter(Boolean)).toHaveLength(1);
     const after = await platformRows(m.org.orgId, accountId);
@@ -137,14 +143,14 @@ describe("Amazon pull through the channels service", () => {
     const [before] = await testDb().select().from(channelAccounts).where(eq(channelAccounts.id, accountId));
 
     sim.clock.advance(61 * 60_000); // the platform's hour is up; our stored expiry is not yet
-    const { run } = await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", ...window() }, noSleep);
+    const { run } = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", ...window() }, noSleep);
     expect(run).toMatchObject({ status: "ok", created: 3 });
     const [after] = await testDb().select().from(channelAccounts).where(eq(channelAccounts.id, accountId));
     expect(after!.accessTokenEnc).not.toEqual(before!.accessTokenEnc);
     expect(after!.status).toBe("enabled");
 
     sim.revoke(sellerId);
-    const failed = await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", ...window() }, noSleep);
+    const failed = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", ...window() }, noSleep);
     expect(failed.run.status).toBe("failed");
     const [revoked] = await testDb().select().from(channelAccounts).where(eq(channelAccounts.id, accountId));
     expect(revoked!.status).toBe("token_expired");
@@ -156,30 +162,30 @@ describe("Amazon pull through the channels service", () => {
     const { sellerId, accountId } = await authorizedAmazon(m);
     await saveSkuMapping(svcCtx(m.org), { accountId, platformSku: "AMZ-A", items: [{ sku: "SYS-A", quantity: "1" }] });
     const [id] = sim.seedOrders({ sellerId, count: 1, skus: ["AMZ-A"], statuses: ["Unshipped"], itemsPerOrder: 1 });
-    await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", ...window() }, noSleep);
+    await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", ...window() }, noSleep);
     const [po] = (await platformRows(m.org.orgId, accountId)).filter((r) => r.platformOrderId === id);
     expect(po!.state).toBe("processed");
 
     // What the warehouse's shipping step records (onOrderShipped), then the outbox job runs the push.
     await testDb().update(platformOrders).set({ carrier: "UPS", trackingNumber: "1Z999AA10123456784", shipPushStatus: "queued" }).where(eq(platformOrders.id, po!.id));
     sim.faults.add([{ match: "confirmShipment", kind: "500" }]);
-    await expect(pushShipment(testDb(), m.org.orgId, po!.id)).resolves.toMatchObject({ pushed: po!.id });
-    await expect(pushShipment(testDb(), m.org.orgId, po!.id)).resolves.toEqual({ already: true });
+    await expect(pushShipment(systemContext(testDb(), m.org.orgId, "test"), po!.id)).resolves.toMatchObject({ pushed: po!.id });
+    await expect(pushShipment(systemContext(testDb(), m.org.orgId, "test"), po!.id)).resolves.toEqual({ already: true });
     expect(sim.shipments.filter((s) => s.amazonOrderId === id)).toMatchObject([{ carrierCode: "UPS", trackingNumber: "1Z999AA10123456784" }]);
     const [pushed] = await testDb().select().from(platformOrders).where(eq(platformOrders.id, po!.id));
     expect(pushed).toMatchObject({ state: "marked_shipped", shipPushStatus: "pushed" });
 
     // The next pull sees Amazon's Shipped.
-    await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", from: new Date(Date.now() - 3600_000), to: new Date() }, noSleep);
+    await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", from: new Date(Date.now() - 3600_000), to: new Date() }, noSleep);
     const [synced] = await testDb().select().from(platformOrders).where(eq(platformOrders.id, po!.id));
     expect(synced).toMatchObject({ platformStatus: "Shipped", normalizedStatus: "shipped" });
 
-    const stock = await pushStock(testDb(), m.org.orgId, accountId, "AMZ-A");
+    const stock = await pushStock(systemContext(testDb(), m.org.orgId, "test"), accountId, "AMZ-A");
     expect(stock).toHaveProperty("pushed");
     expect(sim.stock.filter((s) => s.sellerId === sellerId).at(-1)).toMatchObject({ sku: "AMZ-A", quantity: (stock as { pushed: number }).pushed });
   });
 
-  it("keeps merchants apart: the same seller authorized by two merchants gives each its own orders", async () => {
+  it("keeps merchants apart: a seller authorized by one merchant cannot be claimed by another, who cannot pull the first one's account", async () => {
     const a = await merchantWithStock({});
     const { sellerId, accountId: accA } = await authorizedAmazon(a);
     const b = await createTestOrg("Other merchant");
@@ -187,12 +193,13 @@ describe("Amazon pull through the channels service", () => {
     const accountB = await createAccount(ctxB, { platform: "amazon", alias: "B's Amazon", useSimulator: true, pullMode: "manual", settings: { marketplaceIds: "ATVPDKIKX0DER" } });
     const { url } = await startAuthorization(ctxB, { id: accountB!.id, appUrl: APP_URL });
     const query = await consentLikeABrowser(url, sellerId);
-    expect(await completeAuthorization(testDb(), { platform: "amazon", query, userId: b.ownerId, appUrl: APP_URL })).toMatchObject({ ok: true });
+    // One merchant at a time per seller (issue 9, finding 8; tests/security/shop-claims.test.ts).
+    expect(await completeAuthorization(testDb(), { platform: "amazon", query, userId: b.ownerId, appUrl: APP_URL })).toMatchObject({ ok: false, error: "shopClaimedElsewhere" });
 
     sim.seedOrders({ sellerId, count: 4 });
-    await pullOrders(testDb(), { orgId: a.org.orgId, accountId: accA, trigger: "manual", ...window() }, noSleep);
+    await pullOrders(systemContext(testDb(), a.org.orgId, "test"), { accountId: accA, trigger: "manual", ...window() }, noSleep);
     expect(await platformRows(a.org.orgId, accA)).toHaveLength(4);
     expect(await platformRows(b.orgId, accA)).toHaveLength(0);
-    await expect(pullOrders(testDb(), { orgId: b.orgId, accountId: accA, trigger: "manual", ...window() }, noSleep)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(pullOrders(systemContext(testDb(), b.orgId, "test"), { accountId: accA, trigger: "manual", ...window() }, noSleep)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

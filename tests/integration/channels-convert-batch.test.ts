@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { channelAccounts, organizations, platformOrders, products, skuMappings, stockLevels } from "@/db/schema";
 import type { NormalizedOrder } from "@/server/channels/types";
-import type { Actor } from "@/server/context";
+import { inTransaction, type Actor, systemContext } from "@/server/context";
 import type { ChannelAccountRow } from "@/server/services/channels/accounts";
 import { convertPlatformOrders, pendingIds } from "@/server/services/channels/convert";
 import { ingestOrders } from "@/server/services/channels/ingest";
@@ -24,6 +24,7 @@ afterAll(async () => {
 });
 
 const SYSTEM: Actor = { type: "system", name: "channels.test" };
+const sys = (orgId: string) => ({ db: testDb(), orgId, role: "admin" as const, actor: SYSTEM });
 const T0 = new Date("2026-03-01T08:00:00Z");
 
 type Line = [platformSku: string, qty: string, price: string];
@@ -96,7 +97,7 @@ async function merchantWithScenario(orders: NormalizedOrder[] = SCENARIO): Promi
     const [p] = await testDb().insert(products).values({ orgId: org.orgId, sku, name: `Product ${sku}`, spec: sku === "C" ? "red" : "", price }).returning();
     productIds[sku] = p!.id;
     for (const [wh, qty] of [[w1.id, s1], [w2.id, s2]] as const) {
-      if (qty !== "0") await testDb().transaction((tx) => moveStock(tx, ctx, { productId: p!.id, warehouseId: wh, kind: "opening", onHandDelta: qty, refType: "opening" }));
+      if (qty !== "0") await inTransaction(ctx, (tx) => moveStock(tx, { productId: p!.id, warehouseId: wh, kind: "opening", onHandDelta: qty, refType: "opening" }));
     }
   }
   await testDb().update(products).set({ enabled: false }).where(eq(products.id, productIds.OFF!));
@@ -119,7 +120,7 @@ async function merchantWithScenario(orders: NormalizedOrder[] = SCENARIO): Promi
   await testDb()
     .insert(skuMappings)
     .values(map.map(([platformSku, sku, quantity]) => ({ orgId: org.orgId, accountId: account!.id, platform: "shopify", platformSku, productId: productIds[sku]!, quantity })));
-  const r = await ingestOrders(testDb(), account!, orders);
+  const r = await ingestOrders(systemContext(testDb(), account!.orgId, "test"), account!, orders);
   expect(r.failed).toEqual([]);
   return { org, account: account!, productIds, warehouses: { W1: w1.id, W2: w2.id } };
 }
@@ -179,8 +180,8 @@ describe("batch conversion", () => {
     const single = await merchantWithScenario();
     const batch = await merchantWithScenario();
 
-    const r1 = await convertPlatformOrders(testDb(), single.org.orgId, await allIds(single.org.orgId), SYSTEM, { mode: "single", chunk: 500 });
-    const r2 = await convertPlatformOrders(testDb(), batch.org.orgId, await allIds(batch.org.orgId), SYSTEM, { mode: "batch" });
+    const r1 = await convertPlatformOrders(sys(single.org.orgId), await allIds(single.org.orgId), { mode: "single", chunk: 500 });
+    const r2 = await convertPlatformOrders(sys(batch.org.orgId), await allIds(batch.org.orgId), { mode: "batch" });
     expect({ ...r2, orderIds: r2.orderIds.length }).toEqual({ ...r1, orderIds: r1.orderIds.length });
     // The scenario really covers both outcomes, and an order split over two warehouses.
     expect(r1).toMatchObject({ converted: 10, blocked: 7, skipped: 0 });
@@ -195,10 +196,10 @@ describe("batch conversion", () => {
     // Fix two causes and retry everything still pending: same again.
     for (const m of [single, batch]) {
       await testDb().update(products).set({ enabled: true }).where(eq(products.id, m.productIds.OFF!));
-      await testDb().transaction((tx) => moveStock(tx, svcCtx(m.org), { productId: m.productIds.SPLIT!, warehouseId: m.warehouses.W2!, kind: "receipt", onHandDelta: "10", refType: "inbound" }));
+      await inTransaction(svcCtx(m.org), (tx) => moveStock(tx, { productId: m.productIds.SPLIT!, warehouseId: m.warehouses.W2!, kind: "receipt", onHandDelta: "10", refType: "inbound" }));
     }
-    const again1 = await convertPlatformOrders(testDb(), single.org.orgId, await pendingIds(testDb(), single.org.orgId, {}), SYSTEM, { mode: "single", chunk: 500 });
-    const again2 = await convertPlatformOrders(testDb(), batch.org.orgId, await pendingIds(testDb(), batch.org.orgId, {}), SYSTEM, { mode: "batch" });
+    const again1 = await convertPlatformOrders(sys(single.org.orgId), await pendingIds({ db: testDb(), orgId: single.org.orgId }, {}), { mode: "single", chunk: 500 });
+    const again2 = await convertPlatformOrders(sys(batch.org.orgId), await pendingIds({ db: testDb(), orgId: batch.org.orgId }, {}), { mode: "batch" });
     expect(again2.converted).toBe(again1.converted);
     expect(again1.converted).toBe(2);
     expect(await snapshot(batch.org.orgId)).toEqual(await snapshot(single.org.orgId));
@@ -211,7 +212,7 @@ describe("batch conversion", () => {
       .update(stockLevels)
       .set({ onHand: "5000" })
       .where(and(eq(stockLevels.orgId, m.org.orgId), eq(stockLevels.warehouseId, m.warehouses.W1!)));
-    const r = await convertPlatformOrders(testDb(), m.org.orgId, await allIds(m.org.orgId), SYSTEM);
+    const r = await convertPlatformOrders(sys(m.org.orgId), await allIds(m.org.orgId));
     expect(r).toMatchObject({ converted: 1200, blocked: 0 });
     const [n] = (await testDb().execute(sql`
       select count(*)::int as orders, count(distinct order_no)::int as numbers, max(substr(order_no, 11)::int) as last,
@@ -229,11 +230,11 @@ describe("batch conversion", () => {
     const ids = await allIds(m.org.orgId);
     // Two pulls of overlapping pages, a bulk convert of everything, a retry, and one-off conversions, all at once.
     const results = await Promise.all([
-      convertPlatformOrders(testDb(), m.org.orgId, ids.slice(0, 200), SYSTEM, { chunk: 100 }),
-      convertPlatformOrders(testDb(), m.org.orgId, ids.slice(100, 300), SYSTEM, { chunk: 100 }),
-      convertPlatformOrders(testDb(), m.org.orgId, [...ids].reverse(), SYSTEM, { chunk: 250 }),
-      convertPlatformOrders(testDb(), m.org.orgId, ids.slice(50, 250), SYSTEM, { chunk: 200 }),
-      ...ids.slice(140, 150).map((id) => convertPlatformOrders(testDb(), m.org.orgId, [id], SYSTEM)),
+      convertPlatformOrders(sys(m.org.orgId), ids.slice(0, 200), { chunk: 100 }),
+      convertPlatformOrders(sys(m.org.orgId), ids.slice(100, 300), { chunk: 100 }),
+      convertPlatformOrders(sys(m.org.orgId), [...ids].reverse(), { chunk: 250 }),
+      convertPlatformOrders(sys(m.org.orgId), ids.slice(50, 250), { chunk: 200 }),
+      ...ids.slice(140, 150).map((id) => convertPlatformOrders(sys(m.org.orgId), [id])),
     ]);
     const converted = results.reduce((s, r) => s + r.converted, 0);
     const [check] = (await testDb().execute(sql`
@@ -256,11 +257,11 @@ describe("batch conversion", () => {
   it("skips platform orders that are not convertible: converted, voided, view-only account, cancelled", async () => {
     const m = await merchantWithScenario([order("s1", "unshipped", [["P-A", "1", "10"]]), order("s2", "unshipped", [["P-A", "1", "10"]]), order("s3", "unshipped", [["P-A", "1", "10"]])]);
     const ids = await allIds(m.org.orgId);
-    await convertPlatformOrders(testDb(), m.org.orgId, [ids[0]!], SYSTEM);
+    await convertPlatformOrders(sys(m.org.orgId), [ids[0]!]);
     await testDb().update(platformOrders).set({ state: "voided" }).where(eq(platformOrders.id, ids[1]!));
-    const r = await convertPlatformOrders(testDb(), m.org.orgId, ids, SYSTEM);
+    const r = await convertPlatformOrders(sys(m.org.orgId), ids);
     expect(r).toMatchObject({ converted: 1, skipped: 2 });
-    const again = await convertPlatformOrders(testDb(), m.org.orgId, ids, SYSTEM);
+    const again = await convertPlatformOrders(sys(m.org.orgId), ids);
     expect(again).toMatchObject({ converted: 0, blocked: 0, skipped: 3 });
   });
 });

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { channelAccounts, channelOauthStates, channelWebhookInbox } from "@/db/schema";
 import { createAccount, readCredentials, reencryptTokens, sealedCredentials, UNREADABLE_TOKENS, withAccountCredentials } from "@/server/services/channels/accounts";
+import { systemContext } from "@/server/context";
 import { ChannelError } from "@/server/channels/types";
 import { pruneChannelInbox } from "@/server/services/channels/webhooks";
 import { closeTestDb, createTestOrg, svcCtx, testDb } from "../helpers/db";
@@ -68,7 +69,7 @@ describe("tokens that no longer decrypt", () => {
     await testDb().update(channelAccounts).set({ ...sealed, accessTokenEnc: foreign.ciphertext, tokenKeyVersion: 1, status: "enabled" }).where(eq(channelAccounts.id, a!.id));
     const [row] = await testDb().select().from(channelAccounts).where(eq(channelAccounts.id, a!.id));
     let called = false;
-    const err = await withAccountCredentials(testDb(), row!, async () => {
+    const err = await withAccountCredentials(systemContext(testDb(), org.orgId, "test"), row!, async () => {
       called = true;
     }).catch((e: unknown) => e);
     expect(called).toBe(false);

@@ -7,8 +7,12 @@ import { completeAuthorization, startAuthorization } from "@/server/services/cha
 import { receiveWebhook } from "@/server/services/channels/webhooks";
 import { createWarehouse } from "@/server/services/catalog/warehouses";
 import { moveStock } from "@/server/services/inventory/ledger";
+import { inTransaction } from "@/server/context";
+import type { OutboxHandler } from "@/server/services/outbox/outbox";
+import type { Topic } from "@/server/services/outbox/topics";
 import { ShopifySimulator } from "../simulators/shopify/server";
-import { createTestOrg, svcCtx, testDb, uid, type TestOrg } from "../helpers/db";
+import { afterAll, beforeAll } from "vitest";
+import { closeTestDb, createTestOrg, svcCtx, testDb, uid, type TestOrg } from "../helpers/db";
 
 /** Shared set-up of the channels tests: a simulator, a merchant with stock, an authorized shop. */
 
@@ -17,6 +21,19 @@ export async function startSim(opts: ConstructorParameters<typeof ShopifySimulat
   await sim.start(0);
   process.env.MANIFOLD_SHOPIFY_SIMULATOR_URL = sim.url;
   return sim;
+}
+
+/** A Shopify simulator for the whole test file: started before it, stopped (and the test database closed) after it. */
+export function shopifySimPerFile(opts: ConstructorParameters<typeof ShopifySimulator>[0] = {}) {
+  const file = {} as { sim: ShopifySimulator };
+  beforeAll(async () => {
+    file.sim = await startSim(opts);
+  });
+  afterAll(async () => {
+    await file.sim.stop();
+    await closeTestDb();
+  });
+  return file;
 }
 
 export type Merchant = { org: TestOrg; warehouseId: string; productIds: Record<string, string> };
@@ -31,7 +48,7 @@ export async function merchantWithStock(stock: Record<string, string>): Promise<
     const [p] = await testDb().insert(products).values({ orgId: org.orgId, sku, name: `Product ${sku}`, price: "10" }).returning();
     productIds[sku] = p!.id;
     if (qty !== "0") {
-      await testDb().transaction((tx) => moveStock(tx, ctx, { productId: p!.id, warehouseId: wh.id, kind: "opening", onHandDelta: qty, refType: "opening" }));
+      await inTransaction(ctx, (tx) => moveStock(tx, { productId: p!.id, warehouseId: wh.id, kind: "opening", onHandDelta: qty, refType: "opening" }));
     }
   }
   return { org, warehouseId: wh.id, productIds };
@@ -108,9 +125,9 @@ export async function drainOutboxOf(orgId: string, rounds = 20) {
     const events = claimed as unknown as { id: string; org_id: string; topic: string; payload: Record<string, unknown>; attempts: number }[];
     if (events.length === 0) return;
     for (const e of events) {
-      const event = { id: e.id, orgId: e.org_id, topic: e.topic, payload: e.payload, attempts: Number(e.attempts) } as Parameters<(typeof outboxHandlers)[string]>[0];
+      const event = { id: e.id, orgId: e.org_id, topic: e.topic, payload: e.payload, attempts: Number(e.attempts) } as Parameters<OutboxHandler>[0];
       try {
-        await completeEvent(testDb(), e.id, (await outboxHandlers[e.topic]!(event, testDb())) ?? {});
+        await completeEvent(testDb(), e.id, (await outboxHandlers[e.topic as Topic](event, testDb())) ?? {});
       } catch (err) {
         await failEvent(testDb(), event, err instanceof Error ? err.message : String(err), err instanceof RetryLater ? { retryAfterMs: err.retryAfterMs } : {});
       }

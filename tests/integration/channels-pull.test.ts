@@ -8,6 +8,7 @@ import { ingestOrders } from "@/server/services/channels/ingest";
 import { saveSkuMapping } from "@/server/services/channels/mappings";
 import { pullOrders } from "@/server/services/channels/pull";
 import { moveStock } from "@/server/services/inventory/ledger";
+import { inTransaction, systemContext } from "@/server/context";
 import { shopifyConnector } from "@/server/channels/shopify/connector";
 import { readCredentials, accountRef } from "@/server/services/channels/accounts";
 import type { ShopifySimulator } from "../simulators/shopify/server";
@@ -52,7 +53,7 @@ describe("order pull", () => {
     const disabled = sim.createOrder(shop, { lineItems: [{ sku: "P-OFF", quantity: 1 }] });
     const noStock = sim.createOrder(shop, { lineItems: [{ sku: "P-LOW", quantity: 5 }] });
 
-    const { run } = await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
+    const { run } = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep);
     expect(run.status).toBe("ok");
     expect(run).toMatchObject({ fetched: 5, created: 5, converted: 2, blocked: 3 });
 
@@ -75,8 +76,8 @@ describe("order pull", () => {
     await saveSkuMapping(ctx, { accountId: account.id, platformSku: "P-NEW", items: [{ sku: "B1", quantity: "1" }] });
     expect((await platformRows(m.org.orgId, account.id)).find((r) => r.platformOrderNo === unmapped.name)!.state).toBe("processed");
     await testDb().update(products).set({ enabled: true }).where(eq(products.id, m.productIds.OFF1!));
-    await testDb().transaction((tx) => moveStock(tx, ctx, { productId: m.productIds.LOW1!, warehouseId: m.warehouseId, kind: "receipt", onHandDelta: "10", refType: "test" }));
-    const second = await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
+    await inTransaction(ctx, (tx) => moveStock(tx, { productId: m.productIds.LOW1!, warehouseId: m.warehouseId, kind: "receipt", onHandDelta: "10", refType: "test" }));
+    const second = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep);
     expect(second.run.created).toBe(0);
     const after = await platformRows(m.org.orgId, account.id);
     expect(after.every((r) => r.state === "processed" && r.orderId && r.blockers.length === 0)).toBe(true);
@@ -89,8 +90,18 @@ describe("order pull", () => {
     await saveSkuMapping(svcCtx(m.org), { accountId: account.id, platformSku: "P-S1", items: [{ sku: "S1", quantity: "1" }] });
     for (let i = 0; i < 60; i++) sim.createOrder(shop, { lineItems: [{ sku: "P-S1", quantity: 1 + (i % 3) }] });
     sim.faults.set(shop, { queue: ["429", "500", "timeout", "throttle"], rate429: 0.3, rate500: 0.1, rateTimeout: 0.05, operations: ["Orders"] });
-    const { run } = await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
-    sim.faults.delete(shop);
+    // The faults are injected (a "throttle" among them); the real bucket is not this test's subject, and
+    // with no-wait retries it would restore only by wall-clock time — a race with the machine's speed.
+    // The shared real bucket is exercised by the concurrent-pull test below, with real waits.
+    const realBucket = sim.bucketSize;
+    sim.bucketSize = 1_000_000;
+    let run;
+    try {
+      ({ run } = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep));
+    } finally {
+      sim.faults.delete(shop);
+      sim.bucketSize = realBucket;
+    }
     expect(run.status).toBe("ok");
     expect(run.retries).toBeGreaterThanOrEqual(4);
     const rows = await platformRows(m.org.orgId, account.id);
@@ -106,22 +117,25 @@ describe("order pull", () => {
     const { shop, account } = await authorizedShop(sim, m);
     sim.createOrder(shop, { lineItems: [{ sku: "P", quantity: 1 }] });
     sim.faults.set(shop, { rate500: 1, operations: ["Orders"] });
-    const { run } = await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "schedule" }, noSleep);
+    const { run } = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "schedule" }, noSleep);
     sim.faults.delete(shop);
     expect(run.status).toBe("failed");
     expect(run.error).toContain("upstream");
-    const acct = await getAccountRow(testDb(), m.org.orgId, account.id);
+    const acct = await getAccountRow({ db: testDb(), orgId: m.org.orgId }, account.id);
     expect(acct.lastPullResult).toBe("failed");
     expect(acct.pullCursor).toBeNull();
   });
 
   it("is idempotent under duplicate, shuffled webhooks and concurrent pulls of the same window", async () => {
     const m = await merchantWithStock({ S1: "1000" });
+    // Four pullers and the webhook-started pulls share the shop's real 1,000-point bucket: they must
+    // wait as long as the throttle status says (a no-wait retry would spend its budget in milliseconds).
+    const waits = {};
     const hints: Promise<unknown>[] = [];
     let accountRow: Awaited<ReturnType<typeof authorizedShop>>["account"] | null = null;
     const endpoint = await webhookEndpoint(async ({ orgId, accountId }) => {
       // Each hint starts a pull; concurrent ones join the running pull or run right after it.
-      hints.push(pullOrders(testDb(), { orgId, accountId, trigger: "webhook" }, noSleep).catch(() => null));
+      hints.push(pullOrders(systemContext(testDb(), orgId, "test"), { accountId, trigger: "webhook" }, waits).catch(() => null));
     });
     sim.holdWebhooks = true;
     try {
@@ -135,13 +149,13 @@ describe("order pull", () => {
       const [statuses] = await Promise.all([
         sim.flushWebhooks({ copies: 3, shuffle: true }),
         ...Array.from({ length: 4 }, async () => {
-          const a = await getAccountRow(testDb(), m.org.orgId, account.id);
+          const a = await getAccountRow({ db: testDb(), orgId: m.org.orgId }, account.id);
           const connectorPage = async (cursor: string | null) =>
             shopifyConnector.listOrders({ account: accountRef(a), credentials: readCredentials(a)!, ...window(), cursor });
           let cursor: string | null = null;
           do {
-            const page = await withRetries(() => connectorPage(cursor), noSleep);
-            const r = await ingestOrders(testDb(), a, page.orders);
+            const page = await withRetries(() => connectorPage(cursor), { ...waits, maxAttempts: 40 });
+            const r = await ingestOrders(systemContext(testDb(), a.orgId, "test"), a, page.orders);
             expect(r.failed).toEqual([]);
             cursor = page.nextCursor;
           } while (cursor);
@@ -149,7 +163,7 @@ describe("order pull", () => {
       ]);
       expect(statuses.every((s) => s === 200)).toBe(true);
       await Promise.all(hints);
-      const last = await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
+      const last = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, waits);
       expect(last.run.status).toBe("ok");
     } finally {
       sim.holdWebhooks = false;
@@ -168,13 +182,13 @@ describe("order pull", () => {
     const m = await merchantWithStock({ S1: "10" });
     const { shop, account } = await authorizedShop(sim, m);
     const o = sim.createOrder(shop, { lineItems: [{ sku: "P-S1", quantity: 1 }], financialStatus: "PENDING" });
-    await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
-    const a = await getAccountRow(testDb(), m.org.orgId, account.id);
+    await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep);
+    const a = await getAccountRow({ db: testDb(), orgId: m.org.orgId }, account.id);
     const page1 = await shopifyConnector.listOrders({ account: accountRef(a), credentials: readCredentials(a)!, ...window(), cursor: null });
     sim.updateOrder(shop, o.id, { cancel: true });
-    await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
+    await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep);
     // A late, older copy of the order (an out-of-order webhook or a slow pull) changes nothing.
-    const stale = await ingestOrders(testDb(), a, page1.orders);
+    const stale = await ingestOrders(systemContext(testDb(), a.orgId, "test"), a, page1.orders);
     expect(stale).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
     const rows = await platformRows(m.org.orgId, account.id);
     expect(rows).toHaveLength(1);
@@ -203,7 +217,7 @@ describe("order pull", () => {
     });
     const bad = { ...good("bad"), lines: [{ platformLineId: "1", platformSku: "Z", title: "z", quantity: "-3", unitPrice: "1" }] };
     const tooLong = { ...good("x".repeat(300)) };
-    const r = await ingestOrders(testDb(), account, [good("g1"), bad, good("g2"), tooLong]);
+    const r = await ingestOrders(systemContext(testDb(), account.orgId, "test"), account, [good("g1"), bad, good("g2"), tooLong]);
     expect(r.created).toBe(2);
     expect(r.failed.map((f) => f.platformOrderId.slice(0, 3))).toEqual(["bad", "xxx"]);
   });
@@ -216,17 +230,17 @@ describe("order pull", () => {
     // 55 minutes later the 1-hour token is inside the refresh margin: the pull refreshes first.
     sim.advanceClock(55 * 60_000);
     await testDb().update(channelAccounts).set({ accessTokenExpiresAt: new Date(Date.now() + 5 * 60_000) }).where(eq(channelAccounts.id, account.id));
-    const { run } = await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
+    const { run } = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep);
     expect(run.status).toBe("ok");
-    const refreshed = await getAccountRow(testDb(), m.org.orgId, account.id);
+    const refreshed = await getAccountRow({ db: testDb(), orgId: m.org.orgId }, account.id);
     expect(readCredentials(refreshed)!.accessToken).not.toBe(firstToken);
     expect(sim.store(shop).tokens.find((t) => t.accessToken === firstToken)!.revoked).toBe(true);
 
     // 91 days on, even the refresh token is dead: the account shows token_expired.
     sim.advanceClock(91 * 24 * 3600_000);
-    const second = await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
+    const second = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep);
     expect(second.run.status).toBe("failed");
-    const expired = await getAccountRow(testDb(), m.org.orgId, account.id);
+    const expired = await getAccountRow({ db: testDb(), orgId: m.org.orgId }, account.id);
     expect(expired.status).toBe("token_expired");
     expect(expired.lastError).toContain("invalid_grant");
     sim.advanceClock(-(91 * 24 * 3600_000 + 55 * 60_000));

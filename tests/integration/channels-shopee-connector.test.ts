@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   sim.faults.clear();
-  sim.setRateLimit({ rate: 10_000, burst: 10_000 });
+  sim.setRateLimit(); // the realistic default limits
 });
 
 function connector(overrides: Partial<ShopeePartnerConfig> = {}): ChannelConnector {
@@ -101,7 +101,7 @@ describe("Shopee authorization and signing", () => {
     // The code is single-use.
     await expect(c.completeAuthorization({ account: account(null), query: callback.searchParams, redirectUri: REDIRECT })).rejects.toMatchObject({
       kind: "invalid_request",
-      opts: { platformCode: "error_auth" },
+      opts: { platformCode: "invalid_code" },
     });
   });
 
@@ -237,10 +237,10 @@ describe("Shopee order pull", () => {
 });
 
 describe("Shopee throttling and faults", () => {
-  it("backs off on 429 error_too_frequent and still reads every order", async () => {
+  it("backs off on error_rate_limit and still reads every order", async () => {
     const { shopId, acct, credentials } = await authorizedShop();
     const sns = sim.seedOrders({ shopId, count: 150 });
-    sim.setRateLimit({ rate: 20, burst: 2 });
+    sim.setRateLimit({ perShopPerSecond: 2 });
     const before = sim.stats["order.get_order_detail"]?.throttled ?? 0;
     const { orders } = await pullAll(connector({ retry: { maxAttempts: 8, baseDelayMs: 40, maxDelayMs: 300, timeoutMs: 2_000 } }), acct, credentials, daysAgo(8), now());
     expect(orders.map((o) => o.platformOrderId).sort()).toEqual([...sns].sort());

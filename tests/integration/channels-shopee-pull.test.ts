@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { channelAccounts, channelListings, channelPullRuns, channelWebhookInbox, platformOrders } from "@/db/schema";
 import { createAccount, readCredentials } from "@/server/services/channels/accounts";
+import { systemContext } from "@/server/context";
 import { saveSkuMapping } from "@/server/services/channels/mappings";
 import { completeAuthorization, startAuthorization } from "@/server/services/channels/oauth";
 import { pullOrders } from "@/server/services/channels/pull";
@@ -41,10 +42,11 @@ afterAll(async () => {
 });
 beforeEach(() => {
   sim.faults.clear();
-  sim.setRateLimit({ rate: 10_000, burst: 10_000 });
+  sim.setRateLimit(); // the realistic default limits
 });
 
-let shopSeq = 810000;
+// Shop ids unique per run: a shop stays authorized by the merchant of an earlier run in a reused database.
+let shopSeq = 800_000 + Math.floor(Math.random() * 90_000) * 100;
 
 /** The seller confirms on the (simulated) Shopee authorization page, as a browser would. */
 async function authorizeLikeABrowser(authorizeUrl: string, shopId: number): Promise<URLSearchParams> {
@@ -101,7 +103,7 @@ describe("Shopee pull through the channels service", () => {
     ]);
     const listCalls = sim.stats["order.get_order_list"]?.requests ?? 0;
 
-    const { run } = await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", from: new Date(Date.now() - 40 * DAY), to: new Date() }, noSleep);
+    const { run } = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", from: new Date(Date.now() - 40 * DAY), to: new Date() }, noSleep);
     expect(run).toMatchObject({ status: "ok", fetched: 180, created: 180, failed: 0 });
     expect(sim.faults.pending()).toBe(0);
     expect(sim.stats["order.get_order_list"]!.requests - listCalls).toBeGreaterThanOrEqual(3 + 3); // ≥3 windows, plus the faulted calls
@@ -114,7 +116,7 @@ describe("Shopee pull through the channels service", () => {
     expect(converted.length).toBe(stored.filter((r) => r.normalizedStatus === "pending" || r.normalizedStatus === "unshipped").length);
 
     // Pulled again: nothing new.
-    const again = await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", from: new Date(Date.now() - 40 * DAY), to: new Date() }, noSleep);
+    const again = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", from: new Date(Date.now() - 40 * DAY), to: new Date() }, noSleep);
     expect(again.run).toMatchObject({ status: "ok", created: 0 });
     expect(await rows(m.org.orgId, accountId)).toHaveLength(180);
   });
@@ -126,7 +128,7 @@ describe("Shopee pull through the channels service", () => {
     const seen = new Set([readCredentials(await accountRow(accountId))!.refreshToken]);
     for (let round = 0; round < 2; round++) {
       sim.expireAccessTokens(shopId);
-      const { run } = await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", from: new Date(Date.now() - 8 * DAY), to: new Date() }, noSleep);
+      const { run } = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", from: new Date(Date.now() - 8 * DAY), to: new Date() }, noSleep);
       expect(run.status).toBe("ok");
       const creds = readCredentials(await accountRow(accountId))!;
       expect(seen.has(creds.refreshToken)).toBe(false);
@@ -134,7 +136,7 @@ describe("Shopee pull through the channels service", () => {
     }
     // Cancelled in Seller Centre: the refresh is refused and the shop shows "token expired".
     sim.revoke(shopId);
-    const { run } = await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", from: new Date(Date.now() - DAY), to: new Date() }, noSleep);
+    const { run } = await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", from: new Date(Date.now() - DAY), to: new Date() }, noSleep);
     expect(run.status).toBe("failed");
     expect(await accountRow(accountId)).toMatchObject({ status: "token_expired" });
   });
@@ -168,7 +170,7 @@ describe("Shopee push at /api/webhooks/shopee", () => {
     const m = await merchantWithStock({ "SYS-TEE": "100" });
     const { shopId, accountId } = await authorizedShopee(m);
     const [sn] = sim.seedOrders({ shopId, count: 1, statuses: ["UNPAID"], skus: ["SHP-TEE"] });
-    await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", from: new Date(Date.now() - 8 * DAY), to: new Date() }, noSleep);
+    await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", from: new Date(Date.now() - 8 * DAY), to: new Date() }, noSleep);
     await testDb().update(channelAccounts).set({ status: "enabled", nextPullAt: new Date(Date.now() + 3600_000) }).where(eq(channelAccounts.id, accountId));
 
     sim.setPush({ callbackUrl, duplicates: 2, hold: true });
@@ -208,7 +210,7 @@ describe("Shopee push at /api/webhooks/shopee", () => {
     }
     const hinted = await testDb().select().from(channelPullRuns).where(and(eq(channelPullRuns.accountId, accountId), eq(channelPullRuns.trigger, "webhook")));
     expect(hinted.length).toBeGreaterThanOrEqual(1);
-    await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", from: new Date(Date.now() - 3600_000), to: new Date(sim.clock.now() + 60_000) }, noSleep);
+    await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", from: new Date(Date.now() - 3600_000), to: new Date(sim.clock.now() + 60_000) }, noSleep);
     const [po] = (await rows(m.org.orgId, accountId)).filter((r) => r.platformOrderId === sn);
     expect(po).toMatchObject({ platformStatus: "CANCELLED", normalizedStatus: "cancelled" });
   });
@@ -246,20 +248,20 @@ describe("Shopee ship-back and stock through the service", () => {
     const { shopId, accountId } = await authorizedShopee(m);
     await saveSkuMapping(svcCtx(m.org), { accountId, platformSku: "SHP-TEE", items: [{ sku: "SYS-TEE", quantity: "1" }] });
     const [sn] = sim.seedOrders({ shopId, count: 1, statuses: ["READY_TO_SHIP"], skus: ["SHP-TEE"], itemsPerOrder: 1 });
-    await pullOrders(testDb(), { orgId: m.org.orgId, accountId, trigger: "manual", from: new Date(Date.now() - 8 * DAY), to: new Date() }, noSleep);
+    await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId, trigger: "manual", from: new Date(Date.now() - 8 * DAY), to: new Date() }, noSleep);
     const [po] = (await rows(m.org.orgId, accountId)).filter((r) => r.platformOrderId === sn);
     expect(po!.state).toBe("processed");
 
     await testDb().update(platformOrders).set({ carrier: "J&T Express", trackingNumber: "JT778899", shipPushStatus: "queued" }).where(eq(platformOrders.id, po!.id));
     sim.faults.add([{ match: "logistics.ship_order", kind: "503" }]);
-    await expect(pushShipment(testDb(), m.org.orgId, po!.id)).resolves.toMatchObject({ pushed: po!.id, remoteId: "JT778899" });
-    await expect(pushShipment(testDb(), m.org.orgId, po!.id)).resolves.toEqual({ already: true });
+    await expect(pushShipment(systemContext(testDb(), m.org.orgId, "test"), po!.id)).resolves.toMatchObject({ pushed: po!.id, remoteId: "JT778899" });
+    await expect(pushShipment(systemContext(testDb(), m.org.orgId, "test"), po!.id)).resolves.toEqual({ already: true });
     expect(sim.shipments.filter((s) => s.orderSn === sn)).toMatchObject([{ trackingNumber: "JT778899", mode: "non_integrated" }]);
     expect(sim.orders.get(sn!)!.order_status).toBe("PROCESSED");
 
     const [listing] = await testDb().select().from(channelListings).where(and(eq(channelListings.accountId, accountId), eq(channelListings.platformSku, "SHP-TEE")));
     expect(listing!.externalListingId).toMatch(/^\d+:0$/);
-    const result = (await pushStock(testDb(), m.org.orgId, accountId, "SHP-TEE")) as { pushed: number };
+    const result = (await pushStock(systemContext(testDb(), m.org.orgId, "test"), accountId, "SHP-TEE")) as { pushed: number };
     expect(result.pushed).toBeGreaterThanOrEqual(0);
     expect(sim.stockUpdates.filter((s) => s.shopId === shopId).at(-1)).toMatchObject({ sku: "SHP-TEE", stock: result.pushed, itemId: Number(listing!.externalListingId!.split(":")[0]) });
   });
@@ -268,9 +270,9 @@ describe("Shopee ship-back and stock through the service", () => {
     const a = await merchantWithStock({});
     const { shopId, accountId } = await authorizedShopee(a);
     sim.seedOrders({ shopId, count: 3 });
-    await pullOrders(testDb(), { orgId: a.org.orgId, accountId, trigger: "manual", from: new Date(Date.now() - 8 * DAY), to: new Date() }, noSleep);
+    await pullOrders(systemContext(testDb(), a.org.orgId, "test"), { accountId, trigger: "manual", from: new Date(Date.now() - 8 * DAY), to: new Date() }, noSleep);
     const b = await createTestOrg("Other merchant");
     expect(await rows(b.orgId, accountId)).toHaveLength(0);
-    await expect(pullOrders(testDb(), { orgId: b.orgId, accountId, trigger: "manual" }, noSleep)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(pullOrders(systemContext(testDb(), b.orgId, "test"), { accountId, trigger: "manual" }, noSleep)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { channelAccounts, channelListings, orders, outbox, outboundOrders, platformOrders, skuMappings } from "@/db/schema";
 import { openToken } from "@/server/crypto/tokens";
 import { completeAuthorization, startAuthorization } from "@/server/services/channels/oauth";
@@ -10,19 +10,12 @@ import { markShippedPlatformOrders, platformShipOrders } from "@/server/services
 import { auditOutbound } from "@/server/services/outbound/audit";
 import { shipOutbound } from "@/server/services/outbound/ship";
 import { moveStock } from "@/server/services/inventory/ledger";
+import { inTransaction, systemContext } from "@/server/context";
 import { createAccount } from "@/server/services/channels/accounts";
-import type { ShopifySimulator } from "../simulators/shopify/server";
-import { closeTestDb, createTestUser, keyCaller, newApiKey, sessionCaller, svcCtx, testDb } from "../helpers/db";
-import { approveOnSimulator, authorizedShop, drainOutboxOf, merchantWithStock, startSim } from "./channels-kit";
+import { createTestUser, keyCaller, newApiKey, sessionCaller, svcCtx, testDb } from "../helpers/db";
+import { approveOnSimulator, authorizedShop, drainOutboxOf, merchantWithStock, shopifySimPerFile } from "./channels-kit";
 
-let sim: ShopifySimulator;
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(async () => {
-  await sim.stop();
-  await closeTestDb();
-});
+const file = shopifySimPerFile();
 
 const noSleep = { sleep: async () => {} };
 const window = () => ({ from: new Date(Date.now() - 3600_000), to: new Date(Date.now() + 60_000) });
@@ -30,10 +23,10 @@ const window = () => ({ from: new Date(Date.now() - 3600_000), to: new Date(Date
 describe("ship-back and stock push", () => {
   it("ships through the warehouse, pushes carrier + tracking to Shopify once, and completes on the next sync", async () => {
     const m = await merchantWithStock({ A1: "50" });
-    const { shop, account } = await authorizedShop(sim, m);
+    const { shop, account } = await authorizedShop(file.sim, m);
     await saveSkuMapping(svcCtx(m.org), { accountId: account.id, platformSku: "P-A1", items: [{ sku: "A1", quantity: "1" }] });
-    const o = sim.createOrder(shop, { lineItems: [{ sku: "P-A1", quantity: 2 }] });
-    await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
+    const o = file.sim.createOrder(shop, { lineItems: [{ sku: "P-A1", quantity: 2 }] });
+    await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep);
     const [po] = await testDb().select().from(platformOrders).where(and(eq(platformOrders.orgId, m.org.orgId), eq(platformOrders.accountId, account.id)));
     expect(po!.state).toBe("processed");
 
@@ -44,7 +37,7 @@ describe("ship-back and stock push", () => {
     await shipOutbound(ctx, { id: outbound!.id, carrier: "UPS", trackingNumber: "1Z999AA10123456784" });
     await drainOutboxOf(m.org.orgId);
 
-    const snap = sim.snapshot(shop).orders.find((x) => x.id === o.id)!;
+    const snap = file.sim.snapshot(shop).orders.find((x) => x.id === o.id)!;
     expect(snap.fulfillments).toEqual([{ trackingNumber: "1Z999AA10123456784", company: "UPS" }]);
     const [after] = await testDb().select().from(platformOrders).where(eq(platformOrders.id, po!.id));
     expect(after).toMatchObject({ state: "marked_shipped", shipPushStatus: "pushed", trackingNumber: "1Z999AA10123456784" });
@@ -53,24 +46,24 @@ describe("ship-back and stock push", () => {
     await testDb().update(platformOrders).set({ shipPushStatus: "queued", state: "processed" }).where(eq(platformOrders.id, po!.id));
     await platformShipOrders(ctx, { ids: [po!.id] });
     await drainOutboxOf(m.org.orgId);
-    expect(sim.snapshot(shop).orders.find((x) => x.id === o.id)!.fulfillments).toHaveLength(1);
+    expect(file.sim.snapshot(shop).orders.find((x) => x.id === o.id)!.fulfillments).toHaveLength(1);
 
     // 001: the platform now says shipped → the next sync completes the system order.
-    await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
+    await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep);
     const [sys] = await testDb().select().from(orders).where(eq(orders.id, po!.orderId!));
     expect(sys!.status).toBe("completed");
   });
 
   it("retries a ship push the platform throttles, and 转标记发货 moves without a push", async () => {
     const m = await merchantWithStock({ A1: "50" });
-    const { shop, account } = await authorizedShop(sim, m);
+    const { shop, account } = await authorizedShop(file.sim, m);
     await saveSkuMapping(svcCtx(m.org), { accountId: account.id, platformSku: "P-A1", items: [{ sku: "A1", quantity: "1" }] });
-    sim.createOrder(shop, { lineItems: [{ sku: "P-A1", quantity: 1 }] });
-    sim.createOrder(shop, { lineItems: [{ sku: "P-A1", quantity: 1 }] });
-    await pullOrders(testDb(), { orgId: m.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
+    file.sim.createOrder(shop, { lineItems: [{ sku: "P-A1", quantity: 1 }] });
+    file.sim.createOrder(shop, { lineItems: [{ sku: "P-A1", quantity: 1 }] });
+    await pullOrders(systemContext(testDb(), m.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep);
     const pos = await testDb().select().from(platformOrders).where(eq(platformOrders.accountId, account.id)).orderBy(platformOrders.platformOrderNo);
     await testDb().update(platformOrders).set({ carrier: "DHL", trackingNumber: "JD0001" }).where(eq(platformOrders.id, pos[0]!.id));
-    sim.faults.set(shop, { queue: ["429"], operations: ["FulfillmentOrders"] });
+    file.sim.faults.set(shop, { queue: ["429"], operations: ["FulfillmentOrders"] });
     await platformShipOrders(svcCtx(m.org), { ids: [pos[0]!.id] });
     await drainOutboxOf(m.org.orgId);
     const [first] = await testDb().select().from(platformOrders).where(eq(platformOrders.id, pos[0]!.id));
@@ -88,30 +81,30 @@ describe("ship-back and stock push", () => {
 
   it("pushes available stock to every mapped listing, a bundle as the fewest complete sets", async () => {
     const m = await merchantWithStock({ A1: "10", B1: "7" });
-    const { shop, account } = await authorizedShop(sim, m);
+    const { shop, account } = await authorizedShop(file.sim, m);
     const ctx = svcCtx(m.org);
     // Listings exist on the shop (variants with inventory items).
-    sim.store(shop).variantFor("P-A1");
-    sim.store(shop).variantFor("P-KIT");
+    file.sim.store(shop).variantFor("P-A1");
+    file.sim.store(shop).variantFor("P-KIT");
     await saveSkuMapping(ctx, { accountId: account.id, platformSku: "P-A1", items: [{ sku: "A1", quantity: "1" }] });
     await saveSkuMapping(ctx, { accountId: account.id, platformSku: "P-KIT", items: [{ sku: "A1", quantity: "2" }, { sku: "B1", quantity: "3" }] });
     await drainOutboxOf(m.org.orgId);
-    expect(sim.snapshot(shop).inventory).toMatchObject({ "P-A1": 10, "P-KIT": 2 });
+    expect(file.sim.snapshot(shop).inventory).toMatchObject({ "P-A1": 10, "P-KIT": 2 });
 
     // A stock change of A1 → one debounced push per listing that uses it.
-    await testDb().transaction((tx) => moveStock(tx, ctx, { productId: m.productIds.A1!, warehouseId: m.warehouseId, kind: "adjustment", onHandDelta: "-4", refType: "test" }));
-    await testDb().transaction((tx) => moveStock(tx, ctx, { productId: m.productIds.A1!, warehouseId: m.warehouseId, kind: "adjustment", onHandDelta: "-1", refType: "test" }));
-    const setsBefore = sim.store(shop).inventorySets.length;
+    await inTransaction(ctx, (tx) => moveStock(tx, { productId: m.productIds.A1!, warehouseId: m.warehouseId, kind: "adjustment", onHandDelta: "-4", refType: "test" }));
+    await inTransaction(ctx, (tx) => moveStock(tx, { productId: m.productIds.A1!, warehouseId: m.warehouseId, kind: "adjustment", onHandDelta: "-1", refType: "test" }));
+    const setsBefore = file.sim.store(shop).inventorySets.length;
     await drainOutboxOf(m.org.orgId);
-    expect(sim.snapshot(shop).inventory).toMatchObject({ "P-A1": 5, "P-KIT": 2 });
-    expect(sim.store(shop).inventorySets.length - setsBefore).toBe(1); // P-KIT unchanged: not pushed again
+    expect(file.sim.snapshot(shop).inventory).toMatchObject({ "P-A1": 5, "P-KIT": 2 });
+    expect(file.sim.store(shop).inventorySets.length - setsBefore).toBe(1); // P-KIT unchanged: not pushed again
     const listings = await testDb().select().from(channelListings).where(eq(channelListings.accountId, account.id));
     expect(listings.every((l) => l.lastPushStatus === "ok")).toBe(true);
   });
 
   it("imports mappings with per-row errors and exports them back", async () => {
     const m = await merchantWithStock({ A1: "1", B1: "1" });
-    const { account } = await authorizedShop(sim, m);
+    const { account } = await authorizedShop(file.sim, m);
     const ctx = svcCtx(m.org);
     const csv = [
       "平台账号,平台SKU,OMS SKU,数量",
@@ -141,7 +134,7 @@ describe("ship-back and stock push", () => {
 describe("OAuth and secrets", () => {
   it("keeps tokens encrypted, bound to merchant + account + purpose", async () => {
     const m = await merchantWithStock({});
-    const { account } = await authorizedShop(sim, m);
+    const { account } = await authorizedShop(file.sim, m);
     const [row] = await testDb().select().from(channelAccounts).where(eq(channelAccounts.id, account.id));
     expect(row!.accessTokenEnc).not.toContain("shpat_");
     const token = openToken(row!.accessTokenEnc!, { orgId: m.org.orgId, accountId: account.id, purpose: "access_token" }, row!.tokenKeyVersion!);
@@ -154,7 +147,7 @@ describe("OAuth and secrets", () => {
   it("refuses a bad callback signature, a replayed state, and another user's state", async () => {
     const m = await merchantWithStock({});
     const ctx = svcCtx(m.org);
-    sim.store("oauth-checks");
+    file.sim.store("oauth-checks");
     const acct = await createAccount(ctx, { platform: "shopify", alias: "OAuth", shopDomain: `oauth-${m.org.slug}`.slice(0, 50), useSimulator: true });
     const { url } = await startAuthorization(ctx, { id: acct!.id, appUrl: "http://127.0.0.1:9" });
     const q = await approveOnSimulator(url);
@@ -179,10 +172,10 @@ describe("OAuth and secrets", () => {
     const { receiveWebhook } = await import("@/server/services/channels/webhooks");
     const body = JSON.stringify({ id: 1 });
     const headers = (sig: string) =>
-      new Headers({ "x-shopify-hmac-sha256": sig, "x-shopify-topic": "orders/create", "x-shopify-shop-domain": "nobody.myshopify.com", "x-shopify-event-id": "e1" });
-    expect((await receiveWebhook(testDb(), "shopify", headers(sim.signWebhook(body, "wrong")), body)).status).toBe(401);
-    expect((await receiveWebhook(testDb(), "shopify", headers(sim.signWebhook(body)), body + " ")).status).toBe(401);
-    expect((await receiveWebhook(testDb(), "shopify", headers(sim.signWebhook(body)), body)).status).toBe(200);
+      new Headers({ "x-shopify-hmac-sha256": sig, "x-shopify-topic": "orders/create", "x-shopify-shop-domain": "nobody.myshopify.com", "x-shopify-event-id": "e1", "x-shopify-webhook-id": "w1", "x-shopify-api-version": "2026-10" });
+    expect((await receiveWebhook(testDb(), "shopify", headers(file.sim.signWebhook(body, "wrong")), body)).status).toBe(401);
+    expect((await receiveWebhook(testDb(), "shopify", headers(file.sim.signWebhook(body)), body + " ")).status).toBe(401);
+    expect((await receiveWebhook(testDb(), "shopify", headers(file.sim.signWebhook(body)), body)).status).toBe(200);
   });
 });
 
@@ -190,10 +183,10 @@ describe("tenancy", () => {
   it("a merchant never sees another merchant's accounts, mappings or platform orders (session and API key)", async () => {
     const a = await merchantWithStock({ A1: "5" });
     const b = await merchantWithStock({ A1: "5" });
-    const { shop, account } = await authorizedShop(sim, b);
+    const { shop, account } = await authorizedShop(file.sim, b);
     await saveSkuMapping(svcCtx(b.org), { accountId: account.id, platformSku: "P-A1", items: [{ sku: "A1", quantity: "1" }] });
-    sim.createOrder(shop, { lineItems: [{ sku: "P-A1", quantity: 1 }] });
-    await pullOrders(testDb(), { orgId: b.org.orgId, accountId: account.id, trigger: "manual", ...window() }, noSleep);
+    file.sim.createOrder(shop, { lineItems: [{ sku: "P-A1", quantity: 1 }] });
+    await pullOrders(systemContext(testDb(), b.org.orgId, "test"), { accountId: account.id, trigger: "manual", ...window() }, noSleep);
     const [po] = await testDb().select().from(platformOrders).where(eq(platformOrders.accountId, account.id));
     const [mapping] = await testDb().select().from(skuMappings).where(eq(skuMappings.accountId, account.id));
 

@@ -43,7 +43,7 @@ async function signUpError(input: Parameters<typeof signUp>[1]): Promise<DomainE
 const uniqueIp = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
 describe("sign-in rate limit", () => {
-  it("refuses the 11th attempt for an email after 10 failures — even with the right password", async () => {
+  it("refuses new browsers for an email after SIGN_IN_LIMITS.perEmail failures from many addresses — even with the right password", async () => {
     const email = await userWithPassword();
     expect(await attempt(email, PASSWORD, uniqueIp())).toBe("ok");
     const results = [];
@@ -108,7 +108,8 @@ describe("session token", () => {
 
   it("ends after the absolute lifetime", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = { sub: "u", orgId: null, authAt: now - SESSION_ABSOLUTE_SECONDS - 1 };
+    const { ownerId } = await createTestOrg();
+    const token = { sub: ownerId, orgId: null, authAt: now - SESSION_ABSOLUTE_SECONDS - 1 };
     expect(await nextSessionToken(testDb(), token, { now })).toBeNull();
     expect(await nextSessionToken(testDb(), { ...token, authAt: now - 60 }, { now })).not.toBeNull();
   });

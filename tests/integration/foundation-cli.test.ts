@@ -9,7 +9,7 @@ import { channelAccounts, organizations } from "@/db/schema";
 import { readCredentials, sealedCredentials } from "@/server/services/channels/accounts";
 import { createCaller } from "@/server/api/root";
 import { verifyCredentials } from "@/server/services/auth/sign-in";
-import { DEMO, DEMO_PASSWORD } from "@/server/services/seed/demo";
+import { DEMO, demoPassword } from "@/server/services/seed/demo";
 import { uid } from "../helpers/db";
 
 const run = promisify(execFile);
@@ -79,7 +79,7 @@ describe("admin CLI", () => {
     const second = await cli(["seed:demo"]);
     expect(second.stderr).toContain("nothing changed");
     expect(await rowCounts()).toEqual(before);
-    const user = await verifyCredentials(handle.db, { email: DEMO.email, password: DEMO_PASSWORD, ip: "cli-test" });
+    const user = await verifyCredentials(handle.db, { email: DEMO.email, password: demoPassword(), ip: "cli-test" });
     expect(user.email).toBe(DEMO.email);
   }, 300_000);
 

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { products, stockLevels, stockMovements } from "@/db/schema";
 import { dec } from "@/lib/decimal";
 import { moveStock, releaseStock, reserveStock } from "@/server/services/inventory/ledger";
+import { inTransaction } from "@/server/context";
 import { createWarehouse } from "@/server/services/catalog/warehouses";
 import { DomainError } from "@/server/errors";
 import { closeTestDb, createTestOrg, svcCtx, testDb, uid } from "../helpers/db";
@@ -14,8 +15,8 @@ async function setup(stock: string) {
   const ctx = svcCtx(org);
   const wh = await createWarehouse(ctx, { code: "W1", name: "Main" });
   const [p] = await testDb().insert(products).values({ orgId: org.orgId, sku: uid("S"), name: "P" }).returning();
-  await testDb().transaction((tx) =>
-    moveStock(tx, ctx, { productId: p!.id, warehouseId: wh.id, kind: "opening", onHandDelta: stock, refType: "opening" }),
+  await inTransaction(ctx, (tx) =>
+    moveStock(tx, { productId: p!.id, warehouseId: wh.id, kind: "opening", onHandDelta: stock, refType: "opening" }),
   );
   return { org, ctx, productId: p!.id, warehouseId: wh.id };
 }
@@ -32,10 +33,8 @@ async function balance(orgId: string, productId: string) {
 describe("stock ledger", () => {
   it("200 concurrent reservations of one SKU with stock for 100: exactly 100 succeed, available 0", async () => {
     const { ctx, productId, warehouseId, org } = await setup("100");
-    const db = testDb();
     const attempts = Array.from({ length: 200 }, (_, i) =>
-      db
-        .transaction((tx) => reserveStock(tx, ctx, [{ productId, warehouseId, qty: "1" }], { refType: "test", refNo: `R${i}` }))
+      inTransaction(ctx, (tx) => reserveStock(tx, [{ productId, warehouseId, qty: "1" }], { refType: "test", refNo: `R${i}` }))
         .then(() => "ok" as const)
         .catch((e) => {
           if (e instanceof DomainError && e.code === "INSUFFICIENT_STOCK") return "short" as const;
@@ -53,23 +52,26 @@ describe("stock ledger", () => {
   it("sums lines of the same SKU before checking (no oversell through duplicate lines)", async () => {
     const { ctx, productId, warehouseId } = await setup("5");
     await expect(
-      testDb().transaction((tx) =>
-        reserveStock(tx, ctx, [
-          { productId, warehouseId, qty: "3" },
-          { productId, warehouseId, qty: "3" },
-        ], { refType: "test" }),
+      inTransaction(ctx, (tx) =>
+        reserveStock(
+          tx,
+          [
+            { productId, warehouseId, qty: "3" },
+            { productId, warehouseId, qty: "3" },
+          ],
+          { refType: "test" },
+        ),
       ),
     ).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
   });
 
   it("refuses to ship or adjust below what is reserved, and releases what was reserved", async () => {
     const { ctx, productId, warehouseId, org } = await setup("10");
-    const db = testDb();
-    await db.transaction((tx) => reserveStock(tx, ctx, [{ productId, warehouseId, qty: "4.5" }], { refType: "test" }));
+    await inTransaction(ctx, (tx) => reserveStock(tx, [{ productId, warehouseId, qty: "4.5" }], { refType: "test" }));
     await expect(
-      db.transaction((tx) => moveStock(tx, ctx, { productId, warehouseId, kind: "adjustment", onHandDelta: "-6", refType: "adjust" })),
+      inTransaction(ctx, (tx) => moveStock(tx, { productId, warehouseId, kind: "adjustment", onHandDelta: "-6", refType: "adjust" })),
     ).rejects.toMatchObject({ code: "INSUFFICIENT_STOCK" });
-    await db.transaction((tx) => releaseStock(tx, ctx, [{ productId, warehouseId, qty: "4.5" }], { refType: "test" }));
+    await inTransaction(ctx, (tx) => releaseStock(tx, [{ productId, warehouseId, qty: "4.5" }], { refType: "test" }));
     const { level, sums } = await balance(org.orgId, productId);
     expect(dec(level.reserved).isZero()).toBe(true);
     expect(dec(sums.reserved).isZero()).toBe(true);

@@ -409,6 +409,29 @@ describe("inventory", () => {
     ).rejects.toMatchObject({ messageRef: { key: "unknownSkus", params: { skus: "NOPE, NADA" } } });
   });
 
+  it("stocktake timeline: created, posted and cancelled are events from the transition table, with who and what", async () => {
+    const m = await orderMerchant({ stock: { "00021002": { sz: "10" } } });
+    const st = await createStocktake(m.ctx, { warehouseId: m.sz.id, remark: "年中盘点" });
+    const [line] = (await listStocktakeLines(m.ctx, { id: st.id })).items;
+    await recordCounts(m.ctx, { id: st.id, counts: [{ lineId: line!.id, countedQty: "9" }] });
+    await postStocktake(m.ctx, st.id);
+    const posted = await getStocktake(m.ctx, st.id);
+    expect(posted.events.map((e) => [e.type, e.fromStatus, e.toStatus, e.reason])).toEqual([
+      ["created", null, "counting", "年中盘点"],
+      ["post", "counting", "posted", null],
+    ]);
+    expect(posted.events[1]).toMatchObject({ details: { counted: 1, changed: 1, gain: "0", loss: "1" }, actorLabel: expect.stringMatching(/^user:/) });
+    // A refused move writes nothing.
+    await expect(cancelStocktake(m.ctx, st.id)).rejects.toMatchObject({ code: "INVALID_TRANSITION", messageRef: { key: "stocktakeNotCounting" } });
+    expect((await getStocktake(m.ctx, st.id)).events).toHaveLength(2);
+    const st2 = await createStocktake(m.ctx, { warehouseId: m.sz.id, scope: "empty" });
+    await cancelStocktake(m.ctx, st2.id);
+    expect((await getStocktake(m.ctx, st2.id)).events.map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([
+      ["created", null, "counting"],
+      ["cancel", "counting", "cancelled"],
+    ]);
+  });
+
   it("another merchant's session and API key get NOT_FOUND for stock, movements, adjustments and stocktakes", async () => {
     const m = await orderMerchant({ stock: { "00021002": { sz: "10" } } });
     const p = m.productId("00021002");

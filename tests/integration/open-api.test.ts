@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orders, organizations } from "@/db/schema";
 import { R_STATUS, handleOpenRequest, type OpenResponse } from "@/server/open/handler";
 import { createApiKey } from "@/server/services/auth/api-keys";
+import { systemContext } from "@/server/context";
 import { setProductEnabled } from "@/server/services/catalog/products";
 import { demoAddressIds, seedDemo } from "@/server/services/seed/demo";
 import { closeTestDb, keyCaller, newApiKey, testDb } from "../helpers/db";
@@ -50,8 +51,8 @@ let addressIds: { id: number; isDefault: boolean }[];
 beforeAll(async () => {
   const { orgId } = await seedDemo(testDb());
   demoOrg = { orgId };
-  demoKey = (await createApiKey(testDb(), orgId, { name: "erp", role: "operator" })).key;
-  addressIds = await demoAddressIds(testDb(), orgId);
+  demoKey = (await createApiKey(systemContext(testDb(), orgId, "test"), { name: "erp", role: "operator" })).key;
+  addressIds = await demoAddressIds({ db: testDb(), orgId });
 });
 
 describe("open API createOrders (002) against the demo merchant", () => {

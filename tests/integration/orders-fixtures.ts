@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { customerAddresses, customers, orderEvents, orders, outbox, products, stockLevels } from "@/db/schema";
 import { dec } from "@/lib/decimal";
-import type { ServiceContext } from "@/server/context";
+import { inTransaction, type ServiceContext } from "@/server/context";
 import { createWarehouse } from "@/server/services/catalog/warehouses";
 import { moveStock } from "@/server/services/inventory/ledger";
 import { createTestOrg, svcCtx, testDb, type TestOrg } from "../helpers/db";
@@ -34,10 +34,10 @@ export async function orderMerchant(opts: { stock?: Record<string, { sz?: string
     ])
     .returning();
   const stock = opts.stock ?? { "00021002": { sz: "100", yw: "40" }, "00021003": { sz: "100", yw: "40" }, "00031003": { sz: "100" } };
-  await db.transaction(async (tx) => {
+  await inTransaction(ctx, async (tx) => {
     for (const [sku, s] of Object.entries(stock)) {
-      if (s.sz) await moveStock(tx, ctx, { productId: productId(sku), warehouseId: sz.id, kind: "opening", onHandDelta: s.sz, refType: "opening" });
-      if (s.yw) await moveStock(tx, ctx, { productId: productId(sku), warehouseId: yw.id, kind: "opening", onHandDelta: s.yw, refType: "opening" });
+      if (s.sz) await moveStock(tx, { productId: productId(sku), warehouseId: sz.id, kind: "opening", onHandDelta: s.sz, refType: "opening" });
+      if (s.yw) await moveStock(tx, { productId: productId(sku), warehouseId: yw.id, kind: "opening", onHandDelta: s.yw, refType: "opening" });
     }
   });
   return {

@@ -87,4 +87,17 @@ describe("orders router", () => {
     const bulk = await me.orders.bulkApprove({ orderIds: [x.id] });
     expect(bulk.failed[0]!.message).toMatch(/cannot approve/);
   });
+
+  it("formOptions and pickProducts offer enabled choices only, with stock summed over the warehouses", async () => {
+    const m = await orderMerchant();
+    const me = sessionCaller(m.org.ownerId, m.org.orgId);
+    const options = await me.orders.formOptions();
+    expect(options.warehouses.map((w) => w.code).sort()).toEqual(["WH-SZ", "WH-YW"]);
+    expect(options.precision).toMatchObject({ quantityDecimals: expect.any(Number), priceDecimals: expect.any(Number) });
+    const page = await me.orders.pickProducts({ search: "000" });
+    expect(page.items.map((p) => p.sku)).toEqual(["00021002", "00021003", "00031003"]);
+    expect(page.items.find((p) => p.sku === "00021002")!.available).toBe("140");
+    expect(page.items.find((p) => p.sku === "00031003")!.available).toBe("100");
+    await expect(me.orders.pickProducts({ search: "x".repeat(101) })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
 });

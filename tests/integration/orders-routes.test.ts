@@ -36,10 +36,10 @@ describe("order HTTP routes", () => {
   it("uploads to disk through the storage interface, links on create, downloads, and hides other merchants' files", async () => {
     const m = await orderMerchant();
     const key = await newApiKey(m.org, "operator");
-    const res = await stage(multipart("http://x/api/orders/attachments", key, new File(["发票 PDF"], "发票.pdf", { type: "application/pdf" })));
+    const res = await stage(multipart("http://x/api/orders/attachments", key, new File(["%PDF-1.4 发票"], "发票.pdf", { type: "application/pdf" })));
     expect(res.status).toBe(201);
     const staged = (await res.json()) as { id: string; fileName: string; sizeBytes: number };
-    expect(staged).toMatchObject({ fileName: "发票.pdf", sizeBytes: Buffer.byteLength("发票 PDF") });
+    expect(staged).toMatchObject({ fileName: "发票.pdf", sizeBytes: Buffer.byteLength("%PDF-1.4 发票") });
     const order = await createOrder(m.ctx, simpleOrder({ attachmentIds: [staged.id] }));
 
     const later = await attach(multipart(`http://x/api/orders/${order.id}/attachments`, key, new File(["b"], "b.txt")), { params: Promise.resolve({ id: order.id }) });
@@ -49,11 +49,12 @@ describe("order HTTP routes", () => {
       params: Promise.resolve({ attachmentId: staged.id }),
     });
     expect(got.status).toBe(200);
+    // The type comes from the bytes (a real PDF header), not from the upload's claim.
     expect(got.headers.get("content-type")).toBe("application/pdf");
     expect(got.headers.get("content-disposition")).toContain(encodeURIComponent("发票.pdf"));
-    expect(await got.text()).toBe("发票 PDF");
+    expect(await got.text()).toBe("%PDF-1.4 发票");
     // The bytes are on disk under the merchant's folder.
-    expect((await readFile(path.join(dir, m.org.orgId, "orders", staged.id))).toString()).toBe("发票 PDF");
+    expect((await readFile(path.join(dir, m.org.orgId, "orders", staged.id))).toString()).toBe("%PDF-1.4 发票");
 
     const other = await orderMerchant();
     const otherKey = await newApiKey(other.org, "operator");

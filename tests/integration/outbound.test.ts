@@ -20,12 +20,12 @@ import { createPickBatch, getPickList } from "@/server/services/outbound/pick";
 import { getOutbound, listOutbound, outboundStatusCounts } from "@/server/services/outbound/queries";
 import {
   bulkShip,
-  ORDER_SHIPPED,
   packOutbound,
   shipOutbound,
   uploadTracking,
 } from "@/server/services/outbound/ship";
 import { setLocation } from "@/server/services/inventory/stock";
+import { TOPICS } from "@/server/services/outbox/topics";
 import { closeTestDb, createTestOrg, keyCaller, newApiKey, sessionCaller, testDb } from "../helpers/db";
 import { level, orderMerchant, simpleOrder, type OrderMerchant } from "./orders-fixtures";
 
@@ -242,7 +242,7 @@ describe("outbound orders", () => {
     const events = await testDb()
       .select()
       .from(outbox)
-      .where(and(eq(outbox.orgId, m.org.orgId), eq(outbox.topic, ORDER_SHIPPED)));
+      .where(and(eq(outbox.orgId, m.org.orgId), eq(outbox.topic, TOPICS.orderShipped)));
     expect(events.map((e) => e.payload)).toEqual([
       { orderId: o1.id, outboundId: ob1!.id, carrier: "顺丰", trackingNumber: "SF1234567890" },
     ]);

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { orders, outbox, products } from "@/db/schema";
 import { UPSTREAM_TOPIC } from "@/lib/production/status";
-import type { ServiceContext } from "@/server/context";
+import { inTransaction, type ServiceContext } from "@/server/context";
 import { createWarehouse } from "@/server/services/catalog/warehouses";
 import { moveStock } from "@/server/services/inventory/ledger";
 import { createOrder } from "@/server/services/orders/create-order";
@@ -31,8 +31,8 @@ export async function factory(opts: { map?: boolean } = {}) {
     ])
     .returning();
   const productId = (sku: string) => prods.find((p) => p.sku === sku)!.id;
-  await db.transaction(async (tx) => {
-    for (const p of prods) await moveStock(tx, ctx, { productId: p.id, warehouseId: wh.id, kind: "opening", onHandDelta: "1000", refType: "opening" });
+  await inTransaction(ctx, async (tx) => {
+    for (const p of prods) await moveStock(tx, { productId: p.id, warehouseId: wh.id, kind: "opening", onHandDelta: "1000", refType: "opening" });
   });
   const ops: Record<string, string> = {};
   for (const [code, name, minutes] of [

@@ -93,12 +93,12 @@ describe("route ↔ stage mapping", () => {
 
   it("a confirmed mapping becomes incomplete when a stage is added or the route loses a stage's only operation", async () => {
     const f = await factory({ map: true });
-    expect((await mappingState(testDb(), f.org.orgId, f.route.id, f.programme.id)).complete).toBe(true);
+    expect((await mappingState({ db: testDb(), orgId: f.org.orgId }, f.route.id, f.programme.id)).complete).toBe(true);
     await saveStages(f.ctx, {
       programmeId: f.programme.id,
       stages: [...f.programme.stages.map((s) => ({ id: s.id, code: s.code, name: s.name })), { code: "DYE", name: "染色" }],
     });
-    const state = await mappingState(testDb(), f.org.orgId, f.route.id, f.programme.id);
+    const state = await mappingState({ db: testDb(), orgId: f.org.orgId }, f.route.id, f.programme.id);
     expect(state.complete).toBe(false);
     expect(state.unmappedStages.map((s) => s.code)).toEqual(["DYE"]);
 
@@ -112,7 +112,7 @@ describe("route ↔ stage mapping", () => {
       operationIds: route.steps.map((s) => s.operationId).filter((id) => id !== g.ops.QC),
       productIds: route.products.map((p) => p.id),
     });
-    const after = await mappingState(testDb(), g.org.orgId, g.route.id, g.programme.id);
+    const after = await mappingState({ db: testDb(), orgId: g.org.orgId }, g.route.id, g.programme.id);
     expect(after.confirmed).toBe(false);
     expect(after.unmappedStages.map((s) => s.code)).toEqual(["QC"]);
     const [entry] = await testDb()

@@ -5,7 +5,8 @@ import { UPSTREAM_TOPIC } from "@/lib/production/status";
 import { relayOnce } from "@/server/services/outbox/outbox";
 import { createPlan, transitionPlan } from "@/server/services/production/plans";
 import { updateProgramme } from "@/server/services/production/programmes";
-import { listUpstreamReports, productionOutboxHandlers, requestUpstreamReport } from "@/server/services/production/upstream";
+import { deliverStageProgress, listUpstreamReports, requestUpstreamReport } from "@/server/services/production/upstream";
+import { TOPICS } from "@/server/services/outbox/topics";
 import { recordWorkReport } from "@/server/services/production/work-reports";
 import { closeTestDb, testDb } from "../helpers/db";
 import { startTiantianSimulator, type TiantianSimulator } from "../simulators/tiantian/server";
@@ -36,7 +37,7 @@ async function relay(f: Factory) {
     .update(outbox)
     .set({ availableAt: sql`now() - interval '1 second'` })
     .where(and(eq(outbox.orgId, f.org.orgId), eq(outbox.topic, UPSTREAM_TOPIC), eq(outbox.status, "pending")));
-  return relayOnce(testDb(), productionOutboxHandlers);
+  return relayOnce(testDb(), { [TOPICS.stageProgress]: deliverStageProgress });
 }
 
 async function reportsOf(planId: string) {

@@ -13,6 +13,7 @@ export default async function AccountLayout({ children }: { children: React.Reac
     { href: "/account/members", label: t("members") },
     // API keys are for owners and admins only; the server refuses everyone else anyway.
     ...(can(svc.role, "apikeys.manage") ? [{ href: "/account/api-keys", label: t("apiKeys") }] : []),
+    ...(can(svc.role, "settings.write") ? [{ href: "/account/system", label: t("system") }] : []),
   ];
   return (
     <>

@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { ChangePasswordForm, ProfileForm } from "@/components/account/profile-forms";
+import { ChangePasswordForm, ProfileForm, SessionsCard } from "@/components/account/profile-forms";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requirePageContext } from "@/server/auth/page-context";
@@ -19,6 +19,7 @@ export default async function ProfilePage() {
     <div className="grid max-w-5xl gap-4 lg:grid-cols-2">
       <ProfileForm name={me.name} email={me.email} />
       <ChangePasswordForm />
+      <SessionsCard />
       <Card>
         <CardHeader>
           <CardTitle>{t("account.myMerchants")}</CardTitle>

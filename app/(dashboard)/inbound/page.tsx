@@ -12,7 +12,7 @@ export async function generateMetadata() {
 
 export default async function InboundPage() {
   const { svc } = await requirePageContext();
-  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("inbound")]);
+  const [precision, t] = await Promise.all([getPrecision(svc), getTranslations("inbound")]);
   return (
     <>
       <PageHeader title={t("title")} description={t("help")} />

@@ -15,7 +15,7 @@ export async function generateMetadata() {
 
 export default async function OrdersPage() {
   const { svc } = await requirePageContext();
-  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("orders")]);
+  const [precision, t] = await Promise.all([getPrecision(svc), getTranslations("orders")]);
   const canWrite = can(svc.role, "orders.write");
   return (
     <>

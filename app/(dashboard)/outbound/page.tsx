@@ -13,7 +13,7 @@ export async function generateMetadata() {
 
 export default async function OutboundPage() {
   const { svc } = await requirePageContext();
-  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("outbound")]);
+  const [precision, t] = await Promise.all([getPrecision(svc), getTranslations("outbound")]);
   return (
     <>
       <PageHeader title={t("title")} description={t("help")} />

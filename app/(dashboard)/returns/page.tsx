@@ -12,7 +12,7 @@ export async function generateMetadata() {
 
 export default async function ReturnsPage() {
   const { svc } = await requirePageContext();
-  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("returns")]);
+  const [precision, t] = await Promise.all([getPrecision(svc), getTranslations("returns")]);
   return (
     <>
       <PageHeader title={t("title")} description={t("help")} />

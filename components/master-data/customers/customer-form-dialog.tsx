@@ -19,8 +19,8 @@ import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { CustomerInput } from "@/lib/validators/catalog";
 import type { AppRouter } from "@/server/api/root";
-import { FormDialog } from "../form-dialog";
-import { SwitchField } from "../switch-field";
+import { FormDialog } from "@/components/forms/form-dialog";
+import { SwitchField } from "@/components/forms/switch-field";
 
 type Outputs = inferRouterOutputs<AppRouter>;
 export type CustomerRow = Outputs["customers"]["list"]["items"][number];

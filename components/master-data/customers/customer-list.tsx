@@ -10,18 +10,20 @@ import { DataTable } from "@/components/data-table/data-table";
 import { Button } from "@/components/ui/button";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
-import { EnabledSwitch } from "../enabled-switch";
+import { EnabledSwitch } from "@/components/data-table/enabled-switch";
 import { ExportMenu } from "../export-menu";
-import { ImportDialog } from "../import-dialog";
-import { ListToolbar } from "../list-toolbar";
-import { useListParams } from "../use-list-params";
+import { ImportDialog } from "@/components/forms/import-dialog";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
+import { useListParams } from "@/components/data-table/use-list-params";
 import { CustomerFormDialog, type CustomerRow } from "./customer-form-dialog";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 const SORTS = ["created", "clientNum", "companyName"] as const;
 const PAGE_SIZE = 50;
 
 /** 客户管理: search, status filter, sortable columns, keyset pages, import/export, address books. */
 export function CustomerList({ canWrite }: { canWrite: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -93,7 +95,7 @@ export function CustomerList({ canWrite }: { canWrite: boolean }) {
         accessorKey: "createdAt",
         header: t("common.createdAt"),
         meta: { sortKey: "created" },
-        cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{new Date(row.original.createdAt).toLocaleString()}</span>,
+        cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{fmtTime(row.original.createdAt)}</span>,
       },
       ...(canWrite
         ? [
@@ -110,7 +112,7 @@ export function CustomerList({ canWrite }: { canWrite: boolean }) {
           ]
         : []),
     ],
-    [t, canWrite, setEnabled],
+    [t, canWrite, setEnabled, fmtTime],
   );
 
   return (
@@ -121,13 +123,15 @@ export function CustomerList({ canWrite }: { canWrite: boolean }) {
         searchPlaceholder={t("masterData.customersSearch")}
         enabled={list.enabled}
         onEnabledChange={list.setEnabled}
+        dirty={list.dirty}
         onReset={list.reset}
         actions={
           <>
             {canWrite ? (
               <ImportDialog
-                entity="customers"
+                mode="rowByRow"
                 entityLabel={t("masterData.customersTitle")}
+                templateHref="/api/export/customers?format=xlsx&template=1"
                 runImport={(input) => importCustomers.mutateAsync(input)}
                 onImported={() => void invalidate()}
               />
@@ -153,8 +157,8 @@ export function CustomerList({ canWrite }: { canWrite: boolean }) {
         onSortChange={list.setSort}
         getRowId={(r) => r.id}
         onRowClick={canWrite ? (r) => setEditing(r.id) : undefined}
+        error={query.error}
       />
-      {query.error ? <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p> : null}
       <CustomerFormDialog customerId={editing === "new" ? null : editing} open={editing !== null} onOpenChange={(o) => !o && setEditing(null)} />
     </>
   );

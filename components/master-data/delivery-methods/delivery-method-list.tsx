@@ -11,8 +11,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
-import { EnabledSwitch } from "../enabled-switch";
-import { ListToolbar } from "../list-toolbar";
+import { EnabledSwitch } from "@/components/data-table/enabled-switch";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
 import { DeliveryMethodFormDialog, type DeliveryMethodRow } from "./delivery-method-form-dialog";
 
 /** 配送方式设置: the short per-merchant list offered when taking an order. */
@@ -99,8 +99,8 @@ export function DeliveryMethodList({ canWrite }: { canWrite: boolean }) {
         total={query.data ? { count: query.data.length, capped: false } : undefined}
         getRowId={(r) => r.id}
         onRowClick={canWrite ? (r) => setEditing(r) : undefined}
+        error={query.error}
       />
-      {query.error ? <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p> : null}
       <DeliveryMethodFormDialog
         method={editing === "new" ? null : editing}
         nextSortOrder={nextSortOrder}

@@ -12,13 +12,14 @@ import { useZodMessage } from "@/components/forms/use-zod-message";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardFooter } from "@/components/ui/card";
 import { NativeSelect } from "@/components/ui/native-select";
+import { formatDecimal } from "@/lib/decimal";
 import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { PrecisionInput } from "@/lib/validators/catalog";
-import type { Precision } from "@/server/services/_lib/precision";
+import type { Precision } from "@/lib/precision";
 
 const FIELDS = ["amountDecimals", "priceDecimals", "quantityDecimals"] as const;
-const EXAMPLE = { amountDecimals: 1234.5, priceDecimals: 29.9, quantityDecimals: 12 } as const;
+const EXAMPLE = { amountDecimals: "1234.5", priceDecimals: "29.9", quantityDecimals: "12" } as const;
 
 /** 数字精度: how many decimals amounts, prices and quantities may carry for this merchant. */
 export function PrecisionForm({ precision, canWrite }: { precision: Precision; canWrite: boolean }) {
@@ -64,7 +65,7 @@ export function PrecisionForm({ precision, canWrite }: { precision: Precision; c
                 label={t(`fields.${name}`)}
                 htmlFor={name}
                 error={msg(errors[name], name)}
-                hint={t("masterData.example", { value: EXAMPLE[name].toFixed(scale) })}
+                hint={t("masterData.example", { value: formatDecimal(EXAMPLE[name], scale) })}
               >
                 <NativeSelect id={name} disabled={!canWrite} {...form.register(name, { valueAsNumber: true })} aria-invalid={!!errors[name]}>
                   {[0, 1, 2, 3, 4].map((n) => (

@@ -15,10 +15,10 @@ import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { ProductInput } from "@/lib/validators/catalog";
 import type { AppRouter } from "@/server/api/root";
-import type { Precision } from "@/server/services/_lib/precision";
-import { decimalInputProps, useDecimalMessage, withPrecision } from "../decimal";
-import { FormDialog } from "../form-dialog";
-import { SwitchField } from "../switch-field";
+import type { Precision } from "@/lib/precision";
+import { decimalInputProps, useDecimalMessage, withPrecision } from "@/components/forms/decimal";
+import { FormDialog } from "@/components/forms/form-dialog";
+import { SwitchField } from "@/components/forms/switch-field";
 
 export type ProductRow = inferRouterOutputs<AppRouter>["products"]["list"]["items"][number];
 

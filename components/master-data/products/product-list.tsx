@@ -11,19 +11,21 @@ import { Button } from "@/components/ui/button";
 import { formatDecimal } from "@/lib/decimal";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
-import type { Precision } from "@/server/services/_lib/precision";
-import { EnabledSwitch } from "../enabled-switch";
+import type { Precision } from "@/lib/precision";
+import { EnabledSwitch } from "@/components/data-table/enabled-switch";
 import { ExportMenu } from "../export-menu";
-import { ImportDialog } from "../import-dialog";
-import { ListToolbar } from "../list-toolbar";
-import { useListParams } from "../use-list-params";
+import { ImportDialog } from "@/components/forms/import-dialog";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
+import { useListParams } from "@/components/data-table/use-list-params";
 import { ProductFormDialog, type ProductRow } from "./product-form-dialog";
+import { useFormatDateTime } from "@/lib/i18n/date-time";
 
 const SORTS = ["created", "sku", "name", "price"] as const;
 const PAGE_SIZE = 50;
 
 /** 商品管理: search, status filter, sortable columns, keyset pages, import/export, create/edit. */
 export function ProductList({ precision, canWrite, canEditPrice }: { precision: Precision; canWrite: boolean; canEditPrice: boolean }) {
+  const fmtTime = useFormatDateTime();
   const t = useTranslations();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -94,7 +96,7 @@ export function ProductList({ precision, canWrite, canEditPrice }: { precision: 
         accessorKey: "createdAt",
         header: t("common.createdAt"),
         meta: { sortKey: "created" },
-        cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{new Date(row.original.createdAt).toLocaleString()}</span>,
+        cell: ({ row }) => <span className="text-xs whitespace-nowrap text-muted-foreground">{fmtTime(row.original.createdAt)}</span>,
       },
       ...(canWrite
         ? [
@@ -111,7 +113,7 @@ export function ProductList({ precision, canWrite, canEditPrice }: { precision: 
           ]
         : []),
     ],
-    [t, precision, canWrite, setEnabled],
+    [t, precision, canWrite, setEnabled, fmtTime],
   );
 
   return (
@@ -122,13 +124,15 @@ export function ProductList({ precision, canWrite, canEditPrice }: { precision: 
         searchPlaceholder={t("masterData.productsSearch")}
         enabled={list.enabled}
         onEnabledChange={list.setEnabled}
+        dirty={list.dirty}
         onReset={list.reset}
         actions={
           <>
             {canWrite ? (
               <ImportDialog
-                entity="products"
+                mode="rowByRow"
                 entityLabel={t("masterData.productsTitle")}
+                templateHref="/api/export/products?format=xlsx&template=1"
                 runImport={(input) => importProducts.mutateAsync(input)}
                 onImported={() => void invalidate()}
               />
@@ -154,8 +158,8 @@ export function ProductList({ precision, canWrite, canEditPrice }: { precision: 
         onSortChange={list.setSort}
         getRowId={(r) => r.id}
         onRowClick={canWrite ? (r) => setEditing(r) : undefined}
+        error={query.error}
       />
-      {query.error ? <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p> : null}
       <ProductFormDialog
         product={editing === "new" ? null : editing}
         open={editing !== null}

@@ -15,8 +15,8 @@ import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { WarehouseInput } from "@/lib/validators/catalog";
 import type { AppRouter } from "@/server/api/root";
-import { FormDialog } from "../form-dialog";
-import { SwitchField } from "../switch-field";
+import { FormDialog } from "@/components/forms/form-dialog";
+import { SwitchField } from "@/components/forms/switch-field";
 
 export type WarehouseRow = inferRouterOutputs<AppRouter>["warehouses"]["list"][number];
 type Values = z.input<typeof WarehouseInput>;

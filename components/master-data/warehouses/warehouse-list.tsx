@@ -11,8 +11,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { appErrorOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
-import { EnabledSwitch } from "../enabled-switch";
-import { ListToolbar } from "../list-toolbar";
+import { EnabledSwitch } from "@/components/data-table/enabled-switch";
+import { ListToolbar } from "@/components/data-table/list-toolbar";
 import { WarehouseFormDialog, type WarehouseRow } from "./warehouse-form-dialog";
 
 /** 仓库管理: a merchant has a handful of warehouses, so one unpaged list. */
@@ -110,8 +110,8 @@ export function WarehouseList({ canWrite }: { canWrite: boolean }) {
         total={query.data ? { count: query.data.length, capped: false } : undefined}
         getRowId={(r) => r.id}
         onRowClick={canWrite ? (r) => setEditing(r) : undefined}
+        error={query.error}
       />
-      {query.error ? <p className="mt-2 text-sm text-destructive">{appErrorOf(query.error).message}</p> : null}
       <WarehouseFormDialog warehouse={editing === "new" ? null : editing} open={editing !== null} onOpenChange={(o) => !o && setEditing(null)} />
     </>
   );

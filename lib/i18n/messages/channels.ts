@@ -144,6 +144,16 @@ const messages = {
       invalid: "订单信息不完整：{detail}",
       error: "转换出错：{detail}",
     },
+    pullFailing: "已连续失败 {failures} 次",
+    pullBackoff: "已连续失败 {failures} 次，自动拉单放慢，下次 {next}",
+    deadLettersTitle: "推送失败的事件（死信）",
+    deadLettersHelp: "发货回传、库存同步多次重试仍失败的事件不会丢弃；排除原因（授权、SKU 关系、平台状态）后可手动重试。",
+    deadLetterRetried: "已重新排队",
+    pullSummary: {
+      done: "获取 {fetched} 个，新增 {created} 个，更新 {updated} 个，转换 {converted} 个，无法转换 {blocked} 个{failed, plural, =0 {} other {，失败 # 个}}",
+      failed:
+        "{reason, select, rate_limited {平台限流} auth_expired {授权已过期} auth_revoked {授权已被取消} invalid_request {平台拒绝了请求} upstream {平台服务异常} signature {签名校验失败} other {拉单出错}}：{error}",
+    },
     mapSku: "设置匹配",
     systemOrder: "订单号",
     tracking: "跟踪号",
@@ -333,6 +343,16 @@ const messages = {
       no_stock: "Not enough stock of {sku} {detail}",
       invalid: "Incomplete order: {detail}",
       error: "Conversion error: {detail}",
+    },
+    pullFailing: "Failed {failures} times in a row",
+    pullBackoff: "Failed {failures} times in a row; automatic pulls slowed down, next at {next}",
+    deadLettersTitle: "Events that could not be pushed (dead letters)",
+    deadLettersHelp: "Ship-backs and stock pushes that kept failing after retries are kept, never dropped; fix the cause (authorization, SKU mapping, platform state), then retry them by hand.",
+    deadLetterRetried: "Queued again",
+    pullSummary: {
+      done: "{fetched} fetched, {created} new, {updated} updated, {converted} converted, {blocked} could not be converted{failed, plural, =0 {} other {, # failed}}",
+      failed:
+        "{reason, select, rate_limited {Rate limited by the platform} auth_expired {Authorization expired} auth_revoked {Authorization revoked} invalid_request {The platform refused the request} upstream {Platform service error} signature {Signature check failed} other {Pull failed}}: {error}",
     },
     mapSku: "Map",
     systemOrder: "Order no.",

@@ -4,6 +4,7 @@ const messages = {
   "zh-CN": {
     ...warehouse.entities["zh-CN"],
     organization: "商户",
+    record: "记录",
     product: "商品",
     customer: "客户",
     address: "收货地址",
@@ -19,6 +20,7 @@ const messages = {
     user: "用户",
     order: "订单",
     attachment: "附件",
+    export: "导出",
     // production
     operation: "工序",
     route: "工艺路径",
@@ -27,10 +29,15 @@ const messages = {
     plan: "生产计划单",
     orderLine: "订单行",
     planLink: "计划单关联",
+    skuCost: "SKU成本",
+    exchangeRate: "汇率",
+    orderCharge: "订单费用",
+    payment: "收款",
   },
   en: {
     ...warehouse.entities.en,
     organization: "Merchant",
+    record: "Record",
     product: "Product",
     customer: "Customer",
     address: "Address",
@@ -46,6 +53,7 @@ const messages = {
     user: "User",
     order: "Order",
     attachment: "Attachment",
+    export: "Export",
     // production
     operation: "Operation",
     route: "Route",
@@ -54,6 +62,10 @@ const messages = {
     plan: "Production plan",
     orderLine: "Order line",
     planLink: "Plan link",
+    skuCost: "SKU cost",
+    exchangeRate: "Exchange rate",
+    orderCharge: "Order charge",
+    payment: "Payment",
   },
 };
 export default messages;

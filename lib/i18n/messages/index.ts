@@ -7,6 +7,9 @@ import dashboard from "./dashboard";
 import entities from "./entities";
 import errors from "./errors";
 import fields from "./fields";
+import finance from "./finance";
+import financeDashboard from "./finance-dashboard";
+import imports from "./imports";
 import inbound from "./inbound";
 import inventory from "./inventory";
 import masterData from "./master-data";
@@ -21,7 +24,7 @@ import production from "./production";
  * Every namespace keeps its Chinese and English text side by side in one file, so a key added to one
  * language is visibly missing from the other (and a test checks they match).
  */
-export const namespaces = { common, dashboard, nav, auth, account, roles, errors, fields, entities, masterData, orders, channels, inventory, inbound, outbound, returns, production } as const;
+export const namespaces = { common, dashboard, nav, auth, account, roles, errors, fields, entities, imports, masterData, orders, channels, inventory, inbound, outbound, returns, production, finance, financeDashboard } as const;
 
 type Namespaces = typeof namespaces;
 export type Messages = { [K in keyof Namespaces]: Namespaces[K]["zh-CN"] };

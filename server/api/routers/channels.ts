@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { db as rootDb } from "@/db";
+import { db as rootDb, tenantDb } from "@/db";
 import { AccountListInput, CreateAccountInput, FetchOrdersInput, UpdateAccountInput } from "@/lib/validators/channels";
 import { uuidInput } from "@/lib/validators/common";
 import { implementedPlatforms } from "@/server/channels/registry";
@@ -8,6 +8,9 @@ import * as accounts from "@/server/services/channels/accounts";
 import { verifyAccount } from "@/server/services/channels/oauth";
 import { getPullRun, recentPullRuns, startPull } from "@/server/services/channels/pull";
 import { createTRPCRouter, orgProcedure, permitted } from "../trpc";
+import { listDeadLetters, retryDeadLetter } from "@/server/services/system/status";
+
+const CHANNEL_DEAD_LETTERS = { topicPrefix: "channels." };
 
 const ById = z.object({ id: uuidInput });
 const Toggle = z.object({ id: uuidInput, enabled: z.boolean() });
@@ -29,7 +32,7 @@ export const channelsRouter = createTRPCRouter({
     .input(FetchOrdersInput)
     .mutation(async ({ ctx, input }) => {
       await accounts.getAccount(ctx.svc, input.id);
-      const { run, joined } = await startPull(rootDb, { orgId: ctx.svc.orgId, accountId: input.id, trigger: "manual", from: input.from, to: input.to });
+      const { run, joined } = await startPull({ ...ctx.svc, db: tenantDb(rootDb, ctx.svc.orgId) }, { accountId: input.id, trigger: "manual", from: input.from, to: input.to });
       if (!joined) await dispatchPull(rootDb, { orgId: ctx.svc.orgId, accountId: input.id, runId: run.id });
       return { runId: run.id, joined };
     }),
@@ -38,4 +41,7 @@ export const channelsRouter = createTRPCRouter({
     await accounts.getAccount(ctx.svc, input.id);
     return recentPullRuns(ctx.svc, input.id);
   }),
+  /** Dead letters of the channel topics (ship-backs, stock pushes), with their account: the 系统状态 service. */
+  deadLetters: orgProcedure.query(({ ctx }) => listDeadLetters(ctx.svc, 100, CHANNEL_DEAD_LETTERS)),
+  retryDeadLetter: permitted("channels.operate").input(ById).mutation(({ ctx, input }) => retryDeadLetter(ctx.svc, input.id, CHANNEL_DEAD_LETTERS)),
 });

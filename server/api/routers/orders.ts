@@ -1,25 +1,21 @@
 import { z } from "zod";
 import { uuidInput } from "@/lib/validators/common";
-import { BulkInput, CreateOrderInput, OrderListInput, ReasonInput, RequiredReasonInput, UpdateOrderInput } from "@/lib/validators/orders";
-import { apiFieldName, createOrdersFn, CreateOrdersV, getAddressesFn, GetAddressesV, getOrdersFn, GetOrdersV, getStockFn, GetStockV } from "@/server/open/functions";
+import { CreateOrdersV, GetAddressesV, GetOrdersV, GetStockV } from "@/lib/validators/open-api";
+import { BulkInput, CreateOrderInput, OrderListInput, PickProductsInput, ReasonInput, RequiredReasonInput, UpdateOrderInput } from "@/lib/validators/orders";
 import type { Locale } from "@/lib/i18n/config";
 import { DomainError, type FieldErrors } from "@/server/errors";
-import { listDeliveryMethods } from "@/server/services/catalog/delivery-methods";
-import { listProducts } from "@/server/services/catalog/products";
-import { listWarehouses } from "@/server/services/catalog/warehouses";
-import { stockFor } from "@/server/services/inventory/ledger";
-import { getPrecision } from "@/server/services/_lib/precision";
-import { listAgreementTypes } from "@/server/services/orders/agreement-types";
 import { approveOrder } from "@/server/services/orders/approve-order";
 import { removeAttachment } from "@/server/services/orders/attachments";
 import { bulkTransition, type BulkResult } from "@/server/services/orders/bulk";
 import { createOrder } from "@/server/services/orders/create-order";
 import { copyOrder, updateOrder } from "@/server/services/orders/edit-order";
+import { orderFormOptions, pickProducts } from "@/server/services/orders/form-options";
 import { withIdempotency } from "@/server/services/orders/idempotency";
+import { apiFieldName, createOrdersFn, getAddressesFn, getOrdersFn, getStockFn } from "@/server/services/orders/open-api";
 import { getOrderDetail, listOrders, orderStatusCountsOf } from "@/server/services/orders/queries";
 import { transitionOrder } from "@/server/services/orders/transitions";
-import { dec, sumDecimals } from "@/lib/decimal";
-import { createTRPCRouter, domainErrorPayload, orgProcedure, permitted } from "../trpc";
+import { domainErrorPayload } from "../error-payload";
+import { createTRPCRouter, orgProcedure, permitted } from "../trpc";
 
 const idempotencyKey = z.string().trim().max(200).nullish();
 const OrderIdInput = z.object({ orderId: uuidInput });
@@ -46,40 +42,10 @@ export const ordersRouter = createTRPCRouter({
   byId: orgProcedure.input(z.object({ id: uuidInput })).query(({ ctx, input }) => getOrderDetail(ctx.svc, input.id)),
 
   /** Lists the order form offers: delivery methods, warehouses, agreement/processing types, precision. */
-  formOptions: orgProcedure.query(async ({ ctx }) => {
-    const [deliveryMethods, warehouses, agreementTypes, precision] = await Promise.all([
-      listDeliveryMethods(ctx.svc, { enabledOnly: true }),
-      listWarehouses(ctx.svc, { enabledOnly: true }),
-      listAgreementTypes(ctx.svc),
-      getPrecision(ctx.svc.db, ctx.svc.orgId),
-    ]);
-    return {
-      deliveryMethods: deliveryMethods.map((m) => ({ name: m.name, requiresAddress: m.requiresAddress, isDefault: m.isDefault })),
-      warehouses: warehouses.map((w) => ({ id: w.id, code: w.code, name: w.name, isDefault: w.isDefault })),
-      agreementTypes,
-      precision,
-    };
-  }),
+  formOptions: orgProcedure.query(({ ctx }) => orderFormOptions(ctx.svc)),
 
   /** The product picker: enabled products by SKU/name/barcode with their available stock. */
-  pickProducts: orgProcedure
-    .input(z.object({ search: z.string().trim().max(100).optional(), cursor: z.string().max(500).nullish() }))
-    .query(async ({ ctx, input }) => {
-      const page = await listProducts(ctx.svc, { search: input.search, enabled: true, sort: "sku", dir: "asc", limit: 20, cursor: input.cursor });
-      const stock = await stockFor(ctx.svc.db, ctx.svc.orgId, page.items.map((p) => p.id));
-      return {
-        nextCursor: page.nextCursor,
-        items: page.items.map((p) => ({
-          id: p.id,
-          sku: p.sku,
-          name: p.name,
-          spec: p.spec,
-          unit: p.unit,
-          price: p.price,
-          available: sumDecimals(stock.filter((s) => s.productId === p.id).map((s) => dec(s.available))).toFixed(),
-        })),
-      };
-    }),
+  pickProducts: orgProcedure.input(PickProductsInput).query(({ ctx, input }) => pickProducts(ctx.svc, input)),
 
   create: permitted("orders.write")
     .input(CreateOrderInput.extend({ idempotencyKey }))

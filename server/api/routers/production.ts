@@ -32,7 +32,7 @@ import * as routes from "@/server/services/production/routes";
 import * as upstream from "@/server/services/production/upstream";
 import * as workReports from "@/server/services/production/work-reports";
 import { translateImport } from "../i18n";
-import { createTRPCRouter, orgProcedure, permitted } from "../trpc";
+import { createTRPCRouter, orgProcedure, permitted, sessionOnly } from "../trpc";
 
 const write = permitted("production.write");
 const byId = z.object({ id: uuidInput });
@@ -57,7 +57,7 @@ export const productionRouter = createTRPCRouter({
   }),
   programmes: createTRPCRouter({
     list: orgProcedure.query(({ ctx }) => programmes.listProgrammes(ctx.svc)),
-    update: permitted("settings.write").input(ProgrammeUpdateInput).mutation(({ ctx, input }) => programmes.updateProgramme(ctx.svc, input)),
+    update: sessionOnly("settings.write").input(ProgrammeUpdateInput).mutation(({ ctx, input }) => programmes.updateProgramme(ctx.svc, input)),
     saveStages: write.input(StagesSaveInput).mutation(({ ctx, input }) => programmes.saveStages(ctx.svc, input)),
   }),
   mapping: createTRPCRouter({

@@ -6,7 +6,7 @@ import * as mappings from "@/server/services/channels/mappings";
 import { translateImport } from "../i18n";
 import { createTRPCRouter, orgProcedure, permitted } from "../trpc";
 
-/** 平台SKU关系: list/search, save (create or edit, bundles), delete, CSV/XLSX import and export. */
+/** 平台SKU关系: list/search, save (create or edit, bundles), delete, CSV/XLSX import (export: /api/export/sku-mappings). */
 export const skuMappingsRouter = createTRPCRouter({
   list: orgProcedure.input(SkuMappingListInput).query(({ ctx, input }) => mappings.listSkuMappings(ctx.svc, input)),
   get: orgProcedure
@@ -17,10 +17,4 @@ export const skuMappingsRouter = createTRPCRouter({
   import: permitted("channels.operate")
     .input(ImportInput)
     .mutation(async ({ ctx, input }) => translateImport(await mappings.importSkuMappings(ctx.svc, input), ctx.locale)),
-  export: orgProcedure
-    .input(z.object({ format: z.enum(["csv", "xlsx"]), search: z.string().trim().max(120).optional(), accountId: uuidInput.optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const buf = await mappings.exportSkuMappings(ctx.svc, input.format, { search: input.search, accountId: input.accountId });
-      return { fileName: `sku-mappings-${new Date().toISOString().slice(0, 10)}.${input.format}`, content: buf.toString("base64") };
-    }),
 });

@@ -10,7 +10,15 @@ import {
 } from "./config";
 import { spApiCall } from "./http";
 import { lwaToken } from "./lwa";
-import { ADDRESS_STATUSES, normalizeAmazonOrder, type AmazonAddress, type AmazonOrder, type AmazonOrderItem } from "./orders";
+import { ADDRESS_STATUSES, normalizeAmazonOrder, normalizeAmazonOrder2026, type AmazonAddress, type AmazonOrder, type AmazonOrder2026, type AmazonOrderItem } from "./orders";
+
+type ListArgs = Parameters<ChannelConnector["listOrders"]>[0];
+
+/** Which Orders API: 2026-01-01 unless the account (settings.ordersApi), the app or AMAZON_ORDERS_API says v0. */
+function ordersApiOf(cfg: ResolvedAmazonConfig, account: ChannelAccountRef): "v0" | "2026-01-01" {
+  const asked = (account.settings as { ordersApi?: unknown }).ordersApi ?? cfg.ordersApi ?? process.env.AMAZON_ORDERS_API;
+  return asked === "v0" ? "v0" : "2026-01-01";
+}
 
 type Participation = {
   marketplace: { id: string; name?: string; countryCode?: string };
@@ -102,13 +110,115 @@ export function createAmazonConnector(config: AmazonAppConfig = amazonAppConfigF
     return items;
   }
 
-  async function orderAddress(account: ChannelAccountRef, credentials: ChannelCredentials, orderId: string): Promise<AmazonAddress | null> {
-    const res = await spApiCall<{ payload: { ShippingAddress?: AmazonAddress } }>(cfg, account, credentials, {
+  /** RDTs per account and LWA token, kept until a minute before they expire (an RDT lasts an hour). */
+  const rdtCache = new Map<string, { token: string; expiresAt: number }>();
+
+  /**
+   * Orders v0 getOrderAddress and getOrderBuyerInfo are restricted operations: with a plain LWA token
+   * Amazon leaves the personal data out. One Restricted Data Token (Tokens API createRestrictedDataToken,
+   * called with the LWA token) for the generic `{orderId}` paths covers both for every order of the page.
+   */
+  async function restrictedCredentials(account: ChannelAccountRef, credentials: ChannelCredentials): Promise<ChannelCredentials> {
+    const key = `${account.id}:${credentials.accessToken}`;
+    const hit = rdtCache.get(key);
+    if (hit && hit.expiresAt - 60_000 > cfg.now()) return { ...credentials, accessToken: hit.token };
+    const res = await spApiCall<{ restrictedDataToken?: string; expiresIn?: number }>(cfg, account, credentials, {
+      operation: "createRestrictedDataToken",
+      method: "POST",
+      path: "/tokens/2021-03-01/restrictedDataToken",
+      body: {
+        restrictedResources: [
+          { method: "GET", path: "/orders/v0/orders/{orderId}/address" },
+          { method: "GET", path: "/orders/v0/orders/{orderId}/buyerInfo" },
+        ],
+      },
+      restricted: "a Restricted Data Token for getOrderAddress and getOrderBuyerInfo",
+    });
+    if (!res?.restrictedDataToken) throw new ChannelError("upstream", "Amazon createRestrictedDataToken returned no token");
+    if (rdtCache.size > 1000) rdtCache.clear();
+    rdtCache.set(key, { token: res.restrictedDataToken, expiresAt: cfg.now() + (res.expiresIn ?? 3600) * 1000 });
+    return { ...credentials, accessToken: res.restrictedDataToken };
+  }
+
+  async function orderAddress(account: ChannelAccountRef, rdt: ChannelCredentials, orderId: string): Promise<AmazonAddress | null> {
+    const res = await spApiCall<{ payload: { ShippingAddress?: AmazonAddress } }>(cfg, account, rdt, {
       operation: "getOrderAddress",
       method: "GET",
       path: `/orders/v0/orders/${encodeURIComponent(orderId)}/address`,
     });
     return res.payload.ShippingAddress ?? null;
+  }
+
+  async function orderBuyerInfo(account: ChannelAccountRef, rdt: ChannelCredentials, orderId: string): Promise<{ BuyerEmail?: string; BuyerName?: string }> {
+    const res = await spApiCall<{ payload: { BuyerEmail?: string; BuyerName?: string } }>(cfg, account, rdt, {
+      operation: "getOrderBuyerInfo",
+      method: "GET",
+      path: `/orders/v0/orders/${encodeURIComponent(orderId)}/buyerInfo`,
+    });
+    return { BuyerEmail: res.payload.BuyerEmail, BuyerName: res.payload.BuyerName };
+  }
+
+  /**
+   * Orders v0 (deprecated, retired 2027-03-27): getOrders, then getOrderItems per order, and for orders
+   * whose address Amazon releases getOrderAddress + getOrderBuyerInfo with a Restricted Data Token.
+   */
+  async function listOrdersV0({ account, credentials, from, to, cursor }: ListArgs): Promise<OrdersPage> {
+      const ids = await marketplaceIds(account, credentials);
+      const query: Record<string, string | number | undefined> = { MarketplaceIds: ids.join(",") };
+      if (cursor) {
+        query.NextToken = cursor;
+      } else {
+        query.LastUpdatedAfter = from.toISOString();
+        // Amazon refuses a LastUpdatedBefore within the last two minutes; leaving it out means "up to
+        // now", and orders past `to` are harmless to the idempotent import.
+        if (to.getTime() <= cfg.now() - LAST_UPDATED_BEFORE_LAG_MS) query.LastUpdatedBefore = to.toISOString();
+        query.MaxResultsPerPage = Math.min(100, Math.max(1, cfg.pageSize));
+      }
+      const res = await spApiCall<{ payload: { Orders: AmazonOrder[]; NextToken?: string } }>(cfg, account, credentials, {
+        operation: "getOrders",
+        method: "GET",
+        path: "/orders/v0/orders",
+        query,
+      });
+      const orders = [];
+      for (const order of res.payload.Orders ?? []) {
+        const items = await orderItems(account, credentials, order.AmazonOrderId);
+        const needsAddress = ADDRESS_STATUSES.has(order.OrderStatus) && !order.ShippingAddress?.AddressLine1;
+        let address: AmazonAddress | null = null;
+        let withBuyer = order;
+        if (needsAddress) {
+          const rdt = await restrictedCredentials(account, credentials);
+          address = await orderAddress(account, rdt, order.AmazonOrderId);
+          if (!order.BuyerInfo?.BuyerEmail) withBuyer = { ...order, BuyerInfo: { ...order.BuyerInfo, ...(await orderBuyerInfo(account, rdt, order.AmazonOrderId)) } };
+        }
+        orders.push(normalizeAmazonOrder(withBuyer, items, address));
+      }
+      return { orders, nextCursor: res.payload.NextToken || null };
+    }
+
+  /**
+   * Orders API 2026-01-01 `searchOrders`: one call a page, items inline (v0 needed one more call per
+   * order). The address and buyer come only with includedData=RECIPIENT/BUYER, which Amazon releases to
+   * apps with the restricted Direct-to-Consumer Shipping role; a 403 for the role is a clear request error.
+   */
+  async function searchOrders({ account, credentials, from, to, cursor }: ListArgs): Promise<OrdersPage> {
+    const ids = await marketplaceIds(account, credentials);
+    const includedData = "BUYER,RECIPIENT,FULFILLMENT,PROCEEDS";
+    const query: Record<string, string | number | undefined> = { marketplaceIds: ids.join(","), includedData };
+    if (cursor) query.paginationToken = cursor;
+    else {
+      query.lastUpdatedAfter = from.toISOString();
+      if (to.getTime() <= cfg.now() - LAST_UPDATED_BEFORE_LAG_MS) query.lastUpdatedBefore = to.toISOString();
+      query.maxResultsPerPage = 100;
+    }
+    const res = await spApiCall<{ orders: AmazonOrder2026[]; pagination?: { nextToken?: string } }>(cfg, account, credentials, {
+      operation: "searchOrders",
+      method: "GET",
+      path: "/orders/2026-01-01/orders",
+      query,
+      restricted: "includedData=BUYER,RECIPIENT",
+    });
+    return { orders: (res.orders ?? []).map(normalizeAmazonOrder2026), nextCursor: res.pagination?.nextToken || null };
   }
 
   const connector: ChannelConnector = {
@@ -153,32 +263,9 @@ export function createAmazonConnector(config: AmazonAppConfig = amazonAppConfigF
       return { shopName: active.find((p) => p.storeName)?.storeName ?? active[0]!.marketplace.name ?? null };
     },
 
-    async listOrders({ account, credentials, from, to, cursor }): Promise<OrdersPage> {
-      const ids = await marketplaceIds(account, credentials);
-      const query: Record<string, string | number | undefined> = { MarketplaceIds: ids.join(",") };
-      if (cursor) {
-        query.NextToken = cursor;
-      } else {
-        query.LastUpdatedAfter = from.toISOString();
-        // Amazon refuses a LastUpdatedBefore within the last two minutes; leaving it out means "up to
-        // now", and orders past `to` are harmless to the idempotent import.
-        if (to.getTime() <= cfg.now() - LAST_UPDATED_BEFORE_LAG_MS) query.LastUpdatedBefore = to.toISOString();
-        query.MaxResultsPerPage = Math.min(100, Math.max(1, cfg.pageSize));
-      }
-      const res = await spApiCall<{ payload: { Orders: AmazonOrder[]; NextToken?: string } }>(cfg, account, credentials, {
-        operation: "getOrders",
-        method: "GET",
-        path: "/orders/v0/orders",
-        query,
-      });
-      const orders = [];
-      for (const order of res.payload.Orders ?? []) {
-        const items = await orderItems(account, credentials, order.AmazonOrderId);
-        const needsAddress = ADDRESS_STATUSES.has(order.OrderStatus) && !order.ShippingAddress?.AddressLine1;
-        const address = needsAddress ? await orderAddress(account, credentials, order.AmazonOrderId) : null;
-        orders.push(normalizeAmazonOrder(order, items, address));
-      }
-      return { orders, nextCursor: res.payload.NextToken || null };
+    /** Orders API 2026-01-01 `searchOrders` (items inline); Orders v0 only when the account or app asks for it. */
+    listOrders(args): Promise<OrdersPage> {
+      return ordersApiOf(cfg, args.account) === "v0" ? listOrdersV0(args) : searchOrders(args);
     },
 
     async pushShipment({ account, credentials, order, shipment }) {
@@ -227,7 +314,9 @@ export function createAmazonConnector(config: AmazonAppConfig = amazonAppConfigF
             productType: "PRODUCT",
             patches: [
               {
-                op: "replace",
+                // merge, not replace: replace would set the attribute to this value alone and wipe the
+                // seller's handling time (lead_time_to_ship_max_days) and restock date.
+                op: "merge",
                 path: "/attributes/fulfillment_availability",
                 value: [{ fulfillment_channel_code: "DEFAULT", quantity }],
               },
@@ -244,12 +333,4 @@ export function createAmazonConnector(config: AmazonAppConfig = amazonAppConfigF
     },
   };
   return connector;
-}
-
-let defaultConnector: ChannelConnector | null = null;
-
-/** The connector with the app credentials from the environment (built on first use). */
-export function amazonConnector(): ChannelConnector {
-  defaultConnector ??= createAmazonConnector();
-  return defaultConnector;
 }

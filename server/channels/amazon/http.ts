@@ -1,5 +1,5 @@
 import { ChannelError, type ChannelAccountRef, type ChannelCredentials } from "../types";
-import type { ResolvedAmazonConfig, RetryPolicy } from "./config";
+import { amazonEndpoints, type ResolvedAmazonConfig, type RetryPolicy } from "./config";
 import type { AmazonOperation } from "./rate-limiter";
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -30,13 +30,18 @@ async function readJson(res: Response): Promise<unknown> {
   }
 }
 
-export type SpApiRequest = {
+type SpApiRequest = {
   operation: AmazonOperation;
   method: "GET" | "POST" | "PATCH";
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /** The restricted datasets the request asks for (e.g. "includedData=RECIPIENT,BUYER"), if any. */
+  restricted?: string;
 };
+
+/** A 403 whose text is about the token itself (expired, revoked, malformed), not about what was asked. */
+const tokenProblem = (text: string) => /access token|expired|revoked|malformed|invalid token/i.test(text);
 
 /**
  * One SP-API call: takes a token from the operation's bucket, sends `x-amz-access-token` (no SigV4 since
@@ -53,7 +58,8 @@ export async function spApiCall<T>(
     // Don't spend a scarce getOrders token on a call that is bound to fail.
     throw new ChannelError("auth_expired", "Amazon access token has expired", { platformCode: "Unauthorized" });
   }
-  const url = new URL(account.baseUrl.replace(/\/+$/, "") + req.path);
+  // The account region's SP-API host (through the simulator for a simulator account).
+  const url = new URL(amazonEndpoints(account).spApi + req.path);
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const plan = cfg.usagePlans[req.operation];
   const bucketKey = `${account.externalShopId ?? account.id}:${req.operation}`;
@@ -108,6 +114,16 @@ export async function spApiCall<T>(
     if (res.status >= 500) {
       lastError = new ChannelError("upstream", `Amazon ${req.operation} failed (${res.status}): ${text}`, { status: res.status, platformCode: code });
       continue;
+    }
+    if (res.status === 403 && !tokenProblem(text) && req.restricted) {
+      // Personal data asked for (includedData=RECIPIENT/BUYER) and refused for another reason than the
+      // token: the app lacks the restricted role. A new token would be refused the same way, so this is
+      // not auth_expired (which refreshes and retries) but a request error that says what is missing.
+      throw new ChannelError(
+        "invalid_request",
+        `Amazon ${req.operation} refused the personal data (${req.restricted}): the app's developer profile lacks the Direct-to-Consumer Shipping role (${text})`,
+        { status: 403, platformCode: "MissingRole" },
+      );
     }
     if (res.status === 401 || res.status === 403) {
       // 403 Unauthorized covers expired, revoked and malformed tokens: the service refreshes once, and a

@@ -112,3 +112,94 @@ export function normalizeAmazonOrder(order: AmazonOrder, items: AmazonOrderItem[
     raw: { order, items, address },
   };
 }
+
+// ------------------------------------------------------------------------------ Orders API 2026-01-01
+
+/** The parts of the 2026-01-01 `Order` this connector reads (orders_2026-01-01.json); items come inline. */
+export type AmazonOrder2026 = {
+  orderId: string;
+  createdTime: string;
+  lastUpdatedTime: string;
+  salesChannel: { channelName: string; marketplaceId?: string };
+  buyer?: { buyerName?: string; buyerEmail?: string };
+  recipient?: {
+    deliveryAddress?: {
+      name?: string;
+      addressLine1?: string;
+      addressLine2?: string;
+      addressLine3?: string;
+      city?: string;
+      districtOrCounty?: string;
+      stateOrRegion?: string;
+      postalCode?: string;
+      countryCode?: string;
+      phone?: string;
+    };
+  };
+  proceeds?: { grandTotal?: { amount: string; currencyCode: string } };
+  fulfillment?: { fulfillmentStatus: string; fulfilledBy?: string; fulfillmentServiceLevel?: string };
+  orderItems: {
+    orderItemId: string;
+    quantityOrdered: number;
+    product: { asin?: string; title?: string; sellerSku?: string; price?: { unitPrice?: { amount: string; currencyCode: string } } };
+    fulfillment?: { quantityFulfilled?: number; quantityUnfulfilled?: number };
+  }[];
+};
+
+/** 2026-01-01 `FulfillmentStatus` → 001's lifecycle (the same meanings as v0's OrderStatus). */
+export function amazonStatus2026(status: string | undefined): NormalizedOrderStatus {
+  switch (status) {
+    case "PENDING_AVAILABILITY":
+    case "PENDING":
+      return "pending";
+    case "UNSHIPPED":
+    case "PARTIALLY_SHIPPED":
+      return "unshipped";
+    case "SHIPPED":
+      return "shipped";
+    case "CANCELLED":
+    case "UNFULFILLABLE":
+      return "cancelled";
+    default:
+      return "pending";
+  }
+}
+
+export function normalizeAmazonOrder2026(order: AmazonOrder2026): NormalizedOrder {
+  const a = order.recipient?.deliveryAddress ?? {};
+  const currency = order.proceeds?.grandTotal?.currencyCode ?? order.orderItems.find((i) => i.product.price?.unitPrice)?.product.price?.unitPrice?.currencyCode ?? "";
+  const status = order.fulfillment?.fulfillmentStatus ?? "PENDING";
+  return {
+    platformOrderId: order.orderId,
+    platformOrderNo: order.orderId,
+    platformStatus: status,
+    status: amazonStatus2026(status),
+    createdAt: new Date(order.createdTime),
+    updatedAt: new Date(order.lastUpdatedTime),
+    currency,
+    totalAmount: order.proceeds?.grandTotal?.amount ? new Decimal(order.proceeds.grandTotal.amount).toFixed() : "0",
+    buyerName: order.buyer?.buyerName ?? a.name ?? "",
+    buyerEmail: order.buyer?.buyerEmail ?? null,
+    shipping: {
+      name: a.name ?? "",
+      phone: a.phone ?? "",
+      country: a.countryCode ?? "",
+      province: a.stateOrRegion ?? "",
+      city: a.city ?? "",
+      district: a.districtOrCounty ?? "",
+      street: [a.addressLine1, a.addressLine2, a.addressLine3].filter(Boolean).join(", "),
+      postcode: a.postalCode ?? "",
+    },
+    shippingMethod: order.fulfillment?.fulfillmentServiceLevel ?? "",
+    remark: "",
+    lines: order.orderItems.map((i) => ({
+      platformLineId: i.orderItemId,
+      platformSku: i.product.sellerSku ?? i.product.asin ?? "",
+      title: i.product.title ?? "",
+      quantity: String(i.quantityOrdered),
+      unitPrice: i.product.price?.unitPrice?.amount ? new Decimal(i.product.price.unitPrice.amount).toFixed() : "0",
+    })),
+    // `order.MarketplaceId` as v0 rows had it, so shipment confirmation finds the marketplace either way.
+    raw: { order: { ...order, MarketplaceId: order.salesChannel.marketplaceId }, api: "2026-01-01" },
+  };
+}

@@ -83,6 +83,12 @@ export const AMAZON_USAGE_PLANS = {
   confirmShipment: { rate: 2, burst: 10 },
   patchListingsItem: { rate: 5, burst: 5 },
   getMarketplaceParticipations: { rate: 0.016, burst: 15 },
+  /** Orders API 2026-01-01 (orders_2026-01-01.json): one call in three minutes after a burst of 20. */
+  searchOrders: { rate: 0.0056, burst: 20 },
+  /** Orders v0, restricted: needs a Restricted Data Token. */
+  getOrderBuyerInfo: { rate: 0.5, burst: 30 },
+  /** Tokens API 2021-03-01 (tokens_2021-03-01.json). */
+  createRestrictedDataToken: { rate: 1, burst: 10 },
 } as const satisfies Record<string, UsagePlan>;
 
 export type AmazonOperation = keyof typeof AMAZON_USAGE_PLANS;

@@ -1,12 +1,28 @@
 import { ChannelError, type ChannelAccountRef } from "../types";
 
-export type ShopeeRetryPolicy = { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; timeoutMs: number };
+type ShopeeRetryPolicy = {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+  /** Wait after error_rate_limit: Shopee's limits are per second, so one full window. */
+  rateLimitWaitMs: number;
+  /** Throttle waits per call before giving rate_limited back (they do not count against maxAttempts). */
+  maxRateLimitWaits: number;
+};
 
 const envNumber = (v: string | undefined, fallback: number) => (v && Number(v) > 0 ? Number(v) : fallback);
 
 /** Read at call time: CHANNEL_HTTP_TIMEOUT_MS (shared by all connectors) and CHANNEL_RETRY_BASE_MS. */
-export function defaultShopeeRetry(env: NodeJS.ProcessEnv = process.env): ShopeeRetryPolicy {
-  return { maxAttempts: 5, baseDelayMs: envNumber(env.CHANNEL_RETRY_BASE_MS, 1_000), maxDelayMs: 30_000, timeoutMs: envNumber(env.CHANNEL_HTTP_TIMEOUT_MS, 20_000) };
+function defaultShopeeRetry(env: NodeJS.ProcessEnv = process.env): ShopeeRetryPolicy {
+  return {
+    maxAttempts: 5,
+    baseDelayMs: envNumber(env.CHANNEL_RETRY_BASE_MS, 1_000),
+    maxDelayMs: 30_000,
+    timeoutMs: envNumber(env.CHANNEL_HTTP_TIMEOUT_MS, 20_000),
+    rateLimitWaitMs: 1_000,
+    maxRateLimitWaits: 30,
+  };
 }
 
 /** The partner app (one per Manifold installation). The partner key signs every call and every push. */

@@ -13,6 +13,27 @@ import {
 import { verifyShopeePush } from "./push";
 import { shopeeSign } from "./sign";
 
+/*
+ * Shopee Open Platform v2 connector. Every error code it matches is one Shopee's API reference lists
+ * for the API concerned (error_list of each v2 API in the stored scrapes of open.shopee.com:
+ * lazykern/ecommerce-api-docs data/raw/shopee/apis, congminh1254/shopee-sdk schemas/ of 2026-08):
+ *   ship_order: logistics.package_already_shipped ("This package has already been arranged shipment…"),
+ *     logistics.error_param "Order has been shipped." (the message decides: logistics.error_param has
+ *     dozens of messages), logistics.ship_order_need_pacakge_number / ship_order_not_need_pacakge_number
+ *     (Shopee's spelling), logistics.ship_order_need_tracking_number; get_shipping_parameter /
+ *     get_tracking_number: logistics.package_number_not_exist, logistics.package_not_exist;
+ *   refresh (v2.public.refresh_access_token): refresh_token_expired, error_shop_refresh_token,
+ *     shop_access_expired, shop_no_linked, shop_banned → authorize again;
+ *   every API: error_sign, error_auth "Invalid access_token.", error_rate_limit, error_limit (daily
+ *     quota), error_server / error_inner / error_network / error_system_busy (client.ts).
+ * Could not be verified (no source in the stored docs): the HTTP status that comes with each code
+ * (codes decide, statuses only as a fallback: 429, ≥500); whether an order whose packages are only
+ * partly arranged stays READY_TO_SHIP; the per-second rate limits (Shopee publishes no numbers: every
+ * API's rate_limit is [0,0,0]); the push retry count and intervals (the guide defers to per-push pages
+ * that are not in the stored docs). Not matched any more because no Shopee source lists them:
+ * error_too_frequent, error_too_many_request, invalid_acceess_token, error_token, error_busi_system_busy.
+ */
+
 const AUTH_PARTNER_PATH = "/api/v2/shop/auth_partner";
 const REFRESH_TTL_MS = 30 * 24 * 3600_000;
 
@@ -20,12 +41,19 @@ type TokenAnswer = ShopeeEnvelope & { access_token?: string; refresh_token?: str
 
 type ShippingParameter = {
   info_needed?: { dropoff?: string[]; pickup?: string[]; non_integrated?: string[] };
-  dropoff?: { branch_list?: { branch_id: number }[]; slug_list?: { slug: string }[] };
-  pickup?: { address_list?: { address_id: number; address_flag?: string[]; time_slot_list?: { pickup_time_id: string }[] }[] };
+  dropoff?: { branch_list?: { branch_id: number }[] | null; slug_list?: { slug: string }[] | null } | null;
+  pickup?: { address_list?: { address_id: number; address_flag?: string[]; time_slot_list?: { pickup_time_id: string; flags?: string[] }[] | null }[] | null } | null;
 };
 
-/** Shopee's answer when an order was shipped before (our earlier attempt landed, or the seller did it). */
-const ALREADY_SHIPPED = /has been shipped|already (been )?shipped|already arranged/i;
+/** Shopee's answers when an order or package was arranged before (our earlier attempt landed, or the seller did it). */
+function alreadyShipped(e: unknown): e is ChannelError {
+  if (!(e instanceof ChannelError) || e.kind !== "invalid_request") return false;
+  const code = e.opts.platformCode ?? "";
+  return code === "logistics.package_already_shipped" || (code === "logistics.error_param" && /order has been shipped/i.test(e.message));
+}
+
+/** Refresh refusals that mean the seller must authorize again (v2.public.refresh_access_token). */
+const REAUTHORIZE = new Set(["refresh_token_expired", "error_shop_refresh_token", "shop_access_expired", "shop_no_linked", "shop_banned"]);
 
 export function createShopeeConnector(config: ShopeePartnerConfig = shopeePartnerConfigFromEnv()): ChannelConnector {
   const cfg: ResolvedShopeeConfig = resolveShopeeConfig(config);
@@ -55,12 +83,12 @@ export function createShopeeConnector(config: ShopeePartnerConfig = shopeePartne
     return out;
   }
 
-  async function trackingNumber(account: ChannelAccountRef, credentials: ChannelCredentials, orderSn: string): Promise<string> {
+  async function trackingNumber(account: ChannelAccountRef, credentials: ChannelCredentials, orderSn: string, packageNumber: string | null): Promise<string> {
     const res = await shopCall<{ tracking_number?: string }>(cfg, account, credentials, {
       operation: "logistics.get_tracking_number",
       method: "GET",
       path: "/api/v2/logistics/get_tracking_number",
-      query: { order_sn: orderSn },
+      query: { order_sn: orderSn, package_number: packageNumber ?? undefined },
     });
     return res.response?.tracking_number ?? "";
   }
@@ -88,6 +116,58 @@ export function createShopeeConnector(config: ShopeePartnerConfig = shopeePartne
       if (model) return { itemId, modelId: model.model_id };
     }
     throw new ChannelError("invalid_request", `No Shopee listing has SKU ${listing.platformSku}`, { platformCode: "error_item_not_found" });
+  }
+
+  /** get_shipping_parameter + ship_order for one package (or the whole unsplit order); the tracking number it ships under. */
+  async function shipPackage(account: ChannelAccountRef, credentials: ChannelCredentials, sn: string, packageNumber: string | null, ourTracking: string): Promise<string> {
+    const what = packageNumber ? `package ${packageNumber} of order ${sn}` : `order ${sn}`;
+    const params = await shopCall<ShippingParameter>(cfg, account, credentials, {
+      operation: "logistics.get_shipping_parameter",
+      method: "GET",
+      path: "/api/v2/logistics/get_shipping_parameter",
+      query: { order_sn: sn, package_number: packageNumber ?? undefined },
+    });
+    const p = params.response ?? {};
+    const needed = p.info_needed ?? {};
+    const body: Record<string, unknown> = { order_sn: sn };
+    if (packageNumber) body.package_number = packageNumber;
+    // The 3PL assigns the number (integrated pickup/dropoff that do not ask for ours): read it back after.
+    let assignedByCarrier = false;
+    if (needed.non_integrated) {
+      body.non_integrated = { tracking_number: ourTracking };
+    } else if (needed.dropoff && (needed.dropoff.length > 0 || !needed.pickup)) {
+      const dropoff: Record<string, unknown> = {};
+      if (needed.dropoff.includes("tracking_no")) dropoff.tracking_number = ourTracking;
+      else assignedByCarrier = true;
+      if (needed.dropoff.includes("branch_id")) dropoff.branch_id = p.dropoff?.branch_list?.[0]?.branch_id;
+      if (needed.dropoff.includes("sender_real_name")) dropoff.sender_real_name = String(account.settings.senderRealName ?? "Manifold");
+      if (needed.dropoff.includes("slug")) dropoff.slug = p.dropoff?.slug_list?.[0]?.slug;
+      body.dropoff = dropoff;
+    } else if (needed.pickup) {
+      const addresses = p.pickup?.address_list ?? [];
+      const address = addresses.find((a) => a.address_flag?.includes("pickup_address")) ?? addresses.find((a) => a.address_flag?.includes("default_address")) ?? addresses[0];
+      if (!address) throw new ChannelError("invalid_request", `Shopee offers no pickup address for ${what}`);
+      const pickup: Record<string, unknown> = { address_id: address.address_id };
+      const slots = address.time_slot_list ?? [];
+      const slot = slots.find((t) => t.flags?.includes("recommended")) ?? slots[0];
+      // "Some logistics channels may not return any date or time for pickup time slots": ship without one then.
+      if (slot) pickup.pickup_time_id = slot.pickup_time_id;
+      // Some pickup channels want the seller's tracking number too ("tracking_number" in info_needed).
+      if (needed.pickup.includes("tracking_number")) pickup.tracking_number = ourTracking;
+      else assignedByCarrier = true;
+      body.pickup = pickup;
+    } else {
+      throw new ChannelError("invalid_request", `Shopee cannot arrange shipment for ${what} (no shipping method offered)`);
+    }
+    try {
+      await shopCall(cfg, account, credentials, { operation: "logistics.ship_order", method: "POST", path: "/api/v2/logistics/ship_order", body });
+    } catch (e) {
+      if (!alreadyShipped(e)) throw e;
+      const existing = await trackingNumber(account, credentials, sn, packageNumber);
+      if (assignedByCarrier || existing === ourTracking) return existing;
+      throw new ChannelError("invalid_request", `Shopee ${what} was already shipped with tracking number ${existing || "(none)"}`, e.opts);
+    }
+    return assignedByCarrier ? await trackingNumber(account, credentials, sn, packageNumber) : ourTracking;
   }
 
   const connector: ChannelConnector = {
@@ -147,7 +227,7 @@ export function createShopeeConnector(config: ShopeePartnerConfig = shopeePartne
         })) as TokenAnswer;
         return credentialsFrom(res);
       } catch (e) {
-        if (e instanceof ChannelError && e.kind === "invalid_request" && /auth|token/i.test(e.opts.platformCode ?? "") ) {
+        if (e instanceof ChannelError && e.kind === "invalid_request" && REAUTHORIZE.has(e.opts.platformCode ?? "")) {
           throw new ChannelError("auth_revoked", e.message, e.opts);
         }
         throw e;
@@ -202,49 +282,28 @@ export function createShopeeConnector(config: ShopeePartnerConfig = shopeePartne
     },
 
     /**
-     * Arrange shipment with our carrier's tracking number: ask get_shipping_parameter what the order's
-     * channel needs, then ship_order. Idempotent: when Shopee says the order was shipped already, the
-     * tracking number on the order decides whether that was us.
+     * Arrange shipment with our carrier's tracking number. The order's packages are read fresh (a seller
+     * may split the order after we pulled it): an unsplit order ships without package_number (Shopee
+     * refuses one); a split order ships each package that holds a shipped line (every package when the
+     * shipment names no lines), one ship_order per package_number. Per package: get_shipping_parameter
+     * says what the channel needs, then ship_order. Idempotent: when Shopee says the package/order was
+     * arranged already, the tracking number on it decides whether that was us.
      */
     async pushShipment({ account, credentials, order, shipment }) {
       const sn = order.platformOrderId;
-      const params = await shopCall<ShippingParameter>(cfg, account, credentials, {
-        operation: "logistics.get_shipping_parameter",
-        method: "GET",
-        path: "/api/v2/logistics/get_shipping_parameter",
-        query: { order_sn: sn },
-      });
-      const p = params.response ?? {};
-      const needed = p.info_needed ?? {};
-      const body: Record<string, unknown> = { order_sn: sn };
-      if (needed.non_integrated) {
-        body.non_integrated = { tracking_number: shipment.trackingNumber };
-      } else if (needed.dropoff) {
-        const dropoff: Record<string, unknown> = {};
-        if (needed.dropoff.includes("tracking_no")) dropoff.tracking_number = shipment.trackingNumber;
-        if (needed.dropoff.includes("branch_id")) dropoff.branch_id = p.dropoff?.branch_list?.[0]?.branch_id;
-        if (needed.dropoff.includes("sender_real_name")) dropoff.sender_real_name = String(account.settings.senderRealName ?? "Manifold");
-        if (needed.dropoff.includes("slug")) dropoff.slug = p.dropoff?.slug_list?.[0]?.slug;
-        body.dropoff = dropoff;
-      } else if (needed.pickup) {
-        const addresses = p.pickup?.address_list ?? [];
-        const address = addresses.find((a) => a.address_flag?.includes("pickup_address")) ?? addresses.find((a) => a.address_flag?.includes("default_address")) ?? addresses[0];
-        if (!address?.time_slot_list?.[0]) throw new ChannelError("invalid_request", `Shopee offers no pickup slot for order ${sn}`);
-        body.pickup = { address_id: address.address_id, pickup_time_id: address.time_slot_list[0].pickup_time_id };
-      } else {
-        throw new ChannelError("invalid_request", `Shopee cannot arrange shipment for order ${sn} (no shipping method offered)`);
+      const [detail] = await details(account, credentials, [sn]);
+      if (!detail) throw new ChannelError("invalid_request", `Shopee has no order ${sn} in this shop`);
+      const packages = detail.package_list ?? [];
+      if (packages.length <= 1) {
+        const tracking = await shipPackage(account, credentials, sn, null, shipment.trackingNumber);
+        return { remoteId: tracking || null };
       }
-      try {
-        await shopCall(cfg, account, credentials, { operation: "logistics.ship_order", method: "POST", path: "/api/v2/logistics/ship_order", body });
-      } catch (e) {
-        if (!(e instanceof ChannelError) || e.kind !== "invalid_request" || !ALREADY_SHIPPED.test(e.message)) throw e;
-        const existing = await trackingNumber(account, credentials, sn);
-        if (body.pickup || existing === shipment.trackingNumber) return { remoteId: existing || null };
-        throw new ChannelError("invalid_request", `Shopee order ${sn} was already shipped with tracking number ${existing || "(none)"}`, e.opts);
-      }
-      // Integrated channels assign their own number; return what the platform holds now.
-      const tracking = body.pickup ? await trackingNumber(account, credentials, sn) : shipment.trackingNumber;
-      return { remoteId: tracking || null };
+      const shipped = new Set(shipment.lines.map((l) => l.platformLineId.split("#")[0]!));
+      const targets = shipped.size === 0 ? packages : packages.filter((p) => (p.item_list ?? []).some((i) => shipped.has(`${i.item_id}:${i.model_id}`)));
+      if (targets.length === 0) throw new ChannelError("invalid_request", `None of the shipped lines is in a package of Shopee order ${sn}`);
+      const numbers: string[] = [];
+      for (const p of targets) numbers.push(await shipPackage(account, credentials, sn, p.package_number, shipment.trackingNumber));
+      return { remoteId: [...new Set(numbers.filter(Boolean))].join(",") || null };
     },
 
     async pushStock({ account, credentials, listing, quantity }) {
@@ -265,12 +324,4 @@ export function createShopeeConnector(config: ShopeePartnerConfig = shopeePartne
     },
   };
   return connector;
-}
-
-let defaultConnector: ChannelConnector | null = null;
-
-/** The connector with the partner credentials from the environment (built on first use). */
-export function shopeeConnector(): ChannelConnector {
-  defaultConnector ??= createShopeeConnector();
-  return defaultConnector;
 }

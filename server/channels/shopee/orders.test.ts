@@ -76,17 +76,31 @@ describe("time windows and cursors", () => {
 });
 
 describe("envelope errors", () => {
-  it("maps Shopee's error codes to channel error kinds", () => {
-    const kind = (status: number, error: string, shopCall = true) => shopeeError("op", status, { error, message: "m" }, { shopCall }).kind;
-    expect(kind(403, "error_sign")).toBe("signature");
-    expect(kind(403, "error_auth")).toBe("auth_expired");
-    expect(kind(403, "invalid_acceess_token")).toBe("auth_expired");
-    expect(kind(403, "error_auth", false)).toBe("invalid_request");
+  it("maps Shopee's documented error codes to channel error kinds", () => {
+    const kind = (status: number, error: string, message = "m", shopCall = true) => shopeeError("op", status, { error, message }, { shopCall }).kind;
+    expect(kind(403, "error_sign", "Wrong sign.")).toBe("signature");
+    expect(kind(403, "error_auth", "Invalid access_token.")).toBe("auth_expired");
+    expect(kind(403, "error_auth", "Invalid access_token.", false)).toBe("invalid_request");
+    // error_auth is also a permission refusal and, in update_stock, a business refusal: no token refresh.
+    expect(kind(403, "error_auth", "No permission to current api.")).toBe("invalid_request");
+    expect(kind(200, "error_auth", "Total stock must be more than reserved stock.")).toBe("invalid_request");
     expect(kind(400, "error_param")).toBe("invalid_request");
     expect(kind(400, "order.order_list_invalid_time")).toBe("invalid_request");
-    expect(kind(429, "error_too_frequent")).toBe("rate_limited");
-    expect(kind(200, "error_server")).toBe("upstream");
+    // The documented throttle code, whatever the HTTP status; a bare 429 too.
+    expect(kind(200, "error_rate_limit", "Too many requests. You have reached the rate limit. Please try again later.")).toBe("rate_limited");
+    expect(kind(429, "error_rate_limit")).toBe("rate_limited");
+    expect(kind(429, "")).toBe("rate_limited");
+    expect(kind(200, "ads.rate_limit.exceed_partner_api")).toBe("rate_limited");
+    // Codes the reference does not list are not matched as throttling.
+    expect(kind(400, "error_too_frequent")).toBe("invalid_request");
+    expect(kind(403, "invalid_acceess_token")).toBe("invalid_request");
+    expect(kind(200, "error_server", "Something wrong. Please try later.")).toBe("upstream");
+    expect(kind(200, "error_system_busy")).toBe("upstream");
     expect(kind(502, "")).toBe("upstream");
+    // error_limit: the daily quota (wait until 00:00 UTC+8) — or, in some APIs, "Core server error.".
+    const daily = shopeeError("op", 200, { error: "error_limit", message: "The total API call number made by your APP has reached the daily API call limit, please try again after 00: 00 (UTC+08:00)" }, { shopCall: true, nowMs: Date.UTC(2026, 11, 4, 15, 30) });
+    expect(daily).toMatchObject({ kind: "rate_limited", opts: { retryAfterMs: 30 * 60_000 } });
+    expect(kind(200, "error_limit", "Core server error.")).toBe("invalid_request");
   });
 });
 

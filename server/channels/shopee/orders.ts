@@ -18,7 +18,7 @@ export const DETAIL_FIELDS = [
   "package_list",
 ].join(",");
 
-export type ShopeeOrderItem = {
+type ShopeeOrderItem = {
   item_id: number;
   item_name?: string;
   item_sku?: string;
@@ -55,7 +55,7 @@ export type ShopeeOrderDetail = {
     full_address?: string;
   };
   item_list?: ShopeeOrderItem[];
-  package_list?: { package_number: string; logistics_status?: string }[];
+  package_list?: { package_number: string; logistics_status?: string; item_list?: { item_id: number; model_id: number; model_quantity?: number }[] }[];
 };
 
 /**
@@ -140,7 +140,7 @@ export function toShopeeSeconds(fromMs: number, toMs: number): { timeFrom: numbe
 }
 
 /** Where the connector is inside a long window: the current ≤15-day slice and Shopee's cursor in it. */
-export type ShopeeListCursor = { w: number; c: string };
+type ShopeeListCursor = { w: number; c: string };
 
 export const encodeCursor = (c: ShopeeListCursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
 

@@ -3,7 +3,7 @@ import { ChannelError, type WebhookDelivery } from "../types";
 import { verifyShopeePushSignature } from "./sign";
 
 /** Push codes (developer guide "Push Mechanism") and the names the Shopee console gives them. */
-export const SHOPEE_PUSH_TOPICS: Record<number, string> = {
+const SHOPEE_PUSH_TOPICS: Record<number, string> = {
   1: "shop_authorization_push",
   2: "shop_authorization_canceled_push",
   3: "order_status_push",
@@ -20,7 +20,7 @@ export const SHOPEE_PUSH_TOPICS: Record<number, string> = {
   15: "shipping_document_status_push",
 };
 
-export type ShopeePushBody = {
+type ShopeePushBody = {
   shop_id?: number;
   code: number;
   success?: number;

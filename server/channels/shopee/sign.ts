@@ -1,15 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-/**
- * Shopee Open Platform v2 signing (developer guide "API calls → Signature calculation").
- * sign = lowercase hex HMAC-SHA256(partner_key, base) where base is the plain concatenation
- *   public API:   partner_id + api_path + timestamp
- *   shop API:     partner_id + api_path + timestamp + access_token + shop_id
- *   merchant API: partner_id + api_path + timestamp + access_token + merchant_id
- * The simulator and the connector share this function, so both sides agree by construction; the unit
- * test pins it to a vector computed independently (openssl).
- */
-export function shopeeSign(args: {
+type SignArgs = {
   partnerKey: string;
   partnerId: number | string;
   path: string;
@@ -17,14 +8,30 @@ export function shopeeSign(args: {
   accessToken?: string;
   shopId?: number | string;
   merchantId?: number | string;
-}): string {
+};
+
+/**
+ * Shopee Open Platform v2 signing (developer guide "API calls → Signature calculation").
+ * sign = lowercase hex HMAC-SHA256(partner_key, base) where base is the plain concatenation
+ *   public API:   partner_id + api_path + timestamp
+ *   shop API:     partner_id + api_path + timestamp + access_token + shop_id
+ *   merchant API: partner_id + api_path + timestamp + access_token + merchant_id
+ * The Shopee simulator has its own implementation (tests/simulators/shopee/signing.ts); both are
+ * pinned to the guide's published base strings and to HMACs computed in the test itself
+ * (tests/integration/channels-shopee-signing.test.ts) — the guide publishes no partner key with a sign.
+ */
+export function shopeeBaseString(args: Omit<SignArgs, "partnerKey">): string {
   let base = `${args.partnerId}${args.path}${args.timestamp}`;
   if (args.accessToken !== undefined) {
     const owner = args.shopId ?? args.merchantId;
     if (owner === undefined) throw new Error("shopeeSign: shop or merchant API needs shop_id or merchant_id");
     base += `${args.accessToken}${owner}`;
   }
-  return createHmac("sha256", args.partnerKey).update(base, "utf8").digest("hex");
+  return base;
+}
+
+export function shopeeSign(args: SignArgs): string {
+  return createHmac("sha256", args.partnerKey).update(shopeeBaseString(args), "utf8").digest("hex");
 }
 
 /**
@@ -46,10 +53,4 @@ export function verifyShopeePushSignature(args: {
   if (!/^[0-9a-f]{64}$/.test(received)) return false;
   const expected = shopeePushSignature(args.partnerKey, args.callbackUrl, args.rawBody);
   return timingSafeEqual(Buffer.from(received, "hex"), Buffer.from(expected, "hex"));
-}
-
-/** Constant-time comparison of two hex signatures (the simulator's side of `shopeeSign`). */
-export function sameHexSignature(a: string, b: string): boolean {
-  if (!/^[0-9a-f]{64}$/i.test(a) || !/^[0-9a-f]{64}$/i.test(b)) return false;
-  return timingSafeEqual(Buffer.from(a.toLowerCase(), "hex"), Buffer.from(b.toLowerCase(), "hex"));
 }

@@ -52,11 +52,19 @@ export async function shopifyGraphql<T>(
       const waitMs = s && s.restoreRate > 0 ? Math.ceil((missing / s.restoreRate) * 1000) : 1000;
       throw new ChannelError("rate_limited", "Throttled", { status: 200, platformCode: "THROTTLED", retryAfterMs: waitMs });
     }
+    const tooCostly = body.errors.find((e) => e.extensions?.code === "MAX_COST_EXCEEDED");
+    if (tooCostly) {
+      // A property of the query, not of the moment: retrying can never succeed.
+      const cost = (tooCostly.extensions as { cost?: number } | undefined)?.cost ?? body.extensions?.cost?.requestedQueryCost;
+      throw new ChannelError(
+        "invalid_request",
+        `Shopify refused ${operationName}: its requested cost${cost ? ` (${cost})` : ""} is over the 1,000-point single-query limit (MAX_COST_EXCEEDED); not retried`,
+        { status: 200, platformCode: "MAX_COST_EXCEEDED" },
+      );
+    }
     const first = body.errors[0]!;
     throw new ChannelError("invalid_request", first.message, { status: 200, platformCode: first.extensions?.code });
   }
   if (!body.data) throw new ChannelError("upstream", "empty GraphQL response", { status: res.status });
   return body.data;
 }
-
-export const gidNumber = (gid: string) => gid.split("/").pop() ?? gid;

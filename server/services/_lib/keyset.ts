@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { AnyPgColumn, AnyPgTable } from "drizzle-orm/pg-core";
+import type { OrgScope } from "@/server/context";
 import { DomainError } from "@/server/errors";
 
 /**
@@ -52,3 +53,14 @@ export const COUNT_CAP = 10_000;
 export type CappedCount = { count: number; capped: boolean };
 
 export const cappedCount = (n: number): CappedCount => ({ count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP });
+
+/**
+ * The one capped count of a list: counts at most COUNT_CAP + 1 rows of `from` (a table, or a join as
+ * an `sql` fragment) matching `where`, so a total costs no more than 10,001 index entries.
+ */
+export async function countCapped(ctx: Pick<OrgScope, "db">, from: AnyPgTable | SQL, where: SQL | undefined): Promise<CappedCount> {
+  const [row] = await ctx.db.execute<{ n: number }>(
+    sql`select count(*)::int as n from (select 1 from ${from} where ${where ?? sql`true`} limit ${COUNT_CAP + 1}) as capped`,
+  );
+  return cappedCount(Number(row?.n ?? 0));
+}

@@ -1,27 +1,14 @@
-import { eq } from "drizzle-orm";
-import type { DbExecutor } from "@/db";
-import { organizations } from "@/db/schema";
 import { checkDecimal } from "@/lib/decimal";
-import { DomainError, fieldError, notFound } from "@/server/errors";
+import { scaleOf, type Precision, type PrecisionKind } from "@/lib/precision";
+import type { OrgScope } from "@/server/context";
+import { DomainError, fieldError } from "@/server/errors";
+import { merchantSettings } from "./settings";
 
-export type Precision = { amountDecimals: number; priceDecimals: number; quantityDecimals: number };
-export type PrecisionKind = "amount" | "price" | "quantity";
-
-export async function getPrecision(db: DbExecutor, orgId: string): Promise<Precision> {
-  const [row] = await db
-    .select({
-      amountDecimals: organizations.amountDecimals,
-      priceDecimals: organizations.priceDecimals,
-      quantityDecimals: organizations.quantityDecimals,
-    })
-    .from(organizations)
-    .where(eq(organizations.id, orgId));
-  if (!row) throw notFound("organization");
-  return row;
+/** The merchant's precision (`merchantSettings` without the time zone). */
+export async function getPrecision(ctx: OrgScope): Promise<Precision> {
+  const { timezone: _timezone, ...precision } = await merchantSettings(ctx);
+  return precision;
 }
-
-export const scaleOf = (p: Precision, kind: PrecisionKind) =>
-  kind === "amount" ? p.amountDecimals : kind === "price" ? p.priceDecimals : p.quantityDecimals;
 
 /**
  * Parse a user-supplied decimal at the merchant's precision. More decimals than allowed is an error that

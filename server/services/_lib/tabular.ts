@@ -1,5 +1,6 @@
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
+import { isBase64 } from "@/lib/validators/tabular";
 import { DomainError } from "@/server/errors";
 
 export type TableFormat = "csv" | "xlsx";
@@ -16,18 +17,17 @@ const norm = (h: string) => h.trim().toLowerCase().replace(/[\s_\-()（）]/g, "
 export async function readTable(format: TableFormat, data: Buffer, columns: ColumnSpec[]) {
   let matrix: string[][];
   if (format === "csv") {
-    const text = data.toString("utf8").replace(/^\uFEFF/, "");
+    const text = csvText(data).replace(/^\uFEFF/, "");
+    if (text.trim() === "") throw fileError("fileEmpty");
     const parsed = Papa.parse<string[]>(text, { skipEmptyLines: "greedy" });
-    if (parsed.errors.length && parsed.data.length === 0) {
-      throw new DomainError("VALIDATION", { key: "fileUnreadable" }, { fieldErrors: { content: { key: "fileUnreadable" } } });
-    }
+    if (parsed.errors.length && parsed.data.length === 0) throw fileError("fileUnreadable");
     matrix = parsed.data.map((r) => r.map((c) => String(c ?? "")));
   } else {
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(data as unknown as ArrayBuffer);
     } catch {
-      throw new DomainError("VALIDATION", { key: "fileUnreadable" }, { fieldErrors: { content: { key: "fileUnreadable" } } });
+      throw fileError("fileUnreadable");
     }
     const ws = wb.worksheets[0];
     matrix = [];
@@ -39,8 +39,16 @@ export async function readTable(format: TableFormat, data: Buffer, columns: Colu
       matrix.push(Array.from(values, (v) => v ?? ""));
     });
   }
+  // PostgreSQL text cannot hold NUL: a file carrying one is refused where it is, not at the insert.
+  matrix.forEach((r, i) =>
+    r.forEach((c, j) => {
+      if (!c.includes("\u0000")) return;
+      const ref = { key: "fileTextNul", params: { row: i + 1, column: j + 1 } };
+      throw new DomainError("VALIDATION", ref, { fieldErrors: { content: ref } });
+    }),
+  );
   const [header, ...body] = matrix;
-  if (!header) throw new DomainError("VALIDATION", { key: "fileEmpty" }, { fieldErrors: { content: { key: "fileEmpty" } } });
+  if (!header) throw fileError("fileEmpty");
   const lookup = new Map<string, string>();
   for (const c of columns) for (const name of [c.key, c.header, ...(c.aliases ?? [])]) lookup.set(norm(name), c.key);
   const keys = header.map((h) => lookup.get(norm(h)) ?? null);
@@ -49,11 +57,27 @@ export async function readTable(format: TableFormat, data: Buffer, columns: Colu
     .map((r) => {
       const obj: Record<string, string> = {};
       keys.forEach((k, i) => {
-        if (k) obj[k] = (r[i] ?? "").trim();
+        if (k) obj[k] = unFormulaSafe((r[i] ?? "").trim());
       });
       return obj;
     });
   return { rows, unknownHeaders: header.filter((_, i) => keys[i] === null) };
+}
+
+const fileError = (key: string) => new DomainError("VALIDATION", { key }, { fieldErrors: { content: { key } } });
+
+/**
+ * A CSV file's text: UTF-8 (with or without BOM) only. Bytes that are not UTF-8 are a binary file (an
+ * XLSX or an image sent as CSV) or a legacy code page (Excel's "CSV" on a Chinese Windows is GBK);
+ * either way decoding them would import replacement characters, so the file is refused, saying how
+ * to save it.
+ */
+function csvText(data: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    throw fileError("fileNotCsvText");
+  }
 }
 
 function cellText(v: ExcelJS.CellValue): string {
@@ -89,10 +113,28 @@ function toCell(v: unknown): string {
   if (v === null || v === undefined) return "";
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "boolean") return v ? "1" : "0";
-  return String(v);
+  return formulaSafe(String(v));
 }
 
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[-+]?\d+(\.\d+)?$/;
+
+/**
+ * A cell a spreadsheet would run as a formula (starting with = + - @, tab or CR: OWASP "CSV
+ * injection") gets a leading apostrophe, so Excel/WPS/LibreOffice show it as text. Plain numbers such
+ * as "-12.5" cannot be formulas and stay as they are. Every exporter writes through writeTable, so
+ * this is the one place; readTable strips the apostrophe again so our own exports re-import unchanged.
+ */
+export function formulaSafe(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** The inverse of formulaSafe for imports: "'=x" (as we export it) reads as "=x". */
+const unFormulaSafe = (text: string) => (text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text);
+
+/** An import's file from its base64 (ImportInput has checked it is base64: Node's decoder would not). */
 export function decodeUpload(content: string, maxBytes: number): Buffer {
+  if (!isBase64(content)) throw fileError("fileNotBase64");
   const buf = Buffer.from(content, "base64");
   if (buf.length > maxBytes) {
     throw new DomainError("PAYLOAD_TOO_LARGE", { key: "fileTooLarge", params: { mb: Math.round(maxBytes / 1024 / 1024) } });

@@ -1,39 +1,38 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
-import { z } from "zod";
 import type { DbExecutor } from "@/db";
 import { apiKeys } from "@/db/schema";
 import { isRole, type Role } from "@/lib/permissions";
-import { requiredText } from "@/lib/validators/common";
+import { CreateApiKeyInput } from "@/lib/validators/account";
 import { actorUserId, type ServiceContext } from "@/server/context";
 import { notFound } from "@/server/errors";
-
-export const CreateApiKeyInput = z.object({
-  name: requiredText(100),
-  role: z.enum(["admin", "operator", "warehouse", "finance", "viewer"]).default("admin"),
-});
 
 const KEY_PREFIX = "mk_";
 export const hashApiKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
 /** Create a key; the plain key is returned once and only its hash is stored. */
-export async function createApiKey(
-  db: DbExecutor,
-  orgId: string,
-  raw: z.input<typeof CreateApiKeyInput>,
-  createdBy: string | null = null,
-) {
+export async function createApiKey(ctx: ServiceContext, raw: CreateApiKeyInput) {
   const input = CreateApiKeyInput.parse(raw);
   const key = KEY_PREFIX + randomBytes(24).toString("base64url");
-  const [row] = await db
+  const [row] = await ctx.db
     .insert(apiKeys)
-    .values({ orgId, name: input.name, role: input.role, prefix: key.slice(0, 10), keyHash: hashApiKey(key), createdBy })
-    .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, role: apiKeys.role, createdAt: apiKeys.createdAt });
+    .values({
+      orgId: ctx.orgId,
+      name: input.name,
+      role: input.role,
+      prefix: key.slice(0, 10),
+      keyHash: hashApiKey(key),
+      createdBy: actorUserId(ctx),
+    })
+    .returning({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      role: apiKeys.role,
+      createdAt: apiKeys.createdAt,
+    });
   return { ...row!, key };
 }
-
-export const createApiKeyForCtx = (ctx: ServiceContext, raw: z.input<typeof CreateApiKeyInput>) =>
-  createApiKey(ctx.db, ctx.orgId, raw, actorUserId(ctx));
 
 export async function listApiKeys(ctx: ServiceContext) {
   return ctx.db
@@ -77,6 +76,11 @@ export async function authenticateApiKey(db: DbExecutor, key: string): Promise<A
   await db
     .update(apiKeys)
     .set({ lastUsedAt: now })
-    .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - 60_000)))));
+    .where(
+      and(
+        eq(apiKeys.id, row.id),
+        or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - 60_000))),
+      ),
+    );
   return { apiKeyId: row.id, orgId: row.orgId, role: row.role };
 }

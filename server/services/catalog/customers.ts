@@ -1,10 +1,11 @@
-import { and, asc, count, eq, ilike, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { type z } from "zod";
 import { customerAddresses, customers } from "@/db/schema";
 import { CustomerInput, CustomerListInput, CustomerUpdateInput, SetEnabledInput } from "@/lib/validators/catalog";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { conflict, DomainError, isUniqueViolation, notFound } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { afterCursor, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { likeContains } from "../_lib/like";
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type AddressRow = typeof customerAddresses.$inferSelect;
@@ -24,7 +25,7 @@ function withDefault(addresses: ParsedCustomer["addresses"]) {
 
 function searchCondition(search?: string): SQL | undefined {
   if (!search) return undefined;
-  const term = `%${search.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
+  const term = likeContains(search);
   return or(ilike(customers.clientNum, term), ilike(customers.companyName, term), ilike(customers.contactName, term), ilike(customers.contactPhone, term));
 }
 
@@ -60,8 +61,8 @@ export async function listCustomers(ctx: ServiceContext, raw: z.input<typeof Cus
     input.limit,
     (r) => r.sortKey,
   );
-  const [total] = await ctx.db.select({ n: count() }).from(sql`(select 1 from ${customers} where ${filters} limit ${COUNT_CAP + 1}) as capped`);
-  return { ...page, total: cappedCount(total?.n ?? 0) };
+  const total = await countCapped(ctx, customers, filters);
+  return { ...page, total };
 }
 
 export async function getCustomer(ctx: ServiceContext, id: string) {
@@ -84,6 +85,20 @@ export async function listAddresses(ctx: ServiceContext, customerId: string) {
     .orderBy(sql`${customerAddresses.isDefault} desc`, asc(customerAddresses.id));
 }
 
+/** The addresses of a customer named by its client number, in the order they were added (the open API's getAddresses). */
+export async function addressesOfClient(ctx: ServiceContext, input: { clientNum: string }) {
+  const customer = await getCustomerByNum(ctx, input.clientNum);
+  if (!customer) {
+    const params = { clientNum: input.clientNum };
+    throw new DomainError("NOT_FOUND", { key: "customerUnknown", params }, { fieldErrors: { clientNum: { key: "customerUnknown", params } } });
+  }
+  return ctx.db
+    .select()
+    .from(customerAddresses)
+    .where(and(eq(customerAddresses.orgId, ctx.orgId), eq(customerAddresses.customerId, customer.id)))
+    .orderBy(customerAddresses.id);
+}
+
 function translateUnique(e: unknown): never {
   if (isUniqueViolation(e, "customers_org_num_uq")) throw conflict("clientNum", "clientNumTaken");
   throw e;
@@ -92,19 +107,19 @@ function translateUnique(e: unknown): never {
 export async function createCustomer(ctx: ServiceContext, raw: z.input<typeof CustomerInput>) {
   const { addresses, ...values } = CustomerInput.parse(raw);
   const normalized = withDefault(addresses);
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(ctx, async (ctx) => {
     let row: CustomerRow;
     try {
-      [row] = (await tx.db.insert(customers).values({ ...values, orgId: ctx.orgId }).returning()) as [CustomerRow];
+      [row] = (await ctx.db.insert(customers).values({ ...values, orgId: ctx.orgId }).returning()) as [CustomerRow];
     } catch (e) {
       translateUnique(e);
     }
     if (normalized.length) {
-      await tx.db.insert(customerAddresses).values(
+      await ctx.db.insert(customerAddresses).values(
         normalized.map(({ id: _id, ...a }) => ({ ...a, orgId: ctx.orgId, customerId: row.id })),
       );
     }
-    return getCustomer(tx, row.id);
+    return getCustomer(ctx, row.id);
   });
 }
 
@@ -112,9 +127,9 @@ export async function createCustomer(ctx: ServiceContext, raw: z.input<typeof Cu
 export async function updateCustomer(ctx: ServiceContext, raw: z.input<typeof CustomerUpdateInput>) {
   const { id, addresses, ...values } = CustomerUpdateInput.parse(raw);
   const normalized = withDefault(addresses);
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(ctx, async (ctx) => {
     try {
-      const [row] = await tx.db
+      const [row] = await ctx.db
         .update(customers)
         .set(values)
         .where(and(eq(customers.id, id), eq(customers.orgId, ctx.orgId)))
@@ -125,14 +140,14 @@ export async function updateCustomer(ctx: ServiceContext, raw: z.input<typeof Cu
       translateUnique(e);
     }
     const keepIds = normalized.flatMap((a) => (a.id ? [a.id] : []));
-    const existing = await tx.db
+    const existing = await ctx.db
       .select({ id: customerAddresses.id })
       .from(customerAddresses)
       .where(and(eq(customerAddresses.customerId, id), eq(customerAddresses.orgId, ctx.orgId)));
     const existingIds = new Set(existing.map((e) => e.id));
     const unknown = keepIds.find((k) => !existingIds.has(k));
     if (unknown !== undefined) throw notFound("address", { id: unknown });
-    await tx.db
+    await ctx.db
       .delete(customerAddresses)
       .where(
         and(
@@ -143,17 +158,17 @@ export async function updateCustomer(ctx: ServiceContext, raw: z.input<typeof Cu
       );
     // Clear defaults first so the partial unique index never sees two at once.
     if (keepIds.length) {
-      await tx.db.update(customerAddresses).set({ isDefault: false }).where(inArray(customerAddresses.id, keepIds));
+      await ctx.db.update(customerAddresses).set({ isDefault: false }).where(inArray(customerAddresses.id, keepIds));
     }
     for (const a of normalized) {
       const { id: addressId, ...fields } = a;
       if (addressId) {
-        await tx.db.update(customerAddresses).set(fields).where(and(eq(customerAddresses.id, addressId), eq(customerAddresses.orgId, ctx.orgId)));
+        await ctx.db.update(customerAddresses).set(fields).where(and(eq(customerAddresses.id, addressId), eq(customerAddresses.orgId, ctx.orgId)));
       } else {
-        await tx.db.insert(customerAddresses).values({ ...fields, orgId: ctx.orgId, customerId: id });
+        await ctx.db.insert(customerAddresses).values({ ...fields, orgId: ctx.orgId, customerId: id });
       }
     }
-    return getCustomer(tx, id);
+    return getCustomer(ctx, id);
   });
 }
 

@@ -13,41 +13,25 @@ export async function listDeliveryMethods(ctx: ServiceContext, opts: { enabledOn
     .orderBy(asc(deliveryMethods.sortOrder), asc(deliveryMethods.name));
 }
 
-export async function getDeliveryMethodByName(ctx: ServiceContext, name: string) {
-  const [row] = await ctx.db
-    .select()
-    .from(deliveryMethods)
-    .where(and(eq(deliveryMethods.orgId, ctx.orgId), eq(deliveryMethods.name, name)));
-  return row ?? null;
-}
-
-export async function getDefaultDeliveryMethod(ctx: ServiceContext) {
-  const [row] = await ctx.db
-    .select()
-    .from(deliveryMethods)
-    .where(and(eq(deliveryMethods.orgId, ctx.orgId), eq(deliveryMethods.isDefault, true), eq(deliveryMethods.enabled, true)));
-  return row ?? null;
-}
-
 function translateUnique(e: unknown): never {
   if (isUniqueViolation(e, "delivery_methods_org_name_uq")) throw conflict("name", "nameTaken");
   throw e;
 }
 
 async function save(ctx: ServiceContext, id: string | null, input: z.output<typeof DeliveryMethodInput>) {
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(ctx, async (ctx) => {
     if (input.isDefault) {
-      await tx.db
+      await ctx.db
         .update(deliveryMethods)
         .set({ isDefault: false })
         .where(and(eq(deliveryMethods.orgId, ctx.orgId), id ? ne(deliveryMethods.id, id) : undefined));
     }
     try {
       if (!id) {
-        const [row] = await tx.db.insert(deliveryMethods).values({ ...input, orgId: ctx.orgId }).returning();
+        const [row] = await ctx.db.insert(deliveryMethods).values({ ...input, orgId: ctx.orgId }).returning();
         return row!;
       }
-      const [row] = await tx.db
+      const [row] = await ctx.db
         .update(deliveryMethods)
         .set(input)
         .where(and(eq(deliveryMethods.id, id), eq(deliveryMethods.orgId, ctx.orgId)))

@@ -1,28 +1,19 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { type z, ZodError } from "zod";
+import { type z } from "zod";
 import { customerAddresses, customers, products } from "@/db/schema";
 import { dec } from "@/lib/decimal";
 import { can } from "@/lib/permissions";
 import { AddressInput, CustomerInput } from "@/lib/validators/catalog";
-import { IMPORT_MAX_BYTES, ImportInput } from "@/lib/validators/tabular";
+import { type ImportInput } from "@/lib/validators/tabular";
 import { inTransaction, type ServiceContext } from "@/server/context";
-import { DomainError, type MessageRef } from "@/server/errors";
+import { DomainError } from "@/server/errors";
+import { loadRows, optional, rowErrorsFrom, sheetRow, type ImportResult, type RowError } from "../_lib/import-rows";
 import { getPrecision } from "../_lib/precision";
-import { decodeUpload, parseBool, readTable, writeTable, type ColumnSpec, type TableFormat } from "../_lib/tabular";
+import { parseBool, writeTable, type ColumnSpec, type TableFormat } from "../_lib/tabular";
 import { listCustomers } from "./customers";
 import { listProducts, normalizeProduct } from "./products";
 
-export type RowError = { row: number; column: string; ref: MessageRef };
-export type ImportResult = {
-  totalRows: number;
-  validRows: number;
-  errorRows: number;
-  created: number;
-  updated: number;
-  committed: boolean;
-  errors: RowError[];
-  preview: Record<string, string>[];
-};
+export type { ImportResult, RowError } from "../_lib/import-rows";
 
 export const PRODUCT_COLUMNS: ColumnSpec[] = [
   { key: "sku", header: "SKU", aliases: ["系统SKU", "规格商品编码", "商品编码", "options_goods_num"] },
@@ -55,45 +46,13 @@ export const CUSTOMER_COLUMNS: ColumnSpec[] = [
   { key: "postcode", header: "邮编 Postcode", aliases: ["邮编", "postcode", "zip"] },
 ];
 
-function rowErrorsFrom(e: unknown, rowNo: number, columns: ColumnSpec[]): RowError[] {
-  const header = (key: string) => columns.find((c) => c.key === key)?.header ?? key;
-  if (e instanceof ZodError) {
-    // One reason per cell, the first — as a form shows it (an empty code is "required", not also "format").
-    const seen = new Set<string>();
-    return e.issues.flatMap((i) => {
-      const key = String(i.path[i.path.length - 1] ?? "");
-      if (seen.has(key)) return [];
-      seen.add(key);
-      return [{ row: rowNo, column: header(key), ref: { key: i.message, params: { field: key } } }];
-    });
-  }
-  if (e instanceof DomainError) {
-    const entries = Object.entries(e.fieldErrors ?? {});
-    if (entries.length === 0) return [{ row: rowNo, column: "", ref: e.messageRef }];
-    return entries.map(([field, ref]) => ({ row: rowNo, column: header(field), ref: { key: ref.key, params: { field, ...(ref.params ?? {}) } } }));
-  }
-  throw e;
-}
-
-/** Spreadsheet row number of the i-th data row (row 1 is the header). */
-const sheetRow = (i: number) => i + 2;
-
-const optional = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
-
-async function loadRows(input: z.input<typeof ImportInput>, columns: ColumnSpec[]) {
-  const parsed = ImportInput.parse(input);
-  const buf = decodeUpload(parsed.content, IMPORT_MAX_BYTES);
-  const { rows } = await readTable(parsed.format, buf, columns);
-  return { parsed, rows };
-}
-
 /**
  * Products by SKU: new SKUs are created, known ones updated. Rows with errors are reported (row, column,
  * reason) and skipped; the valid rest is written in one transaction.
  */
 export async function importProducts(ctx: ServiceContext, input: z.input<typeof ImportInput>): Promise<ImportResult> {
   const { parsed, rows } = await loadRows(input, PRODUCT_COLUMNS);
-  const precision = await getPrecision(ctx.db, ctx.orgId);
+  const precision = await getPrecision(ctx);
   const errors: RowError[] = [];
   const valid: { row: number; values: ReturnType<typeof normalizeProduct> }[] = [];
   const seen = new Map<string, number>();
@@ -148,10 +107,10 @@ export async function importProducts(ctx: ServiceContext, input: z.input<typeof 
   let created = 0;
   let updated = 0;
   if (parsed.commit && valid.length) {
-    await inTransaction(ctx, async (tx) => {
+    await inTransaction(ctx, async (ctx) => {
       for (let i = 0; i < valid.length; i += 500) {
         const chunk = valid.slice(i, i + 500).map((v) => ({ ...v.values, orgId: ctx.orgId }));
-        const res = await tx.db
+        const res = await ctx.db
           .insert(products)
           .values(chunk)
           .onConflictDoUpdate({
@@ -248,10 +207,10 @@ export async function importCustomers(ctx: ServiceContext, input: z.input<typeof
   let created = 0;
   let updated = 0;
   if (parsed.commit && valid.length) {
-    await inTransaction(ctx, async (tx) => {
+    await inTransaction(ctx, async (ctx) => {
       for (const g of valid) {
         const { addresses: _ignored, ...values } = g.customer;
-        const [row] = await tx.db
+        const [row] = await ctx.db
           .insert(customers)
           .values({ ...values, orgId: ctx.orgId })
           .onConflictDoUpdate({
@@ -270,7 +229,7 @@ export async function importCustomers(ctx: ServiceContext, input: z.input<typeof
         if (row!.inserted) created++;
         else updated++;
         if (!g.addresses.length) continue;
-        const existing = await tx.db
+        const existing = await ctx.db
           .select()
           .from(customerAddresses)
           .where(and(eq(customerAddresses.customerId, row!.id), eq(customerAddresses.orgId, ctx.orgId)))
@@ -280,7 +239,7 @@ export async function importCustomers(ctx: ServiceContext, input: z.input<typeof
         let hasDefault = existing.some((e) => e.isDefault);
         for (const a of g.addresses) {
           if (existing.some((e) => same(e, a))) continue;
-          await tx.db.insert(customerAddresses).values({ ...a, isDefault: !hasDefault, orgId: ctx.orgId, customerId: row!.id });
+          await ctx.db.insert(customerAddresses).values({ ...a, isDefault: !hasDefault, orgId: ctx.orgId, customerId: row!.id });
           hasDefault = true;
         }
       }

@@ -1,25 +1,19 @@
-import { and, count, eq, sql, type SQL } from "drizzle-orm";
-import type { AnyPgTable } from "drizzle-orm/pg-core";
+import { and, eq } from "drizzle-orm";
 import { customers, deliveryMethods, products, warehouses } from "@/db/schema";
 import type { ServiceContext } from "@/server/context";
-import { cappedCount, COUNT_CAP, type CappedCount } from "../_lib/keyset";
-
-async function capped(ctx: ServiceContext, table: AnyPgTable, where: SQL | undefined): Promise<CappedCount> {
-  const [row] = await ctx.db.select({ n: count() }).from(sql`(select 1 from ${table} where ${where} limit ${COUNT_CAP + 1}) as capped`);
-  return cappedCount(row?.n ?? 0);
-}
+import { countCapped } from "../_lib/keyset";
 
 /** The merchant's master data at a glance (home dashboard): capped counts, never a full scan. */
 export async function masterDataOverview(ctx: ServiceContext) {
   const [productsTotal, productsEnabled, customersTotal, warehousesRows, methodsEnabled] = await Promise.all([
-    capped(ctx, products, eq(products.orgId, ctx.orgId)),
-    capped(ctx, products, and(eq(products.orgId, ctx.orgId), eq(products.enabled, true))),
-    capped(ctx, customers, eq(customers.orgId, ctx.orgId)),
+    countCapped(ctx, products, eq(products.orgId, ctx.orgId)),
+    countCapped(ctx, products, and(eq(products.orgId, ctx.orgId), eq(products.enabled, true))),
+    countCapped(ctx, customers, eq(customers.orgId, ctx.orgId)),
     ctx.db
       .select({ enabled: warehouses.enabled, isDefault: warehouses.isDefault, name: warehouses.name })
       .from(warehouses)
       .where(eq(warehouses.orgId, ctx.orgId)),
-    capped(ctx, deliveryMethods, and(eq(deliveryMethods.orgId, ctx.orgId), eq(deliveryMethods.enabled, true))),
+    countCapped(ctx, deliveryMethods, and(eq(deliveryMethods.orgId, ctx.orgId), eq(deliveryMethods.enabled, true))),
   ]);
   return {
     products: { total: productsTotal, enabled: productsEnabled },

@@ -1,4 +1,4 @@
-import { and, count, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { type z } from "zod";
 import { products } from "@/db/schema";
 import { dec } from "@/lib/decimal";
@@ -6,8 +6,10 @@ import { can } from "@/lib/permissions";
 import { ProductInput, ProductListInput, ProductUpdateInput, SetEnabledInput } from "@/lib/validators/catalog";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { conflict, forbidden, isUniqueViolation, notFound } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
-import { FieldErrorCollector, getPrecision, parseDecimalField, parseOptionalDecimalField, type Precision } from "../_lib/precision";
+import { afterCursor, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { FieldErrorCollector, getPrecision, parseDecimalField, parseOptionalDecimalField } from "../_lib/precision";
+import type { Precision } from "@/lib/precision";
+import { likeContains } from "../_lib/like";
 
 export type ProductRow = typeof products.$inferSelect;
 
@@ -24,7 +26,7 @@ export function normalizeProduct(raw: z.input<typeof ProductInput>, p: Precision
 
 function searchCondition(search?: string): SQL | undefined {
   if (!search) return undefined;
-  const term = `%${search.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
+  const term = likeContains(search);
   return or(ilike(products.sku, term), ilike(products.name, term), ilike(products.barcode, term));
 }
 
@@ -35,11 +37,19 @@ const SORTS = {
   price: { col: products.price, text: sql<string>`${products.price}::text` },
 } as const;
 
+/**
+ * Test-only seam (honoured only under MANIFOLD_TEST): drop the merchant filter from the product list,
+ * to show that row-level security still keeps it to the transaction's merchant (tests/integration/
+ * tenancy-rls.test.ts).
+ */
+export const testSeams = { skipOrgFilter: false };
+
 export async function listProducts(ctx: ServiceContext, raw: z.input<typeof ProductListInput>) {
   const input = ProductListInput.parse(raw);
   const sort = SORTS[input.sort];
+  const skipOrgFilter = testSeams.skipOrgFilter && process.env.MANIFOLD_TEST === "1";
   const filters = and(
-    eq(products.orgId, ctx.orgId),
+    skipOrgFilter ? undefined : eq(products.orgId, ctx.orgId),
     searchCondition(input.search),
     input.enabled === undefined ? undefined : eq(products.enabled, input.enabled),
   );
@@ -54,10 +64,8 @@ export async function listProducts(ctx: ServiceContext, raw: z.input<typeof Prod
     input.limit,
     (r) => r.sortKey,
   );
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(sql`(select 1 from ${products} where ${filters} limit ${COUNT_CAP + 1}) as capped`);
-  return { ...page, total: cappedCount(total?.n ?? 0) };
+  const total = await countCapped(ctx, products, filters);
+  return { ...page, total };
 }
 
 export async function getProduct(ctx: ServiceContext, id: string) {
@@ -66,18 +74,13 @@ export async function getProduct(ctx: ServiceContext, id: string) {
   return row;
 }
 
-export async function getProductsBySku(ctx: ServiceContext, skus: string[]) {
-  if (skus.length === 0) return [];
-  return ctx.db.select().from(products).where(and(eq(products.orgId, ctx.orgId), inArray(products.sku, skus)));
-}
-
 function translateUnique(e: unknown): never {
   if (isUniqueViolation(e, "products_org_sku_uq")) throw conflict("sku", "skuTaken");
   throw e;
 }
 
 export async function createProduct(ctx: ServiceContext, raw: z.input<typeof ProductInput>) {
-  const values = normalizeProduct(raw, await getPrecision(ctx.db, ctx.orgId));
+  const values = normalizeProduct(raw, await getPrecision(ctx));
   if (!dec(values.price).isZero() && !can(ctx.role, "prices.write")) throw forbidden("prices.write");
   try {
     const [row] = await ctx.db.insert(products).values({ ...values, orgId: ctx.orgId }).returning();
@@ -89,9 +92,9 @@ export async function createProduct(ctx: ServiceContext, raw: z.input<typeof Pro
 
 export async function updateProduct(ctx: ServiceContext, raw: z.input<typeof ProductUpdateInput>) {
   const { id, ...rest } = ProductUpdateInput.parse(raw);
-  const values = normalizeProduct(rest, await getPrecision(ctx.db, ctx.orgId));
-  return inTransaction(ctx, async (tx) => {
-    const [current] = await tx.db
+  const values = normalizeProduct(rest, await getPrecision(ctx));
+  return inTransaction(ctx, async (ctx) => {
+    const [current] = await ctx.db
       .select({ price: products.price })
       .from(products)
       .where(and(eq(products.id, id), eq(products.orgId, ctx.orgId)))
@@ -100,7 +103,7 @@ export async function updateProduct(ctx: ServiceContext, raw: z.input<typeof Pro
     // Price changes need their own permission: a warehouse user may fix a barcode but not a price.
     if (!dec(current.price).eq(values.price) && !can(ctx.role, "prices.write")) throw forbidden("prices.write");
     try {
-      const [row] = await tx.db
+      const [row] = await ctx.db
         .update(products)
         .set(values)
         .where(and(eq(products.id, id), eq(products.orgId, ctx.orgId)))

@@ -12,13 +12,13 @@ export const getSettings = async (ctx: ServiceContext) => {
     .select({ name: organizations.name, slug: organizations.slug, timezone: organizations.timezone })
     .from(organizations)
     .where(eq(organizations.id, ctx.orgId));
-  return { ...org!, precision: await getPrecision(ctx.db, ctx.orgId) };
+  return { ...org!, precision: await getPrecision(ctx) };
 };
 
 export async function updatePrecision(ctx: ServiceContext, raw: z.input<typeof PrecisionInput>) {
   const input = PrecisionInput.parse(raw);
   await ctx.db.update(organizations).set(input).where(eq(organizations.id, ctx.orgId));
-  return getPrecision(ctx.db, ctx.orgId);
+  return getPrecision(ctx);
 }
 
 // Shared with the 用户中心 form; re-exported for existing importers.

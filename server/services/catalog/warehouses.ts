@@ -35,12 +35,12 @@ async function clearDefault(ctx: ServiceContext, exceptId?: string) {
 
 export async function createWarehouse(ctx: ServiceContext, raw: z.input<typeof WarehouseInput>) {
   const input = WarehouseInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const n = await tx.db.$count(warehouses, eq(warehouses.orgId, ctx.orgId));
+  return inTransaction(ctx, async (ctx) => {
+    const n = await ctx.db.$count(warehouses, eq(warehouses.orgId, ctx.orgId));
     const isDefault = input.isDefault || n === 0;
-    if (isDefault) await clearDefault(tx);
+    if (isDefault) await clearDefault(ctx);
     try {
-      const [row] = await tx.db.insert(warehouses).values({ ...input, isDefault, orgId: ctx.orgId }).returning();
+      const [row] = await ctx.db.insert(warehouses).values({ ...input, isDefault, orgId: ctx.orgId }).returning();
       return row!;
     } catch (e) {
       translateUnique(e);
@@ -50,17 +50,17 @@ export async function createWarehouse(ctx: ServiceContext, raw: z.input<typeof W
 
 export async function updateWarehouse(ctx: ServiceContext, raw: z.input<typeof WarehouseUpdateInput>) {
   const { id, ...input } = WarehouseUpdateInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const current = await getWarehouse(tx, id);
+  return inTransaction(ctx, async (ctx) => {
+    const current = await getWarehouse(ctx, id);
     if (current.isDefault && !input.isDefault) {
       throw new DomainError("VALIDATION", { key: "needDefaultWarehouse", params: { field: "isDefault" } }, {
         fieldErrors: { isDefault: { key: "needDefaultWarehouse" } },
       });
     }
     if (current.isDefault && !input.enabled) throw conflictDefaultDisabled();
-    if (input.isDefault) await clearDefault(tx, id);
+    if (input.isDefault) await clearDefault(ctx, id);
     try {
-      const [row] = await tx.db
+      const [row] = await ctx.db
         .update(warehouses)
         .set(input)
         .where(and(eq(warehouses.id, id), eq(warehouses.orgId, ctx.orgId)))

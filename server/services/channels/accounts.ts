@@ -6,10 +6,15 @@ import { AccountListInput, CreateAccountInput, UpdateAccountInput } from "@/lib/
 import { simulatorUrl } from "@/server/channels/endpoints";
 import { connectorFor, implementedPlatforms } from "@/server/channels/registry";
 import { normalizeShopDomain } from "@/server/channels/shopify/connector";
-import { ChannelError, type ChannelAccountRef, type ChannelCredentials } from "@/server/channels/types";
+import { ENDPOINT_SETTINGS, isOfficialPlatformUrl } from "@/server/channels/official-hosts";
+import { ChannelError, type ChannelAccountRef, type ChannelCredentials, type PlatformCode } from "@/server/channels/types";
 import { currentKeyVersion, openToken, sealToken } from "@/server/crypto/tokens";
-import type { ServiceContext } from "@/server/context";
+import { inTransaction, type OrgScope, type ServiceContext } from "@/server/context";
+import { runtimeMode } from "@/server/runtime-mode";
 import { conflict, DomainError, fieldError, isUniqueViolation, notFound } from "@/server/errors";
+import { likeContains } from "../_lib/like";
+import { AMAZON_REGIONS, amazonRegionOf } from "@/server/channels/amazon/config";
+import { PULL_FAILURES_BEFORE_BACKOFF, pullFailuresInRow } from "./pull-health";
 
 export type ChannelAccountRow = typeof channelAccounts.$inferSelect;
 
@@ -20,8 +25,8 @@ export function publicAccount(a: ChannelAccountRow) {
 }
 export type PublicAccount = ReturnType<typeof publicAccount>;
 
-/** Simulators may be chosen only where they run: development, tests, and demo servers that opt in. */
-export const simulatorsAllowed = () => process.env.NODE_ENV !== "production" || process.env.MANIFOLD_SIMULATORS === "1";
+/** Simulators may be chosen only where they run: development, tests, and demo servers (server/runtime-mode.ts). */
+export const simulatorsAllowed = () => runtimeMode() !== "production";
 
 export function accountRef(a: ChannelAccountRow): ChannelAccountRef {
   return {
@@ -43,21 +48,26 @@ export async function listAccounts(ctx: ServiceContext, raw: z.input<typeof Acco
       and(
         eq(channelAccounts.orgId, ctx.orgId),
         input.platform ? eq(channelAccounts.platform, input.platform) : undefined,
-        input.search ? ilike(channelAccounts.alias, `%${input.search.replace(/[\\%_]/g, (c) => "\\" + c)}%`) : undefined,
+        input.search ? ilike(channelAccounts.alias, likeContains(input.search)) : undefined,
       ),
     )
     .orderBy(asc(channelAccounts.platform), asc(channelAccounts.createdAt));
-  return rows.map(publicAccount);
+  const failures = await pullFailuresInRow(ctx, rows.map((r) => r.id));
+  return rows.map((r) => {
+    const pullFailures = failures.get(r.id) ?? 0;
+    // A failing account says so (the error is its last pull summary) and when it tries again.
+    return { ...publicAccount(r), pullFailures, backingOff: pullFailures >= PULL_FAILURES_BEFORE_BACKOFF };
+  });
 }
 
-export async function getAccountRow(db: DbExecutor, orgId: string, id: string): Promise<ChannelAccountRow> {
-  const [row] = await db.select().from(channelAccounts).where(and(eq(channelAccounts.id, id), eq(channelAccounts.orgId, orgId)));
+export async function getAccountRow(ctx: OrgScope, id: string): Promise<ChannelAccountRow> {
+  const [row] = await ctx.db.select().from(channelAccounts).where(and(eq(channelAccounts.id, id), eq(channelAccounts.orgId, ctx.orgId)));
   if (!row) throw notFound("channelAccount");
   return row;
 }
 
 export async function getAccount(ctx: ServiceContext, id: string) {
-  return publicAccount(await getAccountRow(ctx.db, ctx.orgId, id));
+  return publicAccount(await getAccountRow(ctx, id));
 }
 
 function baseUrlFor(platform: string, shopDomain: string | null, useSimulator: boolean, settings: Record<string, unknown>): string {
@@ -67,8 +77,8 @@ function baseUrlFor(platform: string, shopDomain: string | null, useSimulator: b
     return simulatorUrl(platform as "amazon" | "shopee");
   }
   if (platform === "shopify") return `https://${shopDomain}`;
-  if (typeof settings.baseUrl === "string" && /^https:\/\//.test(settings.baseUrl)) return settings.baseUrl;
-  if (platform === "amazon") return "https://sellingpartnerapi-na.amazon.com";
+  if (isOfficialPlatformUrl(platform as PlatformCode, settings.baseUrl)) return settings.baseUrl;
+  if (platform === "amazon") return AMAZON_REGIONS[amazonRegionOf(settings)].spApi;
   if (platform === "shopee") return "https://partner.shopeemobile.com";
   throw fieldError("platform", "platformUnavailable");
 }
@@ -87,8 +97,20 @@ export async function createAccount(ctx: ServiceContext, raw: CreateAccountInput
     shopDomain = normalizeShopDomain(input.shopDomain ?? "");
     if (!shopDomain) throw fieldError("shopDomain", input.shopDomain ? "shopDomainFormat" : "required");
   }
+  for (const key of ENDPOINT_SETTINGS) {
+    if (key in input.settings && !isOfficialPlatformUrl(input.platform, input.settings[key])) throw fieldError(`settings.${key}`, "platformUrlNotOfficial");
+  }
   const settings: Record<string, unknown> = { ...input.settings, ...(shopDomain ? { shopDomain } : {}) };
   const baseUrl = baseUrlFor(input.platform, shopDomain, input.useSimulator, settings);
+  // Typing a shop claims nothing (the callback proves it); the same shop twice in one merchant is a slip.
+  if (shopDomain) {
+    const [twice] = await ctx.db
+      .select({ id: channelAccounts.id })
+      .from(channelAccounts)
+      .where(and(eq(channelAccounts.orgId, ctx.orgId), eq(channelAccounts.platform, input.platform), sql`${channelAccounts.settings}->>'shopDomain' = ${shopDomain}`))
+      .limit(1);
+    if (twice) throw conflict("shopDomain", "shopTaken");
+  }
   try {
     const [row] = await ctx.db
       .insert(channelAccounts)
@@ -96,8 +118,8 @@ export async function createAccount(ctx: ServiceContext, raw: CreateAccountInput
         orgId: ctx.orgId,
         platform: input.platform,
         alias: input.alias,
-        // Shopify's shop is known before authorization; the callback must be for this very shop.
-        externalShopId: shopDomain,
+        // Set by the OAuth callback only; Shopify's callback must then be for settings.shopDomain.
+        externalShopId: null,
         baseUrl,
         settings,
         pullMode: input.pullMode,
@@ -113,7 +135,7 @@ export async function createAccount(ctx: ServiceContext, raw: CreateAccountInput
 
 export async function updateAccount(ctx: ServiceContext, raw: UpdateAccountInput) {
   const input = UpdateAccountInput.parse(raw);
-  const current = await getAccountRow(ctx.db, ctx.orgId, input.id);
+  const current = await getAccountRow(ctx, input.id);
   const becameAuto = input.pullMode === "auto" && current.pullMode !== "auto";
   try {
     const [row] = await ctx.db
@@ -135,7 +157,7 @@ export async function updateAccount(ctx: ServiceContext, raw: UpdateAccountInput
 
 /** 停止拉单 / 恢复拉单. Resuming needs a live authorization. */
 export async function setPulling(ctx: ServiceContext, input: { id: string; enabled: boolean }) {
-  const current = await getAccountRow(ctx.db, ctx.orgId, input.id);
+  const current = await getAccountRow(ctx, input.id);
   if (input.enabled) {
     if (current.status !== "stopped") throw new DomainError("CONFLICT", { key: "accountNotStopped" });
   } else if (current.status !== "enabled") {
@@ -151,7 +173,7 @@ export async function setPulling(ctx: ServiceContext, input: { id: string; enabl
 
 /** 取消授权: forget the tokens; the platform orders stay. */
 export async function revokeAccount(ctx: ServiceContext, id: string) {
-  await getAccountRow(ctx.db, ctx.orgId, id);
+  await getAccountRow(ctx, id);
   const [row] = await ctx.db
     .update(channelAccounts)
     .set({ status: "revoked", accessTokenEnc: null, refreshTokenEnc: null, tokenKeyVersion: null, accessTokenExpiresAt: null, refreshTokenExpiresAt: null, nextPullAt: null })
@@ -161,7 +183,7 @@ export async function revokeAccount(ctx: ServiceContext, id: string) {
 }
 
 export async function setImportEnabled(ctx: ServiceContext, input: { id: string; enabled: boolean }) {
-  await getAccountRow(ctx.db, ctx.orgId, input.id);
+  await getAccountRow(ctx, input.id);
   const [row] = await ctx.db
     .update(channelAccounts)
     .set({ importEnabled: input.enabled })
@@ -273,9 +295,9 @@ async function markAccount(db: DbExecutor, a: ChannelAccountRow, status: "token_
  * second fail and wrongly mark the shop expired. A refresh that the platform refuses marks the account
  * `token_expired` (re-authorize button); a transient failure is left for the next attempt.
  */
-export async function refreshAccountTokens(db: DbExecutor & { transaction: (fn: (tx: DbExecutor) => Promise<unknown>) => Promise<unknown> }, orgId: string, accountId: string, opts: { force?: boolean; expectedAccessToken?: string } = {}): Promise<ChannelAccountRow> {
-  const outcome = (await db.transaction(async (tx) => {
-    const [a] = await tx.select().from(channelAccounts).where(and(eq(channelAccounts.id, accountId), eq(channelAccounts.orgId, orgId))).for("update");
+export async function refreshAccountTokens(ctx: ServiceContext, accountId: string, opts: { force?: boolean; expectedAccessToken?: string } = {}): Promise<ChannelAccountRow> {
+  const outcome: { account: ChannelAccountRow; error?: unknown } = await inTransaction(ctx, async ({ db: tx }) => {
+    const [a] = await tx.select().from(channelAccounts).where(and(eq(channelAccounts.id, accountId), eq(channelAccounts.orgId, ctx.orgId))).for("update");
     if (!a) throw notFound("channelAccount");
     const creds = readCredentials(a);
     if (!creds) return { account: a, error: new ChannelError("auth_expired", "the shop is not authorized") };
@@ -296,25 +318,24 @@ export async function refreshAccountTokens(db: DbExecutor & { transaction: (fn: 
     } catch (e) {
       return { account: a, error: e };
     }
-  })) as { account: ChannelAccountRow; error?: unknown };
+  });
   if (outcome.error) {
     const e = outcome.error;
     // Refused by the platform (not a hiccup): the merchant must authorize again.
     if (e instanceof ChannelError && (e.kind === "auth_expired" || e.kind === "auth_revoked" || e.kind === "invalid_request")) {
-      await markAccount(db, outcome.account, "token_expired", `token refresh failed: ${e.message}`);
+      await markAccount(ctx.db, outcome.account, "token_expired", `token refresh failed: ${e.message}`);
     }
     throw e;
   }
   return outcome.account;
 }
 
-type TxDb = Parameters<typeof refreshAccountTokens>[0];
-
 /**
  * Call the platform with this account's credentials: refresh first when the token is about to expire,
  * and once more if the platform says it expired anyway. A revoked shop is marked revoked.
  */
-export async function withAccountCredentials<T>(db: DbExecutor, account: ChannelAccountRow, fn: (ref: ChannelAccountRef, creds: ChannelCredentials) => Promise<T>): Promise<T> {
+export async function withAccountCredentials<T>(ctx: ServiceContext, account: ChannelAccountRow, fn: (ref: ChannelAccountRef, creds: ChannelCredentials) => Promise<T>): Promise<T> {
+  const { db } = ctx;
   let a = account;
   let creds: ChannelCredentials | null;
   try {
@@ -326,14 +347,14 @@ export async function withAccountCredentials<T>(db: DbExecutor, account: Channel
   }
   if (!creds) throw new ChannelError("auth_expired", "the shop is not authorized");
   if (creds.accessTokenExpiresAt && creds.accessTokenExpiresAt.getTime() - Date.now() < REFRESH_MARGIN_MS && creds.refreshToken) {
-    a = await refreshAccountTokens(db as TxDb, a.orgId, a.id, { expectedAccessToken: creds.accessToken });
+    a = await refreshAccountTokens(ctx, a.id, { expectedAccessToken: creds.accessToken });
     creds = readCredentials(a)!;
   }
   try {
     return await fn(accountRef(a), creds);
   } catch (e) {
     if (e instanceof ChannelError && e.kind === "auth_expired" && creds.refreshToken) {
-      a = await refreshAccountTokens(db as TxDb, a.orgId, a.id, { force: true, expectedAccessToken: creds.accessToken });
+      a = await refreshAccountTokens(ctx, a.id, { force: true, expectedAccessToken: creds.accessToken });
       const fresh = readCredentials(a)!;
       try {
         return await fn(accountRef(a), fresh);

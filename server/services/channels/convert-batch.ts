@@ -1,46 +1,40 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db, DbExecutor } from "@/db";
 import {
   deliveryMethods,
-  numberSequences,
-  orderEvents,
   orderLines,
   orders,
-  outbox,
-  outboundEvents,
   outboundOrderLines,
   outboundOrders,
-  platformOrderEvents,
   products,
   stockLevels,
-  stockMovements,
   warehouses,
   type PlatformOrderBlocker,
 } from "@/db/schema";
 import { newId } from "@/db/schema/_columns";
 import { dec, sumDecimals, type Decimal } from "@/lib/decimal";
-import { CreateOrderInput, type CreateOrderParsed } from "@/lib/validators/orders";
-import { actorLabel, actorUserId, type Actor } from "@/server/context";
+import { ConvertedOrderInput, type ConvertedOrderParsed } from "@/lib/validators/orders";
+import { actorUserId, inSavepoint, inTransaction, systemContext, type ServiceContext, type TxContext } from "@/server/context";
 import { DomainError } from "@/server/errors";
 import { FieldErrorCollector, parseOptionalDecimalField } from "../_lib/precision";
-import { DOC_PREFIX } from "../inventory/doc-numbers";
-import { INVENTORY_CHANGED, insufficientStock, type Shortage } from "../inventory/ledger";
+import { nextNumbers } from "../_lib/numbers";
+import { recordEvents } from "../_lib/events";
+import { chooseWarehouse, insufficientStock, reserveStockMany, type Shortage } from "../inventory/ledger";
+import { emitOrderStockChanged } from "../orders/internal";
 import { orderTotals, resolveLines, type ResolvedContent, type ResolvedLine } from "../orders/content";
-import { dayStamp, type OrderSettings } from "../orders/internal";
+import type { MerchantSettings } from "../_lib/settings";
 import {
   blockedSkusOf,
   blockerFromError,
-  blockerReason,
   blockersChanged,
   claimConvertible,
-  convertClaimedSingly,
   linesByOrder,
   loadMappings,
   planOrder,
   systemOrderInput,
   type ConvertResult,
   type PlatformOrderRow,
-} from "./convert";
+} from "./convert-shared";
+import { convertClaimedSingly } from "./convert-single";
 
 /**
  * The batch conversion path: a chunk of platform orders (up to 500) becomes system orders in ONE
@@ -65,18 +59,18 @@ import {
  * Locks are taken in the order every other path takes them: the order-number row, then stock rows
  * (sorted), then the outbound-number row.
  */
-export async function convertChunkBatch(db: Db, orgId: string, ids: string[], actor: Actor, settings: OrderSettings): Promise<ConvertResult> {
-  return db.transaction(async (tx) => {
-    const claimed = await claimConvertible(tx, orgId, ids);
+export async function convertChunkBatch(ctx: ServiceContext, ids: string[], settings: MerchantSettings): Promise<ConvertResult> {
+  return inTransaction(ctx, async (ctx) => {
+    const claimed = await claimConvertible(ctx, ids);
     const skipped = ids.length - claimed.length;
     if (claimed.length === 0) return { converted: 0, blocked: 0, skipped, orderIds: [] };
-    const decided = await decide(tx, orgId, claimed, actor, settings);
+    const decided = await decide(ctx, claimed, settings);
     try {
-      const r = await tx.transaction((sp) => write(sp, orgId, decided, actor, settings));
+      const r = await inSavepoint(ctx, (sp) => write(sp, decided));
       return { ...r, skipped };
     } catch (e) {
       if (!(e instanceof BatchShort) && process.env.NODE_ENV !== "production") console.error(`[channels] batch conversion fell back to single orders: ${e instanceof Error ? e.message : e}`);
-      const r = await convertClaimedSingly(tx, orgId, claimed, actor, settings);
+      const r = await convertClaimedSingly(ctx, claimed, settings);
       return { ...r, skipped };
     }
   });
@@ -84,8 +78,6 @@ export async function convertChunkBatch(db: Db, orgId: string, ids: string[], ac
 
 /** Another transaction took stock between our read and our guarded UPDATE. */
 class BatchShort extends Error {}
-
-type Tx = DbExecutor;
 
 type Reservation = { productId: string; warehouseId: string; qty: Decimal };
 
@@ -110,10 +102,10 @@ const EMPTY_ADDRESS = { recipientName: "", recipientPhone: "", country: "", prov
 
 // ------------------------------------------------------------------------------------------ deciding
 
-async function decide(tx: Tx, orgId: string, claimed: PlatformOrderRow[], actor: Actor, settings: OrderSettings): Promise<Decided> {
-  void actor;
-  const { lines, linesOf } = await linesByOrder(tx, orgId, claimed);
-  const mappingOf = await loadMappings(tx, orgId, claimed, lines);
+async function decide(ctx: TxContext, claimed: PlatformOrderRow[], settings: MerchantSettings): Promise<Decided> {
+  const { db: tx, orgId } = ctx;
+  const { lines, linesOf } = await linesByOrder(ctx, claimed);
+  const mappingOf = await loadMappings(ctx, claimed, lines);
   const productIds = [...new Set([...mappingOf.values()].flat().map((m) => m.productId))];
 
   const [prods, methods, whs, levels] = await Promise.all([
@@ -153,18 +145,18 @@ async function decide(tx: Tx, orgId: string, claimed: PlatformOrderRow[], actor:
 
   const out: Decided = { converting: [], blocked: [] };
   for (const po of claimed) {
-    const plan = planOrder(po, linesOf.get(po.id) ?? [], mappingOf, available, settings.priceDecimals);
+    const plan = planOrder(po, linesOf.get(po.id) ?? [], mappingOf, available);
     if ("blockers" in plan) {
       out.blocked.push({ po, blockers: plan.blockers });
       continue;
     }
     try {
-      const input = CreateOrderInput.parse(systemOrderInput(po, plan.lines, settings.priceDecimals));
+      const input = ConvertedOrderInput.parse(systemOrderInput(po, plan.lines, settings.priceDecimals));
       const content = resolvePlatformContent(input, settings, methods, bySku);
       let warehouseOf = new Map<string, string>();
       let reservations: Reservation[] = [];
       if (input.status === "stock_up") {
-        ({ warehouseOf, reservations } = await reserveInMemory(tx, orgId, content.lines, enabledWhs, stock));
+        ({ warehouseOf, reservations } = await reserveInMemory(ctx, content.lines, enabledWhs, stock));
       }
       out.converting.push({ po, orderId: newId(), status: input.status, content, warehouseOf, reservations });
       for (const l of plan.lines) available.set(l.productId, (available.get(l.productId) ?? dec(0)).minus(input.status === "pending" ? 0 : l.quantity));
@@ -180,7 +172,7 @@ async function decide(tx: Tx, orgId: string, claimed: PlatformOrderRow[], actor:
  * remark; no customer, warehouse, agreement terms, freight or attachments — with the same checks, the
  * same field paths and the same rounding, from data read once for the chunk.
  */
-function resolvePlatformContent(input: CreateOrderParsed, settings: OrderSettings, methods: MethodInfo[], bySku: Map<string, ProductInfo>): ResolvedContent {
+function resolvePlatformContent(input: ConvertedOrderParsed, settings: MerchantSettings, methods: MethodInfo[], bySku: Map<string, ProductInfo>): ResolvedContent {
   if (input.clientNum || input.addressId || input.warehouseId || input.deliveryMethod || input.agreementType || input.processingType || input.attachmentIds.length) {
     throw new Error("the batch conversion path only takes platform order inputs");
   }
@@ -228,20 +220,15 @@ function resolvePlatformContent(input: CreateOrderParsed, settings: OrderSetting
  * with the most that can, else the default), then reserveStock's all-or-nothing guard per
  * (SKU, warehouse). On success the quantities leave `stock` for the next order.
  */
-async function reserveInMemory(tx: Tx, orgId: string, lines: ResolvedLine[], enabledWhs: WarehouseInfo[], stock: Map<string, Decimal>) {
+async function reserveInMemory(ctx: TxContext, lines: ResolvedLine[], enabledWhs: WarehouseInfo[], stock: Map<string, Decimal>) {
   const qtyBySku = new Map<string, Decimal>();
   for (const l of lines) qtyBySku.set(l.productId, (qtyBySku.get(l.productId) ?? dec(0)).plus(l.quantity));
   const at = (productId: string, warehouseId: string) => stock.get(`${productId}|${warehouseId}`) ?? dec(0);
   const warehouseOf = new Map<string, string>();
   for (const [productId, qty] of qtyBySku) {
-    const def = enabledWhs.find((w) => w.isDefault) ?? enabledWhs[0];
-    if (!def) throw new DomainError("CONFLICT", { key: "noWarehouse" });
-    let chosen = def.id;
-    if (!at(productId, def.id).gte(qty)) {
-      const best = enabledWhs.filter((w) => at(productId, w.id).gte(qty)).sort((a, b) => at(productId, b.id).cmp(at(productId, a.id)))[0];
-      chosen = (best ?? def).id;
-    }
-    warehouseOf.set(productId, chosen);
+    const chosen = chooseWarehouse(enabledWhs, (w) => at(productId, w.id), qty);
+    if (!chosen) throw new DomainError("CONFLICT", { key: "noWarehouse" });
+    warehouseOf.set(productId, chosen.id);
   }
   const reservations = [...qtyBySku]
     .map(([productId, qty]) => ({ productId, warehouseId: warehouseOf.get(productId)!, qty }))
@@ -250,7 +237,7 @@ async function reserveInMemory(tx: Tx, orgId: string, lines: ResolvedLine[], ena
   const shortages: Shortage[] = reservations
     .filter((r) => at(r.productId, r.warehouseId).lt(r.qty))
     .map((r) => ({ productId: r.productId, warehouseId: r.warehouseId, requested: r.qty.toFixed(), available: at(r.productId, r.warehouseId).toFixed() }));
-  if (shortages.length) throw await insufficientStock(tx, orgId, shortages);
+  if (shortages.length) throw await insufficientStock(ctx, shortages);
   for (const r of reservations) stock.set(`${r.productId}|${r.warehouseId}`, at(r.productId, r.warehouseId).minus(r.qty));
   return { warehouseOf, reservations };
 }
@@ -264,30 +251,16 @@ async function insertAll<T>(rows: T[], size: number, insert: (slice: T[]) => Pro
 
 const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
 
-/** `count` consecutive values of a per-merchant counter in one upsert; returns the first. */
-async function takeNumbers(tx: Tx, orgId: string, name: string, period: string, count: number): Promise<number> {
-  const [row] = await tx
-    .insert(numberSequences)
-    .values({ orgId, name, period, value: count })
-    .onConflictDoUpdate({
-      target: [numberSequences.orgId, numberSequences.name, numberSequences.period],
-      set: { value: sql`${numberSequences.value} + ${count}` },
-    })
-    .returning({ value: numberSequences.value });
-  return row!.value - count + 1;
-}
-
-async function write(tx: Tx, orgId: string, d: Decided, actor: Actor, settings: OrderSettings): Promise<Omit<ConvertResult, "skipped">> {
+async function write(ctx: TxContext, d: Decided): Promise<Omit<ConvertResult, "skipped">> {
+  const { db: tx, orgId, actor } = ctx;
   const userId = actorUserId({ actor });
-  const label = actorLabel({ actor });
   const now = new Date();
   const conv = d.converting;
 
   if (conv.length) {
-    // Order numbers: SO-YYMMDD-00001, the batch's in one step (nextOrderNo, n at a time).
-    const period = dayStamp(now, settings.timezone);
-    const first = await takeNumbers(tx, orgId, "order", period, conv.length);
-    const orderNo = new Map(conv.map((c, i) => [c.orderId, `SO-${period}-${String(first + i).padStart(5, "0")}`]));
+    // Order numbers: SO-YYMMDD-00001, the batch's in one step.
+    const orderNos = await nextNumbers(ctx, "order", conv.length, now);
+    const orderNo = new Map(conv.map((c, i) => [c.orderId, orderNos[i]!]));
 
     // Orders as createOrder + approveOrder leave them (an approved order went pending → stock_up).
     await insertAll(conv, 500, (slice) =>
@@ -314,56 +287,23 @@ async function write(tx: Tx, orgId: string, d: Decided, actor: Actor, settings: 
       c.content.lines.map((l) => ({ ...l, id: newId(), orgId, orderId: c.orderId, warehouseId: c.status === "stock_up" ? (c.warehouseOf.get(l.productId) ?? null) : null })),
     );
     await insertAll(lineRows, 1000, (slice) => tx.insert(orderLines).values(slice));
-    const events = conv.flatMap((c) => [
-      { orgId, orderId: c.orderId, type: "created", fromStatus: null, toStatus: "pending" as const, reason: "platform", changes: null, actorUserId: userId, actorLabel: label },
-      ...(c.status === "stock_up" ? [{ orgId, orderId: c.orderId, type: "approve", fromStatus: "pending" as const, toStatus: "stock_up" as const, reason: null, changes: null, actorUserId: userId, actorLabel: label }] : []),
-    ]);
-    await insertAll(events, 1000, (slice) => tx.insert(orderEvents).values(slice));
-
-    // Reservations: one guarded UPDATE over every (SKU, warehouse) of the batch, rows locked in key order.
-    const totals = new Map<string, Reservation>();
-    for (const c of conv) {
-      for (const r of c.reservations) {
-        const k = `${r.productId}|${r.warehouseId}`;
-        const cur = totals.get(k);
-        if (cur) cur.qty = cur.qty.plus(r.qty);
-        else totals.set(k, { ...r });
-      }
-    }
-    const keys = [...totals.values()].sort((a, b) => (a.productId + a.warehouseId < b.productId + b.warehouseId ? -1 : 1));
-    if (keys.length) {
-      const wanted = json(keys.map((k) => ({ product_id: k.productId, warehouse_id: k.warehouseId, qty: k.qty.toFixed() })));
-      await tx.execute(sql`
-        select 1 from ${stockLevels} s
-         where s.org_id = ${orgId}
-           and (s.product_id, s.warehouse_id) in (select k.product_id, k.warehouse_id from jsonb_to_recordset(${wanted}) as k(product_id uuid, warehouse_id uuid))
-         order by s.product_id, s.warehouse_id
-           for update`);
-      const updated = await tx.execute(sql`
-        update ${stockLevels} s
-           set reserved = s.reserved + k.qty, updated_at = now()
-          from jsonb_to_recordset(${wanted}) as k(product_id uuid, warehouse_id uuid, qty numeric)
-         where s.org_id = ${orgId} and s.product_id = k.product_id and s.warehouse_id = k.warehouse_id
-           and s.on_hand - s.reserved >= k.qty
-        returning s.product_id`);
-      if ((updated as unknown as unknown[]).length !== keys.length) throw new BatchShort("stock changed since it was read");
-    }
-    const movements = conv.flatMap((c) =>
-      c.reservations.map((r) => ({
-        orgId,
-        productId: r.productId,
-        warehouseId: r.warehouseId,
-        kind: "reservation" as const,
-        onHandDelta: "0",
-        reservedDelta: r.qty.toFixed(),
-        refType: "order",
-        refId: c.orderId,
-        refNo: orderNo.get(c.orderId)!,
-        reason: "approve",
-        createdBy: userId,
-      })),
+    // Timelines as createOrder + approveOrder write them.
+    await recordEvents(
+      ctx,
+      "order",
+      conv.flatMap((c) => [
+        { documentId: c.orderId, type: "created", to: "pending" as const, reason: "platform" },
+        ...(c.status === "stock_up" ? [{ documentId: c.orderId, type: "approve", from: "pending" as const, to: "stock_up" as const }] : []),
+      ]),
     );
-    await insertAll(movements, 1000, (slice) => tx.insert(stockMovements).values(slice));
+
+    // Reservations through the ledger's multi-row entry point: rows locked in key order, one guarded
+    // UPDATE over every (SKU, warehouse) of the batch, a movement per order and SKU as approveOrder writes.
+    const reserved = await reserveStockMany(
+      ctx,
+      conv.flatMap((c) => c.reservations.map((r) => ({ productId: r.productId, warehouseId: r.warehouseId, qty: r.qty.toFixed(), ref: { refType: "order", refId: c.orderId, refNo: orderNo.get(c.orderId)!, reason: "approve" } }))),
+    );
+    if (reserved.shortages.length) throw new BatchShort("stock changed since it was read");
 
     // Outbound orders (createOutboundForOrder): one per warehouse an approved order's lines are
     // reserved in, warehouses in code order, numbers OB-YYMMDD-00001 taken for the batch in one step.
@@ -388,19 +328,13 @@ async function write(tx: Tx, orgId: string, d: Decided, actor: Actor, settings: 
       for (const w of whIds) outbounds.push({ id: newId(), seq: outbounds.length, orderId: c.orderId, orderNo: orderNo.get(c.orderId)!, warehouseId: w, lines: byWarehouse.get(w)!, split: whIds.length });
     }
     if (outbounds.length) {
-      const [seq] = (await tx.execute(sql`
-        insert into ${numberSequences} (org_id, name, period, value)
-        select ${orgId}, ${"doc:outbound"}, to_char(now() at time zone o.timezone, 'YYMMDD'), ${outbounds.length}
-          from organizations o where o.id = ${orgId}
-        on conflict (org_id, name, period) do update set value = ${numberSequences}.value + ${outbounds.length}
-        returning period, value`)) as unknown as { period: string; value: number }[];
-      const firstOb = Number(seq!.value) - outbounds.length + 1;
+      const outboundNos = await nextNumbers(ctx, "outbound", outbounds.length);
       await insertAll(outbounds, 500, (slice) =>
         tx.insert(outboundOrders).values(
           slice.map((o) => ({
             id: o.id,
             orgId,
-            outboundNo: `${DOC_PREFIX.outbound}-${seq!.period}-${String(firstOb + o.seq).padStart(5, "0")}`,
+            outboundNo: outboundNos[o.seq]!,
             orderId: o.orderId,
             orderNo: o.orderNo,
             warehouseId: o.warehouseId,
@@ -412,31 +346,15 @@ async function write(tx: Tx, orgId: string, d: Decided, actor: Actor, settings: 
         o.lines.map((l, i) => ({ orgId, outboundId: o.id, orderLineId: l.id, lineNo: i + 1, productId: l.productId, sku: l.sku, productName: l.productName, quantity: l.quantity })),
       );
       await insertAll(obLines, 1000, (slice) => tx.insert(outboundOrderLines).values(slice));
-      await insertAll(outbounds, 1000, (slice) =>
-        tx.insert(outboundEvents).values(
-          slice.map((o) => ({
-            orgId,
-            outboundId: o.id,
-            type: "created",
-            fromStatus: null,
-            toStatus: "pending_audit",
-            reason: null,
-            details: o.split > 1 ? { orderNo: o.orderNo, split: o.split } : { orderNo: o.orderNo },
-            actorUserId: userId,
-            actorLabel: label,
-          })),
-        ),
+      await recordEvents(
+        ctx,
+        "outbound",
+        outbounds.map((o) => ({ documentId: o.id, type: "created", to: "pending_audit" as const, details: o.split > 1 ? { orderNo: o.orderNo, split: o.split } : { orderNo: o.orderNo } })),
       );
     }
 
     // inventory.changed once per SKU (debounced like enqueue: a pending event of the SKU absorbs it).
-    const changed = [...new Set(conv.flatMap((c) => c.content.lines.map((l) => l.productId)))];
-    await insertAll(changed, 1000, (slice) =>
-      tx
-        .insert(outbox)
-        .values(slice.map((productId) => ({ orgId, topic: INVENTORY_CHANGED, payload: { productId }, dedupeKey: productId, availableAt: now })))
-        .onConflictDoNothing({ target: [outbox.orgId, outbox.topic, outbox.dedupeKey], where: sql`status = 'pending' and dedupe_key is not null` }),
-    );
+    await emitOrderStockChanged(ctx, conv.flatMap((c) => c.content.lines.map((l) => l.productId)));
 
     // The platform orders: processed, linked, blockers cleared; a `converted` event each.
     await tx.execute(sql`
@@ -445,8 +363,10 @@ async function write(tx: Tx, orgId: string, d: Decided, actor: Actor, settings: 
              blocked_at = null, convert_attempts = p.convert_attempts + 1, updated_at = now()
         from jsonb_to_recordset(${json(conv.map((c) => ({ id: c.po.id, order_id: c.orderId, order_no: orderNo.get(c.orderId) })))}) as v(id uuid, order_id uuid, order_no text)
        where p.org_id = ${orgId} and p.id = v.id`);
-    await insertAll(conv, 1000, (slice) =>
-      tx.insert(platformOrderEvents).values(slice.map((c) => ({ orgId, platformOrderId: c.po.id, type: "converted", fromState: "pending", toState: "processed", reason: orderNo.get(c.orderId)!, actorLabel: label }))),
+    await recordEvents(
+      ctx,
+      "platformOrder",
+      conv.map((c) => ({ documentId: c.po.id, type: "converted", from: "pending", to: "processed", reason: orderNo.get(c.orderId)! })),
     );
   }
 
@@ -460,8 +380,8 @@ async function write(tx: Tx, orgId: string, d: Decided, actor: Actor, settings: 
        where p.org_id = ${orgId} and p.id = v.id`);
     const events = d.blocked
       .filter((b) => blockersChanged(b.po, b.blockers))
-      .map((b) => ({ orgId, platformOrderId: b.po.id, type: "blocked", fromState: "pending", toState: "pending", reason: blockerReason(b.blockers), actorLabel: "system:channels" }));
-    await insertAll(events, 1000, (slice) => tx.insert(platformOrderEvents).values(slice));
+      .map((b) => ({ documentId: b.po.id, type: "blocked", from: "pending", to: "pending", blockers: b.blockers }));
+    await recordEvents(systemContext(tx, orgId, "channels"), "platformOrder", events);
   }
 
   return { converted: conv.length, blocked: d.blocked.length, orderIds: conv.map((c) => c.orderId) };

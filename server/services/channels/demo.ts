@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { DbExecutor } from "@/db";
+import type { OrgScope } from "@/server/context";
 import { channelAccounts, products, skuMappings } from "@/db/schema";
 import { DEMO_SHOPIFY_SHOP, simulatorUrl } from "@/server/channels/endpoints";
 
@@ -30,13 +30,15 @@ type DemoAccount = {
  * themselves. Each sells the same catalogue; SOCKS-3PK stays unmapped everywhere so a blocked order
  * shows, and Amazon/Shopee have no bundle listing. Idempotent (accounts by alias, mappings by key).
  */
-export async function seedDemoChannels(db: DbExecutor, orgId: string) {
+export async function seedDemoChannels(ctx: OrgScope) {
+  const { db, orgId } = ctx;
   const shopDomain = `${DEMO_SHOPIFY_SHOP}.myshopify.com`;
   const accounts: DemoAccount[] = [
     {
       platform: "shopify",
       alias: DEMO_SHOPIFY_ALIAS,
-      externalShopId: shopDomain,
+      // Set by the OAuth callback when the demo user authorizes it, like any shop.
+      externalShopId: null,
       baseUrl: `${simulatorUrl("shopify")}/store/${DEMO_SHOPIFY_SHOP}`,
       settings: { shopDomain },
       mappings: DEMO_MAPPINGS,

@@ -1,8 +1,10 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, DbExecutor } from "@/db";
-import { channelListings, platformOrderEvents, platformOrderLines, platformOrders, type PlatformOrderState } from "@/db/schema";
+import { channelListings, platformOrderLines, platformOrders, type PlatformOrderState } from "@/db/schema";
 import { checkDecimal } from "@/lib/decimal";
 import type { NormalizedOrder } from "@/server/channels/types";
+import { systemContext, type ServiceContext } from "@/server/context";
+import { recordEvents, type DocumentEvent } from "../_lib/events";
 import type { ChannelAccountRow } from "./accounts";
 
 export type IngestFailure = { platformOrderId: string; error: string };
@@ -76,7 +78,8 @@ const set = (col: string) => sql.raw(`excluded.${col}`);
  * and never roll a newer state back to an older one. Lines are replaced for changed orders. Orders the
  * database refuses are retried one by one in savepoints, so one bad order never blocks the page.
  */
-export async function ingestOrders(db: Db, account: ChannelAccountRow, input: NormalizedOrder[]): Promise<IngestResult> {
+export async function ingestOrders(ctx: ServiceContext & { db: Db }, account: ChannelAccountRow, input: NormalizedOrder[]): Promise<IngestResult> {
+  const { db } = ctx;
   const result: IngestResult = { created: 0, updated: 0, unchanged: 0, failed: [], touched: [] };
   // Latest version of each order in this page, sorted so concurrent upserts lock rows in one order.
   const byId = new Map<string, NormalizedOrder>();
@@ -194,15 +197,14 @@ async function upsertBatch(tx: DbExecutor, account: ChannelAccountRow, orders: N
       });
   }
 
-  type EventRow = typeof platformOrderEvents.$inferInsert;
-  const events = rows.flatMap((r): EventRow[] => {
+  const events = rows.flatMap((r): (DocumentEvent<"platformOrder"> & { documentId: string })[] => {
     const o = byPid.get(r.platformOrderId)!;
     const prev = prevStatus.get(r.platformOrderId) ?? null;
-    if (r.inserted) return [{ orgId: account.orgId, platformOrderId: r.id, type: "imported", toState: orderValues(account, o, now).state, reason: o.platformStatus, actorLabel: `system:${account.platform}` }];
-    if (prev !== o.status) return [{ orgId: account.orgId, platformOrderId: r.id, type: "platform_status", fromState: prev, toState: o.status, reason: o.platformStatus, actorLabel: `system:${account.platform}` }];
+    if (r.inserted) return [{ documentId: r.id, type: "imported", to: orderValues(account, o, now).state, reason: o.platformStatus }];
+    if (prev !== o.status) return [{ documentId: r.id, type: "platform_status", from: prev, to: o.status, reason: o.platformStatus }];
     return [];
   });
-  for (let i = 0; i < events.length; i += 2000) await tx.insert(platformOrderEvents).values(events.slice(i, i + 2000));
+  await recordEvents(systemContext(tx, account.orgId, account.platform), "platformOrder", events);
 
   const created = rows.filter((r) => r.inserted).length;
   return {

@@ -1,20 +1,19 @@
 import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { Db } from "@/db";
 import { channelAccounts, channelListings, products, skuMappings } from "@/db/schema";
 import { dec } from "@/lib/decimal";
 import { DeleteSkuMappingsInput, SaveSkuMappingInput, SkuMappingListInput } from "@/lib/validators/channels";
 import { IMPORT_MAX_BYTES, ImportInput } from "@/lib/validators/tabular";
-import type { ServiceContext } from "@/server/context";
+import { inTransaction, type ServiceContext, type TxContext } from "@/server/context";
 import { DomainError, type FieldErrors, type MessageRef } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
-import { FieldErrorCollector, getPrecision, parseDecimalField, type Precision } from "../_lib/precision";
+import { afterCursor, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { FieldErrorCollector, getPrecision, parseDecimalField } from "../_lib/precision";
+import type { Precision } from "@/lib/precision";
 import { decodeUpload, readTable, writeTable, type ColumnSpec, type TableFormat } from "../_lib/tabular";
 import { getAccountRow } from "./accounts";
 import { retryBlocked } from "./pull";
 import { queueStockPush } from "./sync-back";
-
-const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
+import { likeContains } from "../_lib/like";
 
 /** 平台SKU关系 list: one row per (platform SKU → system SKU), searchable by either SKU, per account. */
 export async function listSkuMappings(ctx: ServiceContext, raw: z.input<typeof SkuMappingListInput>) {
@@ -23,7 +22,7 @@ export async function listSkuMappings(ctx: ServiceContext, raw: z.input<typeof S
     eq(skuMappings.orgId, ctx.orgId),
     input.accountId ? eq(skuMappings.accountId, input.accountId) : undefined,
     input.platform ? eq(skuMappings.platform, input.platform) : undefined,
-    input.search ? or(ilike(skuMappings.platformSku, like(input.search)), ilike(products.sku, like(input.search))) : undefined,
+    input.search ? or(ilike(skuMappings.platformSku, likeContains(input.search)), ilike(products.sku, likeContains(input.search))) : undefined,
   );
   const rows = await ctx.db
     .select({
@@ -58,15 +57,13 @@ export async function listSkuMappings(ctx: ServiceContext, raw: z.input<typeof S
     const bundleSize = page.items.filter((x) => x.accountId === r.accountId && x.platformSku === r.platformSku).length;
     return { ...r, bundle: bundleSize > 1, lastPush: l ? { at: l.lastPushAt, status: l.lastPushStatus, qty: l.lastPushedQty, error: l.lastPushError } : null };
   });
-  const [total] = await ctx.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(sql`(select 1 from ${skuMappings} inner join ${products} on ${products.id} = ${skuMappings.productId} where ${filters} limit ${COUNT_CAP + 1}) as capped`);
-  return { items, nextCursor: page.nextCursor, total: cappedCount(total?.n ?? 0) };
+  const total = await countCapped(ctx, sql`${skuMappings} inner join ${products} on ${products.id} = ${skuMappings.productId}`, filters);
+  return { items, nextCursor: page.nextCursor, total };
 }
 
 /** The whole mapping of one platform SKU (all components of a bundle), for the edit dialog. */
 export async function getSkuMapping(ctx: ServiceContext, input: { accountId: string; platformSku: string }) {
-  await getAccountRow(ctx.db, ctx.orgId, input.accountId);
+  await getAccountRow(ctx, input.accountId);
   return ctx.db
     .select({ id: skuMappings.id, sku: products.sku, quantity: skuMappings.quantity })
     .from(skuMappings)
@@ -98,7 +95,8 @@ async function resolveItems(ctx: ServiceContext, items: { sku: string; quantity:
   return out;
 }
 
-async function writeMapping(db: Db | ServiceContext["db"], orgId: string, r: Resolved, previousPlatformSku?: string | null) {
+async function writeMapping(ctx: TxContext, r: Resolved, previousPlatformSku?: string | null) {
+  const { db, orgId } = ctx;
   const skus = [...new Set([r.platformSku, previousPlatformSku].filter((s): s is string => !!s))];
   await db.delete(skuMappings).where(and(eq(skuMappings.orgId, orgId), eq(skuMappings.accountId, r.accountId), inArray(skuMappings.platformSku, skus)));
   await db.insert(skuMappings).values(r.items.map((i) => ({ orgId, accountId: r.accountId, platform: r.platform, platformSku: r.platformSku, productId: i.productId, quantity: i.quantity })));
@@ -106,18 +104,18 @@ async function writeMapping(db: Db | ServiceContext["db"], orgId: string, r: Res
 
 /** After mappings change: the platform orders they blocked are converted now, and stock is pushed. */
 async function afterMappingChange(ctx: ServiceContext, accountId: string, platformSkus: string[]) {
-  const account = await getAccountRow(ctx.db, ctx.orgId, accountId);
-  await queueStockPush(ctx.db, ctx.orgId, accountId, platformSkus);
-  return retryBlocked(ctx.db as Db, account, platformSkus);
+  const account = await getAccountRow(ctx, accountId);
+  await queueStockPush(ctx, accountId, platformSkus);
+  return retryBlocked(ctx, account, platformSkus);
 }
 
 /** Create or replace the mapping of one platform SKU (several items = a bundle). */
 export async function saveSkuMapping(ctx: ServiceContext, raw: z.input<typeof SaveSkuMappingInput>) {
   const input = SaveSkuMappingInput.parse(raw);
-  const account = await getAccountRow(ctx.db, ctx.orgId, input.accountId);
-  const items = await resolveItems(ctx, input.items, await getPrecision(ctx.db, ctx.orgId));
-  await (ctx.db as Db).transaction((tx) =>
-    writeMapping(tx, ctx.orgId, { accountId: account.id, platform: account.platform, platformSku: input.platformSku, items }, input.previousPlatformSku),
+  const account = await getAccountRow(ctx, input.accountId);
+  const items = await resolveItems(ctx, input.items, await getPrecision(ctx));
+  await inTransaction(ctx, (ctx) =>
+    writeMapping(ctx, { accountId: account.id, platform: account.platform, platformSku: input.platformSku, items }, input.previousPlatformSku),
   );
   const retried = await afterMappingChange(ctx, account.id, [input.platformSku]);
   return { platformSku: input.platformSku, items: items.length, converted: retried.converted, stillBlocked: retried.blocked };
@@ -163,7 +161,7 @@ export type MappingImportResult = {
 export async function importSkuMappings(ctx: ServiceContext, raw: z.input<typeof ImportInput>): Promise<MappingImportResult> {
   const parsed = ImportInput.parse(raw);
   const { rows } = await readTable(parsed.format, decodeUpload(parsed.content, IMPORT_MAX_BYTES), SKU_MAPPING_COLUMNS);
-  const precision = await getPrecision(ctx.db, ctx.orgId);
+  const precision = await getPrecision(ctx);
   const accounts = await ctx.db.select().from(channelAccounts).where(eq(channelAccounts.orgId, ctx.orgId));
   const header = (k: string) => SKU_MAPPING_COLUMNS.find((c) => c.key === k)!.header;
   const errors: MappingImportResult["errors"] = [];
@@ -206,11 +204,11 @@ export async function importSkuMappings(ctx: ServiceContext, raw: z.input<typeof
       .selectDistinct({ accountId: skuMappings.accountId, platformSku: skuMappings.platformSku })
       .from(skuMappings)
       .where(and(eq(skuMappings.orgId, ctx.orgId), inArray(skuMappings.platformSku, toWrite.map((v) => v.platformSku))));
-    await (ctx.db as Db).transaction(async (tx) => {
+    await inTransaction(ctx, async (ctx) => {
       for (const v of toWrite) {
         if (existing.some((e) => e.accountId === v.accountId && e.platformSku === v.platformSku)) updated++;
         else created++;
-        await writeMapping(tx, ctx.orgId, v);
+        await writeMapping(ctx, v);
       }
     });
     const byAccount = new Map<string, string[]>();

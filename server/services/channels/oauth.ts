@@ -1,15 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
-import type { Db } from "@/db";
+import { tenantDb, type Db } from "@/db";
 import { channelAccounts, channelOauthStates, memberships } from "@/db/schema";
 import { can, isRole } from "@/lib/permissions";
 import { connectorFor } from "@/server/channels/registry";
-import { ChannelError } from "@/server/channels/types";
+import { ChannelError, PLATFORMS, type PlatformCode } from "@/server/channels/types";
+import { platformNotConfigured } from "@/server/secrets";
 import { actorUserId, type ServiceContext } from "@/server/context";
 import { DomainError, fieldError, isUniqueViolation } from "@/server/errors";
 import { accountRef, getAccountRow, sealedCredentials, withAccountCredentials } from "./accounts";
 
 const STATE_TTL_MS = 15 * 60 * 1000;
+const isPlatformCode = (p: string): p is PlatformCode => (PLATFORMS as readonly string[]).includes(p);
 const hashState = (s: string) => createHash("sha256").update(s).digest("hex");
 
 export const callbackPath = (platform: string) => `/api/oauth/${platform}/callback`;
@@ -21,9 +23,10 @@ export const callbackPath = (platform: string) => `/api/oauth/${platform}/callba
 export async function startAuthorization(ctx: ServiceContext, input: { id: string; appUrl: string }) {
   const userId = actorUserId(ctx);
   if (!userId) throw new DomainError("FORBIDDEN", { key: "oauthNeedsUser" });
-  const account = await getAccountRow(ctx.db, ctx.orgId, input.id);
+  const account = await getAccountRow(ctx, input.id);
   const connector = connectorFor(account.platform);
   if (!connector) throw fieldError("platform", "platformUnavailable");
+  refuseUnconfigured(connector.platform);
   const state = randomBytes(32).toString("base64url");
   const redirectUri = `${input.appUrl}${callbackPath(account.platform)}`;
   await ctx.db.insert(channelOauthStates).values({
@@ -36,6 +39,14 @@ export async function startAuthorization(ctx: ServiceContext, input: { id: strin
     expiresAt: new Date(Date.now() + STATE_TTL_MS),
   });
   return { url: connector.authorizeUrl({ account: accountRef(account), state, redirectUri }) };
+}
+
+/** Production without the platform's own credentials (server/secrets.ts): no authorization starts or completes. */
+function refuseUnconfigured(platform: PlatformCode) {
+  const problem = platformNotConfigured(platform);
+  if (!problem) return;
+  console.error(`[oauth] refused a ${platform} authorization: ${problem}`);
+  throw new DomainError("CONFLICT", { key: "platformNotConfigured", params: { platform } });
 }
 
 export type AuthorizationOutcome =
@@ -55,25 +66,40 @@ export async function completeAuthorization(
   const state = input.query.get("state");
   if (!state) return { ok: false, accountId: null, error: "oauthStateMissing" };
   if (!input.userId) return { ok: false, accountId: null, error: "oauthSignInRequired" };
+  if (isPlatformCode(input.platform) && platformNotConfigured(input.platform)) {
+    console.error(`[oauth] refused a ${input.platform} callback: ${platformNotConfigured(input.platform)}`);
+    return { ok: false, accountId: null, error: "platformNotConfigured" };
+  }
+  // Consumed only by its own user on its own platform, in the one atomic update: a callback replayed by
+  // someone else (or on another platform's route) leaves the state usable by its owner.
   const [st] = await db
     .update(channelOauthStates)
     .set({ usedAt: new Date() })
-    .where(and(eq(channelOauthStates.stateHash, hashState(state)), isNull(channelOauthStates.usedAt), gt(channelOauthStates.expiresAt, new Date())))
+    .where(
+      and(
+        eq(channelOauthStates.stateHash, hashState(state)),
+        isNull(channelOauthStates.usedAt),
+        gt(channelOauthStates.expiresAt, new Date()),
+        eq(channelOauthStates.platform, input.platform),
+        eq(channelOauthStates.userId, input.userId),
+      ),
+    )
     .returning();
   if (!st) return { ok: false, accountId: null, error: "oauthStateInvalid" };
-  if (st.platform !== input.platform || st.userId !== input.userId) return { ok: false, accountId: null, error: "oauthStateInvalid" };
-  const [member] = await db
+  // From here on, the state's merchant: its database (row-level security), not the owner pool.
+  const mdb = tenantDb(db, st.orgId);
+  const [member] = await mdb
     .select({ role: memberships.role })
     .from(memberships)
     .where(and(eq(memberships.orgId, st.orgId), eq(memberships.userId, input.userId)));
   if (!member || !isRole(member.role) || !can(member.role, "channels.manage")) return { ok: false, accountId: st.accountId, error: "oauthForbidden" };
 
-  const account = await getAccountRow(db, st.orgId, st.accountId).catch(() => null);
+  const account = await getAccountRow({ db: mdb, orgId: st.orgId }, st.accountId).catch(() => null);
   if (!account) return { ok: false, accountId: null, error: "oauthStateInvalid" };
   const connector = connectorFor(account.platform)!;
   if (input.query.get("error")) {
     const msg = `${input.query.get("error")}: ${input.query.get("error_description") ?? ""}`;
-    await db.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
+    await mdb.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
     return { ok: false, accountId: account.id, error: msg };
   }
   let result: Awaited<ReturnType<typeof connector.completeAuthorization>>;
@@ -81,12 +107,12 @@ export async function completeAuthorization(
     result = await connector.completeAuthorization({ account: accountRef(account), query: input.query, redirectUri: st.redirectUri });
   } catch (e) {
     const msg = e instanceof ChannelError ? `${e.kind === "signature" ? "签名校验失败 / signature check failed" : e.kind}: ${e.message}` : String(e);
-    await db.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
+    await mdb.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
     return { ok: false, accountId: account.id, error: msg };
   }
   const now = new Date();
   try {
-    await db
+    await mdb
       .update(channelAccounts)
       .set({
         ...sealedCredentials(account, result.credentials),
@@ -100,9 +126,14 @@ export async function completeAuthorization(
       .where(and(eq(channelAccounts.id, account.id), eq(channelAccounts.orgId, account.orgId)));
   } catch (e) {
     if (isUniqueViolation(e, "channel_accounts_org_shop_uq")) return { ok: false, accountId: account.id, error: "shopTaken" };
+    if (isUniqueViolation(e, "channel_accounts_platform_shop_uq")) {
+      // Which merchant holds it is not said: knowing that is the other merchant's business.
+      await mdb.update(channelAccounts).set({ lastError: "shopClaimedElsewhere: this shop is authorized by another merchant" }).where(eq(channelAccounts.id, account.id));
+      return { ok: false, accountId: account.id, error: "shopClaimedElsewhere" };
+    }
     throw e;
   }
-  const fresh = await getAccountRow(db, account.orgId, account.id);
+  const fresh = await getAccountRow({ db: mdb, orgId: account.orgId }, account.id);
   let warning: string | null = null;
   try {
     // Verification: one authenticated call with the new token.
@@ -113,24 +144,24 @@ export async function completeAuthorization(
       } catch (e) {
         // Webhooks are hints; pulls work without them.
         warning = `webhooks: ${e instanceof Error ? e.message : e}`;
-        await db.update(channelAccounts).set({ lastError: warning.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
+        await mdb.update(channelAccounts).set({ lastError: warning.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
       }
     }
     return { ok: true, accountId: account.id, shopName: v.shopName ?? result.shopName, warning };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    await db.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
+    await mdb.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
     return { ok: false, accountId: account.id, error: msg };
   }
 }
 
 /** 验证: a verification call on demand for an authorized account. */
 export async function verifyAccount(ctx: ServiceContext, id: string) {
-  const account = await getAccountRow(ctx.db, ctx.orgId, id);
+  const account = await getAccountRow(ctx, id);
   const connector = connectorFor(account.platform);
   if (!connector) throw fieldError("platform", "platformUnavailable");
   try {
-    const v = await withAccountCredentials(ctx.db, account, (ref, creds) => connector.verify({ account: ref, credentials: creds }));
+    const v = await withAccountCredentials(ctx, account, (ref, creds) => connector.verify({ account: ref, credentials: creds }));
     await ctx.db.update(channelAccounts).set({ lastError: null, shopName: v.shopName ?? account.shopName }).where(eq(channelAccounts.id, account.id));
     return { ok: true as const, shopName: v.shopName };
   } catch (e) {

@@ -1,17 +1,16 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
-import type { Db } from "@/db";
 import { channelAccounts, orders, platformOrderEvents, platformOrderLines, platformOrders } from "@/db/schema";
 import { PLATFORM_ORDER_STATES, PLATFORM_ORDER_TRANSITIONS, type PlatformOrderAction, type PlatformOrderState } from "@/lib/channels/platform-order-status";
 import { PlatformOrderFilterInput, PlatformOrderIdsInput, PlatformOrderListInput } from "@/lib/validators/channels";
-import { actorLabel, type ServiceContext } from "@/server/context";
+import { inTransaction, type ServiceContext } from "@/server/context";
+import { recordEvent } from "../_lib/events";
 import { DomainError, notFound } from "@/server/errors";
 import { enqueue } from "../outbox/outbox";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { afterCursor, type CappedCount, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
 import { convertPlatformOrders } from "./convert";
-import { PUSH_SHIPMENT } from "./sync-back";
-
-const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
+import { TOPICS } from "../outbox/topics";
+import { likeContains, likePrefix } from "../_lib/like";
 
 function filterCondition(ctx: ServiceContext, f: z.output<typeof PlatformOrderFilterInput>, withState = true): SQL {
   const nos = f.orderNos?.filter(Boolean) ?? [];
@@ -20,13 +19,13 @@ function filterCondition(ctx: ServiceContext, f: z.output<typeof PlatformOrderFi
     withState ? eq(platformOrders.state, f.state) : undefined,
     f.platform ? eq(platformOrders.platform, f.platform) : undefined,
     f.accountId ? eq(platformOrders.accountId, f.accountId) : undefined,
-    f.orderNo ? or(ilike(platformOrders.platformOrderNo, `${f.orderNo.replace(/[\\%_]/g, (c) => "\\" + c)}%`), eq(platformOrders.orderNo, f.orderNo), eq(platformOrders.platformOrderId, f.orderNo)) : undefined,
+    f.orderNo ? or(ilike(platformOrders.platformOrderNo, likePrefix(f.orderNo)), eq(platformOrders.orderNo, f.orderNo), eq(platformOrders.platformOrderId, f.orderNo)) : undefined,
     nos.length ? or(inArray(platformOrders.platformOrderNo, nos), inArray(platformOrders.orderNo, nos)) : undefined,
     f.systemStatus ? sql`exists (select 1 from ${orders} o where o.id = ${platformOrders.orderId} and o.org_id = ${platformOrders.orgId} and o.status = ${f.systemStatus})` : undefined,
-    f.shippingMethod ? ilike(platformOrders.shippingMethod, like(f.shippingMethod)) : undefined,
+    f.shippingMethod ? ilike(platformOrders.shippingMethod, likeContains(f.shippingMethod)) : undefined,
     f.country ? eq(sql`upper(${platformOrders.country})`, f.country.toUpperCase()) : undefined,
-    f.recipientName ? ilike(platformOrders.recipientName, like(f.recipientName)) : undefined,
-    f.recipientPhone ? ilike(platformOrders.recipientPhone, like(f.recipientPhone)) : undefined,
+    f.recipientName ? ilike(platformOrders.recipientName, likeContains(f.recipientName)) : undefined,
+    f.recipientPhone ? ilike(platformOrders.recipientPhone, likeContains(f.recipientPhone)) : undefined,
     f.blockedOnly ? isNotNull(platformOrders.blockedAt) : undefined,
     f.pulledFrom ? gte(platformOrders.pulledAt, f.pulledFrom) : undefined,
     f.pulledTo ? lt(platformOrders.pulledAt, f.pulledTo) : undefined,
@@ -58,32 +57,24 @@ export async function listPlatformOrders(ctx: ServiceContext, raw: z.input<typeo
     input.limit,
     (r) => r.sortKey,
   );
-  const [total] = await ctx.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(sql`(select 1 from ${platformOrders} where ${where} limit ${COUNT_CAP + 1}) as capped`);
-  return { ...page, total: cappedCount(total?.n ?? 0) };
+  const total = await countCapped(ctx, platformOrders, where);
+  return { ...page, total };
 }
 
 /** Counts for the tabs, with the same filters (each capped). */
 export async function platformOrderCounts(ctx: ServiceContext, raw: z.input<typeof PlatformOrderFilterInput>) {
   const f = PlatformOrderFilterInput.parse(raw);
   const where = filterCondition(ctx, f, false);
-  const out = {} as Record<PlatformOrderState, ReturnType<typeof cappedCount>>;
+  const out = {} as Record<PlatformOrderState, CappedCount>;
   for (const state of PLATFORM_ORDER_STATES) {
-    const [r] = await ctx.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(sql`(select 1 from ${platformOrders} where ${and(where, eq(platformOrders.state, state))} limit ${COUNT_CAP + 1}) as capped`);
-    out[state] = cappedCount(r?.n ?? 0);
+    out[state] = await countCapped(ctx, platformOrders, and(where, eq(platformOrders.state, state)));
   }
   return out;
 }
 
 /** "N platform orders could not be imported": pending orders with a recorded blocker. */
 export async function blockedPlatformOrderCount(ctx: ServiceContext) {
-  const [r] = await ctx.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(sql`(select 1 from ${platformOrders} where ${and(eq(platformOrders.orgId, ctx.orgId), eq(platformOrders.state, "pending"), isNotNull(platformOrders.blockedAt))} limit ${COUNT_CAP + 1}) as capped`);
-  return cappedCount(r?.n ?? 0);
+  return countCapped(ctx, platformOrders, and(eq(platformOrders.orgId, ctx.orgId), eq(platformOrders.state, "pending"), isNotNull(platformOrders.blockedAt)));
 }
 
 export async function getPlatformOrder(ctx: ServiceContext, id: string) {
@@ -128,11 +119,12 @@ async function applyAction(ctx: ServiceContext, raw: z.input<typeof PlatformOrde
       continue;
     }
     const to: PlatformOrderState = target === "previous" ? (po.stateBeforeFreeze ?? "pending") : target;
-    await (ctx.db as Db).transaction(async (tx) => {
+    await inTransaction(ctx, async (ctx) => {
+      const tx = ctx.db;
       if (action === "platformShip") {
         // The push moves the order to 已标记发货 when the platform has accepted it.
         await tx.update(platformOrders).set({ shipPushStatus: "queued", shipPushError: null }).where(eq(platformOrders.id, po.id));
-        await enqueue(tx, { orgId: ctx.orgId, topic: PUSH_SHIPMENT, dedupeKey: po.id, payload: { platformOrderId: po.id } });
+        await enqueue(ctx, { topic: TOPICS.pushShipment, dedupeKey: po.id, payload: { platformOrderId: po.id } });
       } else {
         const [moved] = await tx
           .update(platformOrders)
@@ -145,15 +137,7 @@ async function applyAction(ctx: ServiceContext, raw: z.input<typeof PlatformOrde
           .returning({ id: platformOrders.id });
         if (!moved) throw new DomainError("CONFLICT", { key: "platformOrderChanged" });
       }
-      await tx.insert(platformOrderEvents).values({
-        orgId: ctx.orgId,
-        platformOrderId: po.id,
-        type: action,
-        fromState: po.state,
-        toState: action === "platformShip" ? po.state : to,
-        reason: input.reason ?? null,
-        actorLabel: actorLabel(ctx),
-      });
+      await recordEvent(ctx, "platformOrder", po.id, { type: action, from: po.state, to: action === "platformShip" ? po.state : to, reason: input.reason ?? null });
     });
     out.done.push(id);
   }
@@ -176,6 +160,6 @@ export async function convertSelected(ctx: ServiceContext, raw: z.input<typeof P
     .where(and(eq(platformOrders.orgId, ctx.orgId), inArray(platformOrders.id, input.ids)));
   if (rows.length === 0) throw notFound("platformOrder");
   const viewOnly = rows.filter((r) => !r.importEnabled);
-  const r = await convertPlatformOrders(ctx.db as Db, ctx.orgId, rows.filter((x) => x.importEnabled && x.state === "pending").map((x) => x.id), ctx.actor);
+  const r = await convertPlatformOrders(ctx, rows.filter((x) => x.importEnabled && x.state === "pending").map((x) => x.id));
   return { ...r, viewOnly: viewOnly.map((v) => v.platformOrderNo) };
 }

@@ -1,18 +1,18 @@
-import { and, eq, inArray } from "drizzle-orm";
-import type { Db, DbExecutor } from "@/db";
-import { channelAccounts, channelListings, platformOrderEvents, platformOrderLines, platformOrders, skuMappings } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
+import type { DbExecutor } from "@/db";
+import { channelAccounts, channelListings, platformOrderLines, platformOrders, skuMappings } from "@/db/schema";
 import { dec } from "@/lib/decimal";
 import { connectorFor } from "@/server/channels/registry";
 import { ChannelError } from "@/server/channels/types";
-import { enqueue, RetryLater, type OutboxEvent } from "../outbox/outbox";
+import { inTransaction, systemContext, type OrgScope, type ServiceContext } from "@/server/context";
+import { recordEvent } from "../_lib/events";
+import { enqueue, enqueueMany, RetryLater, type OutboxEvent } from "../outbox/outbox";
+import { payloadOf, TOPICS } from "../outbox/topics";
 import { getAccountRow, withAccountCredentials } from "./accounts";
-import { availableByProduct } from "./convert";
+import { availableByProduct } from "./convert-shared";
 
-/** Outbox topics this module consumes and produces. */
-export const ORDER_SHIPPED = "order.shipped";
-export const PUSH_SHIPMENT = "channels.push_shipment";
-export const INVENTORY_CHANGED = "inventory.changed";
-export const PUSH_STOCK = "channels.push_stock";
+/** Outbox handlers act for the merchant of their event, as the channels system. */
+const handlerContext = (event: OutboxEvent, db: DbExecutor) => systemContext(db, event.orgId, "channels");
 
 /** Retryable platform trouble becomes RetryLater (the outbox backs off); anything else is final. */
 function retryable(e: unknown): never {
@@ -29,7 +29,7 @@ function retryable(e: unknown): never {
  * platform order and queue the push. Orders that did not come from a platform are ignored.
  */
 export async function onOrderShipped(event: OutboxEvent, db: DbExecutor) {
-  const p = event.payload as { orderId?: string; carrier?: string; trackingNumber?: string };
+  const p = payloadOf(event, TOPICS.orderShipped);
   if (!p.orderId) return { ignored: "no orderId" };
   const [po] = await db
     .select({ id: platformOrders.id, state: platformOrders.state })
@@ -40,7 +40,7 @@ export async function onOrderShipped(event: OutboxEvent, db: DbExecutor) {
     .update(platformOrders)
     .set({ carrier: p.carrier ?? null, trackingNumber: p.trackingNumber ?? null, shipPushStatus: "queued", shipPushError: null })
     .where(eq(platformOrders.id, po.id));
-  await enqueue(db, { orgId: event.orgId, topic: PUSH_SHIPMENT, dedupeKey: po.id, payload: { platformOrderId: po.id } });
+  await enqueue(handlerContext(event, db), { topic: TOPICS.pushShipment, dedupeKey: po.id, payload: { platformOrderId: po.id } });
   return { queued: po.id };
 }
 
@@ -48,7 +48,8 @@ export async function onOrderShipped(event: OutboxEvent, db: DbExecutor) {
  * 平台发货: push carrier + tracking to the platform. Idempotent: the connector finds a fulfillment with
  * the same tracking number and returns it; a platform order already pushed is skipped.
  */
-export async function pushShipment(db: Db, orgId: string, platformOrderId: string) {
+export async function pushShipment(ctx: ServiceContext, platformOrderId: string) {
+  const { db, orgId } = ctx;
   const [po] = await db.select().from(platformOrders).where(and(eq(platformOrders.id, platformOrderId), eq(platformOrders.orgId, orgId)));
   if (!po) return { ignored: "gone" };
   if (po.shipPushStatus === "pushed") return { already: true };
@@ -56,7 +57,7 @@ export async function pushShipment(db: Db, orgId: string, platformOrderId: strin
     await db.update(platformOrders).set({ shipPushStatus: "failed", shipPushError: "no tracking number" }).where(eq(platformOrders.id, po.id));
     return { failed: "no tracking number" };
   }
-  const account = await getAccountRow(db, orgId, po.accountId);
+  const account = await getAccountRow(ctx, po.accountId);
   const connector = connectorFor(account.platform);
   if (!connector) return { ignored: "no connector" };
   const lines = await db
@@ -65,7 +66,7 @@ export async function pushShipment(db: Db, orgId: string, platformOrderId: strin
     .where(and(eq(platformOrderLines.orgId, orgId), eq(platformOrderLines.platformOrderId, po.id)));
   let remoteId: string | null = null;
   try {
-    const r = await withAccountCredentials(db, account, (ref, credentials) =>
+    const r = await withAccountCredentials(ctx, account, (ref, credentials) =>
       connector.pushShipment({ account: ref, credentials, order: { platformOrderId: po.platformOrderId, raw: po.raw }, shipment: { carrier: po.carrier ?? "", trackingNumber: po.trackingNumber!, lines } }),
     );
     remoteId = r.remoteId;
@@ -74,28 +75,26 @@ export async function pushShipment(db: Db, orgId: string, platformOrderId: strin
     await db.update(platformOrders).set({ shipPushStatus: "failed", shipPushError: msg.slice(0, 500) }).where(eq(platformOrders.id, po.id));
     retryable(e);
   }
-  await db.transaction(async (tx) => {
+  await inTransaction(ctx, async ({ db: tx }) => {
     const moved = po.state === "processed" || po.state === "pending";
     await tx
       .update(platformOrders)
       .set({ shipPushStatus: "pushed", shipPushError: null, shipPushedAt: new Date(), ...(moved ? { state: "marked_shipped" as const } : {}) })
       .where(eq(platformOrders.id, po.id));
-    await tx.insert(platformOrderEvents).values({
-      orgId,
-      platformOrderId: po.id,
+    await recordEvent(systemContext(tx, orgId, "channels"), "platformOrder", po.id, {
       type: "ship_pushed",
-      fromState: po.state,
-      toState: moved ? "marked_shipped" : po.state,
+      from: po.state,
+      to: moved ? "marked_shipped" : po.state,
       reason: `${po.carrier ?? ""} ${po.trackingNumber}${remoteId ? ` (${remoteId})` : ""}`.trim(),
-      actorLabel: "system:channels",
     });
   });
   return { pushed: po.id, remoteId };
 }
 
 export async function onPushShipment(event: OutboxEvent, db: DbExecutor) {
-  const p = event.payload as { platformOrderId: string };
-  return pushShipment(db as Db, event.orgId, p.platformOrderId);
+  const p = payloadOf(event, TOPICS.pushShipment);
+  if (!p.platformOrderId) return { ignored: "no platformOrderId" };
+  return pushShipment(handlerContext(event, db), p.platformOrderId);
 }
 
 // ------------------------------------------------------------------------------------ stock push
@@ -105,27 +104,29 @@ export async function onPushShipment(event: OutboxEvent, db: DbExecutor) {
  * gets one debounced push event; the push reads the stock as it is when it runs.
  */
 export async function onInventoryChanged(event: OutboxEvent, db: DbExecutor) {
-  const productId = (event.payload as { productId?: string }).productId;
+  const { productId } = payloadOf(event, TOPICS.inventoryChanged);
   if (!productId) return { ignored: "no productId" };
   const listings = await db
     .selectDistinct({ accountId: skuMappings.accountId, platformSku: skuMappings.platformSku })
     .from(skuMappings)
     .innerJoin(channelAccounts, and(eq(channelAccounts.id, skuMappings.accountId), eq(channelAccounts.orgId, skuMappings.orgId)))
     .where(and(eq(skuMappings.orgId, event.orgId), eq(skuMappings.productId, productId), eq(channelAccounts.status, "enabled")));
-  for (const l of listings) {
-    await enqueue(db, { orgId: event.orgId, topic: PUSH_STOCK, dedupeKey: `${l.accountId}:${l.platformSku}`, payload: l });
-  }
+  await enqueueMany(
+    handlerContext(event, db),
+    listings.map((l) => ({ topic: TOPICS.pushStock, dedupeKey: `${l.accountId}:${l.platformSku}`, payload: l })),
+  );
   return { listings: listings.length };
 }
 
 /** Available to sell for a platform SKU: for a bundle, the fewest complete sets its components allow. */
-export async function listingQuantity(db: DbExecutor, orgId: string, accountId: string, platformSku: string): Promise<number | null> {
+export async function listingQuantity(ctx: OrgScope, accountId: string, platformSku: string): Promise<number | null> {
+  const { db, orgId } = ctx;
   const comps = await db
     .select({ productId: skuMappings.productId, quantity: skuMappings.quantity })
     .from(skuMappings)
     .where(and(eq(skuMappings.orgId, orgId), eq(skuMappings.accountId, accountId), eq(skuMappings.platformSku, platformSku)));
   if (comps.length === 0) return null;
-  const avail = await availableByProduct(db, orgId, comps.map((c) => c.productId));
+  const avail = await availableByProduct(ctx, comps.map((c) => c.productId));
   let sets: number | null = null;
   for (const c of comps) {
     const q = dec(c.quantity);
@@ -135,12 +136,13 @@ export async function listingQuantity(db: DbExecutor, orgId: string, accountId: 
   return sets === null || !Number.isFinite(sets) ? 0 : sets;
 }
 
-export async function pushStock(db: Db, orgId: string, accountId: string, platformSku: string, opts: { force?: boolean } = {}) {
-  const account = await getAccountRow(db, orgId, accountId);
+export async function pushStock(ctx: ServiceContext, accountId: string, platformSku: string, opts: { force?: boolean } = {}) {
+  const { db, orgId } = ctx;
+  const account = await getAccountRow(ctx, accountId);
   if (account.status !== "enabled") return { skipped: `account ${account.status}` };
   const connector = connectorFor(account.platform);
   if (!connector) return { skipped: "no connector" };
-  const qty = await listingQuantity(db, orgId, accountId, platformSku);
+  const qty = await listingQuantity(ctx, accountId, platformSku);
   if (qty === null) return { skipped: "no mapping" };
   await db.insert(channelListings).values({ orgId, accountId, platformSku }).onConflictDoNothing();
   const [listing] = await db
@@ -150,7 +152,7 @@ export async function pushStock(db: Db, orgId: string, accountId: string, platfo
   // Idempotent: the platform already shows this quantity.
   if (!opts.force && listing!.lastPushStatus === "ok" && listing!.lastPushedQty === qty) return { unchanged: qty };
   try {
-    await withAccountCredentials(db, account, (ref, credentials) =>
+    await withAccountCredentials(ctx, account, (ref, credentials) =>
       connector.pushStock({ account: ref, credentials, listing: { platformSku, externalListingId: listing!.externalListingId }, quantity: qty }),
     );
   } catch (e) {
@@ -169,23 +171,15 @@ export async function pushStock(db: Db, orgId: string, accountId: string, platfo
 }
 
 export async function onPushStock(event: OutboxEvent, db: DbExecutor) {
-  const p = event.payload as { accountId: string; platformSku: string };
-  return pushStock(db as Db, event.orgId, p.accountId, p.platformSku);
+  const p = payloadOf(event, TOPICS.pushStock);
+  if (!p.accountId || !p.platformSku) return { ignored: "no listing" };
+  return pushStock(handlerContext(event, db), p.accountId, p.platformSku);
 }
 
 /** Queue a stock push for every mapped listing of these platform SKUs (after a mapping change). */
-export async function queueStockPush(db: DbExecutor, orgId: string, accountId: string, platformSkus: string[]) {
-  for (const platformSku of platformSkus) {
-    await enqueue(db, { orgId, topic: PUSH_STOCK, dedupeKey: `${accountId}:${platformSku}`, payload: { accountId, platformSku } });
-  }
+export async function queueStockPush(ctx: OrgScope, accountId: string, platformSkus: string[]) {
+  await enqueueMany(
+    ctx,
+    platformSkus.map((platformSku) => ({ topic: TOPICS.pushStock, dedupeKey: `${accountId}:${platformSku}`, payload: { accountId, platformSku } })),
+  );
 }
-
-/** Last push result per listing, for the mapping page. */
-export async function listingStatus(db: DbExecutor, orgId: string, keys: { accountId: string; platformSku: string }[]) {
-  if (keys.length === 0) return [];
-  return db
-    .select()
-    .from(channelListings)
-    .where(and(eq(channelListings.orgId, orgId), inArray(channelListings.accountId, [...new Set(keys.map((k) => k.accountId))]), inArray(channelListings.platformSku, [...new Set(keys.map((k) => k.platformSku))])));
-}
-

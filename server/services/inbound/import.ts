@@ -34,7 +34,7 @@ export async function importReceiptLines(ctx: ServiceContext, raw: InboundImport
     decodeUpload(input.content, IMPORT_MAX_BYTES),
     INBOUND_LINE_COLUMNS,
   );
-  const precision = await getPrecision(ctx.db, ctx.orgId);
+  const precision = await getPrecision(ctx);
   const [receipt] = await ctx.db
     .select({ id: inboundReceipts.id, status: inboundReceipts.status })
     .from(inboundReceipts)
@@ -119,9 +119,9 @@ export async function importReceiptLines(ctx: ServiceContext, raw: InboundImport
   let created = 0;
   let updated = 0;
   if (input.commit && valid.length) {
-    await inTransaction(ctx, async (tx) => {
+    await inTransaction(ctx, async (ctx) => {
       // Lock the receipt: it must still be a draft when the lines are written.
-      const [locked] = await tx.db
+      const [locked] = await ctx.db
         .select({ status: inboundReceipts.status })
         .from(inboundReceipts)
         .where(and(eq(inboundReceipts.id, input.id), eq(inboundReceipts.orgId, ctx.orgId)))
@@ -131,13 +131,13 @@ export async function importReceiptLines(ctx: ServiceContext, raw: InboundImport
           key: "inboundNotDraft",
           params: { status: locked?.status ?? "" },
         });
-      const [last] = await tx.db
+      const [last] = await ctx.db
         .select({ n: max(inboundReceiptLines.lineNo) })
         .from(inboundReceiptLines)
         .where(and(eq(inboundReceiptLines.orgId, ctx.orgId), eq(inboundReceiptLines.receiptId, input.id)));
       let lineNo = last?.n ?? 0;
       for (let i = 0; i < valid.length; i += 500) {
-        const res = await tx.db
+        const res = await ctx.db
           .insert(inboundReceiptLines)
           .values(
             valid
@@ -159,7 +159,7 @@ export async function importReceiptLines(ctx: ServiceContext, raw: InboundImport
           else updated++;
         }
       }
-      await refreshTotals(tx, input.id);
+      await refreshTotals(ctx, input.id);
     });
   }
   return {

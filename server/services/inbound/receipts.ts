@@ -9,7 +9,7 @@ import {
   warehouses,
 } from "@/db/schema";
 import type { InboundStatus } from "@/db/schema/warehouse";
-import { dec, sumDecimals } from "@/lib/decimal";
+import { COLUMN_MAX, dec, fitsColumn, sumDecimals } from "@/lib/decimal";
 import {
   INBOUND_TRANSITIONS,
   InboundCancelInput,
@@ -19,13 +19,16 @@ import {
   InboundUpdateInput,
   type InboundAction,
 } from "@/lib/validators/inbound";
-import { actorLabel, actorUserId, inTransaction, type ServiceContext } from "@/server/context";
+import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError, fieldError, notFound } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
-import { FieldErrorCollector, getPrecision, parseDecimalField, type Precision } from "../_lib/precision";
-import { nextDocNumber } from "../inventory/doc-numbers";
+import { afterCursor, COUNT_CAP, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { FieldErrorCollector, getPrecision, parseDecimalField } from "../_lib/precision";
+import type { Precision } from "@/lib/precision";
+import { nextNumber } from "../_lib/numbers";
 import { moveStock } from "../inventory/ledger";
-import { likeTerm, movementsOfDocument } from "../inventory/stock";
+import { movementsOfDocument } from "../inventory/stock";
+import { likeContains } from "../_lib/like";
+import { recordEvent } from "../_lib/events";
 
 /**
  * 入库单: expected goods for a warehouse (supplier, reference, lines of SKU × quantity), received in one
@@ -34,30 +37,6 @@ import { likeTerm, movementsOfDocument } from "../inventory/stock";
  */
 
 export type InboundRow = typeof inboundReceipts.$inferSelect;
-
-async function recordEvent(
-  ctx: ServiceContext,
-  receiptId: string,
-  e: {
-    type: string;
-    from?: InboundStatus | null;
-    to?: InboundStatus | null;
-    reason?: string | null;
-    details?: Record<string, unknown>;
-  },
-) {
-  await ctx.db.insert(inboundReceiptEvents).values({
-    orgId: ctx.orgId,
-    receiptId,
-    type: e.type,
-    fromStatus: e.from ?? null,
-    toStatus: e.to ?? null,
-    reason: e.reason ?? null,
-    details: e.details ?? null,
-    actorUserId: actorUserId(ctx),
-    actorLabel: actorLabel(ctx),
-  });
-}
 
 function assertTransition(action: InboundAction, from: InboundStatus) {
   const to = INBOUND_TRANSITIONS[action][from];
@@ -146,23 +125,32 @@ async function replaceLines(ctx: ServiceContext, receiptId: string, lines: Resol
   await refreshTotals(ctx, receiptId);
 }
 
+/**
+ * The receipt's totals from its lines. Each line fits numeric(18,4) but their sum may not: then a field
+ * error on the lines (the caller's transaction rolls back), never PostgreSQL's overflow as a 500.
+ */
 export async function refreshTotals(ctx: ServiceContext, receiptId: string) {
+  const [sums] = await ctx.db.execute<{ e: string | null; r: string | null }>(sql`
+    select sum(expected_qty)::text e, sum(received_qty)::text r from ${inboundReceiptLines}
+     where org_id = ${ctx.orgId} and receipt_id = ${receiptId}`);
+  const expected = sums?.e ?? "0";
+  const received = sums?.r ?? "0";
+  if (!fitsColumn(expected)) throw fieldError("lines", "documentQuantityTooLarge", { max: COLUMN_MAX });
+  if (!fitsColumn(received)) throw fieldError("lines", "documentQuantityTooLarge", { max: COLUMN_MAX });
   await ctx.db.execute(sql`
     update ${inboundReceipts} r
-       set total_expected = coalesce(s.e, 0), total_received = coalesce(s.r, 0), updated_at = now(), version = r.version + 1
-      from (select sum(expected_qty) e, sum(received_qty) r from ${inboundReceiptLines}
-             where org_id = ${ctx.orgId} and receipt_id = ${receiptId}) s
+       set total_expected = ${expected}::numeric, total_received = ${received}::numeric, updated_at = now(), version = r.version + 1
      where r.id = ${receiptId} and r.org_id = ${ctx.orgId}`);
 }
 
 export async function createReceipt(ctx: ServiceContext, raw: InboundCreateInput) {
   const input = InboundCreateInput.parse(raw);
-  const precision = await getPrecision(ctx.db, ctx.orgId);
-  return inTransaction(ctx, async (tx) => {
-    await assertWarehouse(tx, input.warehouseId);
-    const lines = await resolveLines(tx, input.lines, precision);
-    const receiptNo = await nextDocNumber(tx.db, ctx.orgId, "inbound");
-    const [row] = await tx.db
+  const precision = await getPrecision(ctx);
+  return inTransaction(ctx, async (ctx) => {
+    await assertWarehouse(ctx, input.warehouseId);
+    const lines = await resolveLines(ctx, input.lines, precision);
+    const receiptNo = await nextNumber(ctx, "inbound");
+    const [row] = await ctx.db
       .insert(inboundReceipts)
       .values({
         orgId: ctx.orgId,
@@ -175,26 +163,26 @@ export async function createReceipt(ctx: ServiceContext, raw: InboundCreateInput
         createdBy: actorUserId(ctx),
       })
       .returning();
-    await replaceLines(tx, row!.id, lines);
-    await recordEvent(tx, row!.id, { type: "created", to: "draft" });
-    return loadReceipt(tx, row!.id);
+    await replaceLines(ctx, row!.id, lines);
+    await recordEvent(ctx, "inbound", row!.id, { type: "created", to: "draft" });
+    return loadReceipt(ctx, row!.id);
   });
 }
 
 /** Edit a draft: header and the whole line list. */
 export async function updateReceipt(ctx: ServiceContext, raw: InboundUpdateInput) {
   const { id, ...input } = InboundUpdateInput.parse(raw);
-  const precision = await getPrecision(ctx.db, ctx.orgId);
-  return inTransaction(ctx, async (tx) => {
-    const current = await loadReceipt(tx, id, true);
+  const precision = await getPrecision(ctx);
+  return inTransaction(ctx, async (ctx) => {
+    const current = await loadReceipt(ctx, id, true);
     if (current.status !== "draft")
       throw new DomainError("INVALID_TRANSITION", {
         key: "inboundNotDraft",
         params: { status: current.status },
       });
-    await assertWarehouse(tx, input.warehouseId);
-    const lines = await resolveLines(tx, input.lines, precision);
-    await tx.db
+    await assertWarehouse(ctx, input.warehouseId);
+    const lines = await resolveLines(ctx, input.lines, precision);
+    await ctx.db
       .update(inboundReceipts)
       .set({
         warehouseId: input.warehouseId,
@@ -204,9 +192,9 @@ export async function updateReceipt(ctx: ServiceContext, raw: InboundUpdateInput
         remark: input.remark,
       })
       .where(and(eq(inboundReceipts.id, id), eq(inboundReceipts.orgId, ctx.orgId)));
-    await replaceLines(tx, id, lines);
-    await recordEvent(tx, id, { type: "edited" });
-    return loadReceipt(tx, id);
+    await replaceLines(ctx, id, lines);
+    await recordEvent(ctx, "inbound", id, { type: "edited" });
+    return loadReceipt(ctx, id);
   });
 }
 
@@ -232,10 +220,10 @@ async function setStatus(
 }
 
 export async function submitReceipt(ctx: ServiceContext, id: string) {
-  return inTransaction(ctx, async (tx) => {
-    const current = await loadReceipt(tx, id, true);
+  return inTransaction(ctx, async (ctx) => {
+    const current = await loadReceipt(ctx, id, true);
     const [to] = assertTransition("submit", current.status);
-    const [n] = await tx.db
+    const [n] = await ctx.db
       .select({ n: count() })
       .from(inboundReceiptLines)
       .where(and(eq(inboundReceiptLines.orgId, ctx.orgId), eq(inboundReceiptLines.receiptId, id)));
@@ -245,19 +233,19 @@ export async function submitReceipt(ctx: ServiceContext, id: string) {
         { key: "inboundNoLines" },
         { fieldErrors: { lines: { key: "inboundNoLines" } } },
       );
-    const row = await setStatus(tx, current, to!, { submittedAt: new Date() });
-    await recordEvent(tx, id, { type: "submitted", from: current.status, to: to! });
+    const row = await setStatus(ctx, current, to!, { submittedAt: new Date() });
+    await recordEvent(ctx, "inbound", id, { type: "submitted", from: current.status, to: to! });
     return row;
   });
 }
 
 export async function cancelReceipt(ctx: ServiceContext, raw: z.input<typeof InboundCancelInput>) {
   const input = InboundCancelInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const current = await loadReceipt(tx, input.id, true);
+  return inTransaction(ctx, async (ctx) => {
+    const current = await loadReceipt(ctx, input.id, true);
     const [to] = assertTransition("cancel", current.status);
-    const row = await setStatus(tx, current, to!, { cancelledAt: new Date() });
-    await recordEvent(tx, input.id, {
+    const row = await setStatus(ctx, current, to!, { cancelledAt: new Date() });
+    await recordEvent(ctx, "inbound", input.id, {
       type: "cancelled",
       from: current.status,
       to: to!,
@@ -270,11 +258,11 @@ export async function cancelReceipt(ctx: ServiceContext, raw: z.input<typeof Inb
 /** Close a partly received receipt: what has not arrived is not coming (shortage stays on the lines). */
 export async function finishReceipt(ctx: ServiceContext, raw: z.input<typeof InboundCancelInput>) {
   const input = InboundCancelInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const current = await loadReceipt(tx, input.id, true);
+  return inTransaction(ctx, async (ctx) => {
+    const current = await loadReceipt(ctx, input.id, true);
     const [to] = assertTransition("finish", current.status);
-    const row = await setStatus(tx, current, to!, { receivedAt: new Date() });
-    await recordEvent(tx, input.id, {
+    const row = await setStatus(ctx, current, to!, { receivedAt: new Date() });
+    await recordEvent(ctx, "inbound", input.id, {
       type: "finished_short",
       from: current.status,
       to: to!,
@@ -291,7 +279,7 @@ export async function finishReceipt(ctx: ServiceContext, raw: z.input<typeof Inb
  */
 export async function receiveReceipt(ctx: ServiceContext, raw: InboundReceiveInput) {
   const input = InboundReceiveInput.parse(raw);
-  const precision = await getPrecision(ctx.db, ctx.orgId);
+  const precision = await getPrecision(ctx);
   const errors = new FieldErrorCollector();
   const qtys = input.lines.map((l, i) => ({
     lineId: l.lineId,
@@ -305,10 +293,10 @@ export async function receiveReceipt(ctx: ServiceContext, raw: InboundReceiveInp
       { key: "nothingReceived" },
       { fieldErrors: { lines: { key: "nothingReceived" } } },
     );
-  return inTransaction(ctx, async (tx) => {
-    const current = await loadReceipt(tx, input.id, true);
+  return inTransaction(ctx, async (ctx) => {
+    const current = await loadReceipt(ctx, input.id, true);
     assertTransition("receive", current.status);
-    const lines = await tx.db
+    const lines = await ctx.db
       .select()
       .from(inboundReceiptLines)
       .where(and(eq(inboundReceiptLines.orgId, ctx.orgId), eq(inboundReceiptLines.receiptId, current.id)));
@@ -319,15 +307,17 @@ export async function receiveReceipt(ctx: ServiceContext, raw: InboundReceiveInp
       const line = byId.get(q.lineId);
       if (!line) throw fieldError(`lines.${i}.lineId`, "notFoundField", { entity: "inboundLine" });
       line.receivedQty = dec(line.receivedQty).plus(q.qty).toFixed();
-      await tx.db
+      if (!fitsColumn(line.receivedQty)) throw fieldError(`lines.${i}.qty`, "receivedTooLarge", { max: COLUMN_MAX });
+      await ctx.db
         .update(inboundReceiptLines)
         .set({ receivedQty: sql`${inboundReceiptLines.receivedQty} + ${q.qty}::numeric` })
         .where(and(eq(inboundReceiptLines.id, line.id), eq(inboundReceiptLines.orgId, ctx.orgId)));
-      await moveStock(tx.db, ctx, {
+      await moveStock(ctx, {
         productId: line.productId,
         warehouseId: current.warehouseId,
         kind: "receipt",
         onHandDelta: q.qty,
+        field: `lines.${i}.qty`,
         refType: "inbound",
         refId: current.id,
         refNo: current.receiptNo,
@@ -337,9 +327,9 @@ export async function receiveReceipt(ctx: ServiceContext, raw: InboundReceiveInp
     }
     const complete = lines.every((l) => dec(l.receivedQty).gte(l.expectedQty));
     const to: InboundStatus = complete ? "received" : "partially_received";
-    const row = await setStatus(tx, current, to, complete ? { receivedAt: new Date() } : {});
-    await refreshTotals(tx, current.id);
-    await recordEvent(tx, current.id, {
+    const row = await setStatus(ctx, current, to, complete ? { receivedAt: new Date() } : {});
+    await refreshTotals(ctx, current.id);
+    await recordEvent(ctx, "inbound", current.id, {
       type: "received",
       from: current.status,
       to,
@@ -360,9 +350,9 @@ export async function listReceipts(ctx: ServiceContext, raw: z.input<typeof Inbo
     input.warehouseId ? eq(inboundReceipts.warehouseId, input.warehouseId) : undefined,
     input.search
       ? or(
-          ilike(inboundReceipts.receiptNo, likeTerm(input.search)),
-          ilike(inboundReceipts.supplier, likeTerm(input.search)),
-          ilike(inboundReceipts.reference, likeTerm(input.search)),
+          ilike(inboundReceipts.receiptNo, likeContains(input.search)),
+          ilike(inboundReceipts.supplier, likeContains(input.search)),
+          ilike(inboundReceipts.reference, likeContains(input.search)),
         )
       : undefined,
   );
@@ -388,13 +378,11 @@ export async function listReceipts(ctx: ServiceContext, raw: z.input<typeof Inbo
     .orderBy(...orderByKeyset(LIST_SORT, inboundReceipts.id, "desc"))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(sql`(select 1 from ${inboundReceipts} where ${filters} limit ${COUNT_CAP + 1}) c`);
+  const total = await countCapped(ctx, inboundReceipts, filters);
   return {
     items: page.items.map(({ sortKey: _s, ...r }) => r),
     nextCursor: page.nextCursor,
-    total: cappedCount(total?.n ?? 0),
+    total: total,
   };
 }
 

@@ -5,7 +5,7 @@ import { AdjustStockInput } from "@/lib/validators/inventory";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError, fieldError } from "@/server/errors";
 import { getPrecision, parseDecimalField } from "../_lib/precision";
-import { nextDocNumber } from "./doc-numbers";
+import { nextNumber } from "../_lib/numbers";
 import { moveStock } from "./ledger";
 import { assertProductAndWarehouse } from "./stock";
 
@@ -16,15 +16,15 @@ import { assertProductAndWarehouse } from "./stock";
  */
 export async function adjustStock(ctx: ServiceContext, raw: AdjustStockInput) {
   const input = AdjustStockInput.parse(raw);
-  const precision = await getPrecision(ctx.db, ctx.orgId);
+  const precision = await getPrecision(ctx);
   const qty = parseDecimalField(input.quantity, "quantity", precision, "quantity", { allowNegative: true });
   if (dec(qty).isZero()) throw fieldError("quantity", "mustNotBeZero");
   if (input.kind === "scrap" && dec(qty).gt(0)) throw fieldError("quantity", "scrapMustBeNegative");
-  return inTransaction(ctx, async (tx) => {
-    await assertProductAndWarehouse(tx, input.productId, input.warehouseId);
-    const refNo = await nextDocNumber(tx.db, ctx.orgId, "adjustment");
+  return inTransaction(ctx, async (ctx) => {
+    await assertProductAndWarehouse(ctx, input.productId, input.warehouseId);
+    const refNo = await nextNumber(ctx, "adjustment");
     try {
-      await moveStock(tx.db, ctx, {
+      await moveStock(ctx, {
         productId: input.productId,
         warehouseId: input.warehouseId,
         kind: input.kind,
@@ -35,7 +35,7 @@ export async function adjustStock(ctx: ServiceContext, raw: AdjustStockInput) {
       });
     } catch (e) {
       if (e instanceof DomainError && e.code === "INSUFFICIENT_STOCK") {
-        const [level] = await tx.db
+        const [level] = await ctx.db
           .select({ available: sql<string>`(${stockLevels.onHand} - ${stockLevels.reserved})::text` })
           .from(stockLevels)
           .where(
@@ -51,7 +51,7 @@ export async function adjustStock(ctx: ServiceContext, raw: AdjustStockInput) {
       }
       throw e;
     }
-    const [level] = await tx.db
+    const [level] = await ctx.db
       .select({ onHand: stockLevels.onHand, reserved: stockLevels.reserved })
       .from(stockLevels)
       .where(

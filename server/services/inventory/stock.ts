@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { products, stockLevels, stockLocations, stockMovements, users, warehouses } from "@/db/schema";
 import {
@@ -8,11 +8,10 @@ import {
   StockListInput,
 } from "@/lib/validators/inventory";
 import type { ServiceContext } from "@/server/context";
-import { notFound } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
-
-/** `%term%` with LIKE wildcards in the term escaped. */
-export const likeTerm = (s: string) => `%${s.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
+import { DomainError, notFound } from "@/server/errors";
+import { afterCursor, cappedCount, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { stockFor } from "./ledger";
+import { likeContains } from "../_lib/like";
 
 const onHandCol = sql<string>`coalesce(${stockLevels.onHand}, 0)`;
 const reservedCol = sql<string>`coalesce(${stockLevels.reserved}, 0)`;
@@ -31,9 +30,9 @@ function stockFilters(ctx: ServiceContext, input: z.output<typeof StockListInput
     eq(products.orgId, ctx.orgId),
     input.search
       ? or(
-          ilike(products.sku, likeTerm(input.search)),
-          ilike(products.name, likeTerm(input.search)),
-          ilike(products.barcode, likeTerm(input.search)),
+          ilike(products.sku, likeContains(input.search)),
+          ilike(products.name, likeContains(input.search)),
+          ilike(products.barcode, likeContains(input.search)),
         )
       : undefined,
     input.includeUnstocked ? undefined : sql`${stockLevels.productId} is not null`,
@@ -196,7 +195,7 @@ export async function listMovements(ctx: ServiceContext, raw: z.input<typeof Mov
     input.warehouseId ? eq(stockMovements.warehouseId, input.warehouseId) : undefined,
     input.kind ? eq(stockMovements.kind, input.kind) : undefined,
     input.search
-      ? or(ilike(products.sku, likeTerm(input.search)), ilike(stockMovements.refNo, likeTerm(input.search)))
+      ? or(ilike(products.sku, likeContains(input.search)), ilike(stockMovements.refNo, likeContains(input.search)))
       : undefined,
   );
   const rows = await ctx.db
@@ -232,15 +231,11 @@ export async function listMovements(ctx: ServiceContext, raw: z.input<typeof Mov
     .orderBy(...orderByKeyset(MOVEMENT_SORT, stockMovements.id, "desc"))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(
-      sql`(select 1 from ${stockMovements} inner join ${products} on ${products.id} = ${stockMovements.productId} where ${filters} limit ${COUNT_CAP + 1}) as capped`,
-    );
+  const total = await countCapped(ctx, sql`${stockMovements} inner join ${products} on ${products.id} = ${stockMovements.productId}`, filters);
   return {
     items: page.items.map(({ sortKey: _s, ...r }) => r),
     nextCursor: page.nextCursor,
-    total: cappedCount(total?.n ?? 0),
+    total: total,
   };
 }
 
@@ -348,4 +343,30 @@ export async function assertProductAndWarehouse(ctx: ServiceContext, productId: 
     .where(and(eq(warehouses.id, warehouseId), eq(warehouses.orgId, ctx.orgId)));
   if (!w) throw notFound("warehouse");
   return { product: p, warehouse: w };
+}
+
+/**
+ * Balances of some SKUs in every warehouse holding them, by SKU then warehouse code (the open API's
+ * getStock). An unknown SKU is a field error on `skus` naming every unknown one.
+ */
+export async function stockOfSkus(ctx: ServiceContext, input: { skus: string[] }) {
+  const skus = [...new Set(input.skus)];
+  const found = await ctx.db
+    .select({ id: products.id, sku: products.sku })
+    .from(products)
+    .where(and(eq(products.orgId, ctx.orgId), inArray(products.sku, skus)));
+  const unknown = skus.filter((s) => !found.some((f) => f.sku === s));
+  if (unknown.length) {
+    const params = { sku: unknown.join(", ") };
+    throw new DomainError("NOT_FOUND", { key: "skuUnknown", params }, { fieldErrors: { skus: { key: "skuUnknown", params } } });
+  }
+  const [rows, whs] = await Promise.all([
+    stockFor(ctx, found.map((f) => f.id)),
+    ctx.db.select({ id: warehouses.id, code: warehouses.code }).from(warehouses).where(eq(warehouses.orgId, ctx.orgId)),
+  ]);
+  const skuOf = new Map(found.map((f) => [f.id, f.sku]));
+  const codeOf = new Map(whs.map((w) => [w.id, w.code]));
+  return rows
+    .map((r) => ({ sku: skuOf.get(r.productId)!, warehouse: codeOf.get(r.warehouseId) ?? r.warehouseId, onHand: r.onHand, reserved: r.reserved, available: r.available }))
+    .sort((a, b) => (a.sku + a.warehouse < b.sku + b.warehouse ? -1 : 1));
 }

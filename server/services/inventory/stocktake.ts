@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ilike, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { products, stockLevels, stocktakeLines, stocktakes, users, warehouses } from "@/db/schema";
+import { products, stockLevels, stocktakeEvents, stocktakeLines, stocktakes, users, warehouses } from "@/db/schema";
 import { dec } from "@/lib/decimal";
 import {
   StocktakeAddLinesInput,
@@ -8,14 +8,20 @@ import {
   StocktakeCreateInput,
   StocktakeLinesInput,
   StocktakeListInput,
+  STOCKTAKE_TRANSITIONS,
+  type StocktakeAction,
 } from "@/lib/validators/inventory";
+import type { StocktakeStatus } from "@/db/schema/warehouse";
 import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError, notFound, type FieldErrors } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { afterCursor, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
 import { FieldErrorCollector, getPrecision, parseDecimalField } from "../_lib/precision";
-import { nextDocNumber } from "./doc-numbers";
+import { nextNumber } from "../_lib/numbers";
 import { lockStockLevels, moveStock } from "./ledger";
-import { likeTerm } from "./stock";
+import { likeContains } from "../_lib/like";
+import { recordEvent } from "../_lib/events";
+
+type StocktakeRow = typeof stocktakes.$inferSelect;
 
 /**
  * 盘点: count what is on the shelves of one warehouse, review the differences against the books, and
@@ -24,14 +30,14 @@ import { likeTerm } from "./stock";
 
 export async function createStocktake(ctx: ServiceContext, raw: z.input<typeof StocktakeCreateInput>) {
   const input = StocktakeCreateInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const [wh] = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const [wh] = await ctx.db
       .select({ id: warehouses.id })
       .from(warehouses)
       .where(and(eq(warehouses.id, input.warehouseId), eq(warehouses.orgId, ctx.orgId)));
     if (!wh) throw notFound("warehouse");
-    const stocktakeNo = await nextDocNumber(tx.db, ctx.orgId, "stocktake");
-    const [row] = await tx.db
+    const stocktakeNo = await nextNumber(ctx, "stocktake");
+    const [row] = await ctx.db
       .insert(stocktakes)
       .values({
         orgId: ctx.orgId,
@@ -41,9 +47,10 @@ export async function createStocktake(ctx: ServiceContext, raw: z.input<typeof S
         createdBy: actorUserId(ctx),
       })
       .returning();
+    await recordEvent(ctx, "stocktake", row!.id, { type: "created", to: "counting", reason: input.remark || null });
     if (input.scope === "stocked") {
       // Every SKU that has (or had) a balance in the warehouse; ids are UUID v7 from the app.
-      const stocked = await tx.db
+      const stocked = await ctx.db
         .select({ productId: products.id, sku: products.sku, productName: products.name })
         .from(stockLevels)
         .innerJoin(
@@ -52,7 +59,7 @@ export async function createStocktake(ctx: ServiceContext, raw: z.input<typeof S
         )
         .where(and(eq(stockLevels.orgId, ctx.orgId), eq(stockLevels.warehouseId, input.warehouseId)));
       for (let i = 0; i < stocked.length; i += 1000) {
-        await tx.db
+        await ctx.db
           .insert(stocktakeLines)
           .values(stocked.slice(i, i + 1000).map((p) => ({ ...p, orgId: ctx.orgId, stocktakeId: row!.id })));
       }
@@ -90,13 +97,11 @@ export async function listStocktakes(ctx: ServiceContext, raw: z.input<typeof St
     .orderBy(...orderByKeyset(sort, stocktakes.id, "desc"))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(sql`(select 1 from ${stocktakes} where ${filters} limit ${COUNT_CAP + 1}) c`);
+  const total = await countCapped(ctx, stocktakes, filters);
   return {
     items: page.items.map(({ sortKey: _s, ...r }) => r),
     nextCursor: page.nextCursor,
-    total: cappedCount(total?.n ?? 0),
+    total: total,
   };
 }
 
@@ -112,6 +117,13 @@ async function loadStocktake(ctx: ServiceContext, id: string, lock = false) {
 
 const notCounting = (status: string) =>
   new DomainError("INVALID_TRANSITION", { key: "stocktakeNotCounting", params: { status } });
+
+/** Where `action` takes the stocktake, from the one transition table; anything else is refused. */
+function stocktakeTransition(st: StocktakeRow, action: StocktakeAction): StocktakeStatus {
+  const to = STOCKTAKE_TRANSITIONS[action][st.status];
+  if (!to) throw notCounting(st.status);
+  return to;
+}
 
 /** Header with warehouse and progress (lines, counted, with a difference against on hand now). */
 export async function getStocktake(ctx: ServiceContext, id: string) {
@@ -134,8 +146,14 @@ export async function getStocktake(ctx: ServiceContext, id: string) {
     .from(stocktakeLines)
     .leftJoin(levelJoinTable, levelJoin(st.warehouseId))
     .where(and(eq(stocktakeLines.orgId, ctx.orgId), eq(stocktakeLines.stocktakeId, id)));
+  const events = await ctx.db
+    .select()
+    .from(stocktakeEvents)
+    .where(and(eq(stocktakeEvents.orgId, ctx.orgId), eq(stocktakeEvents.stocktakeId, id)))
+    .orderBy(asc(stocktakeEvents.createdAt), asc(stocktakeEvents.id));
   return {
     ...st,
+    events,
     warehouseCode: wh?.code ?? "",
     warehouseName: wh?.name ?? "",
     createdByName: creator?.name ?? null,
@@ -172,8 +190,8 @@ export async function listStocktakeLines(ctx: ServiceContext, raw: z.input<typeo
       : undefined,
     input.search
       ? or(
-          ilike(stocktakeLines.sku, likeTerm(input.search)),
-          ilike(stocktakeLines.productName, likeTerm(input.search)),
+          ilike(stocktakeLines.sku, likeContains(input.search)),
+          ilike(stocktakeLines.productName, likeContains(input.search)),
         )
       : undefined,
   );
@@ -199,22 +217,18 @@ export async function listStocktakeLines(ctx: ServiceContext, raw: z.input<typeo
     .orderBy(asc(stocktakeLines.sku), asc(stocktakeLines.id))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sku);
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(
-      sql`(select 1 from ${stocktakeLines} left join ${stockLevels} on ${levelJoin(st.warehouseId)} where ${filters} limit ${COUNT_CAP + 1}) c`,
-    );
-  return { ...page, total: cappedCount(total?.n ?? 0) };
+  const total = await countCapped(ctx, sql`${stocktakeLines} left join ${stockLevels} on ${levelJoin(st.warehouseId)}`, filters);
+  return { ...page, total };
 }
 
 /** Add SKUs to the count sheet by code; unknown codes are reported all at once. */
 export async function addStocktakeLines(ctx: ServiceContext, raw: z.input<typeof StocktakeAddLinesInput>) {
   const input = StocktakeAddLinesInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const st = await loadStocktake(tx, input.id, true);
+  return inTransaction(ctx, async (ctx) => {
+    const st = await loadStocktake(ctx, input.id, true);
     if (st.status !== "counting") throw notCounting(st.status);
     const skus = [...new Set(input.skus)];
-    const found = await tx.db
+    const found = await ctx.db
       .select({ id: products.id, sku: products.sku, name: products.name })
       .from(products)
       .where(and(eq(products.orgId, ctx.orgId), inArray(products.sku, skus)));
@@ -228,7 +242,7 @@ export async function addStocktakeLines(ctx: ServiceContext, raw: z.input<typeof
         },
       );
     }
-    const inserted = await tx.db
+    const inserted = await ctx.db
       .insert(stocktakeLines)
       .values(
         found.map((p) => ({
@@ -241,7 +255,7 @@ export async function addStocktakeLines(ctx: ServiceContext, raw: z.input<typeof
       )
       .onConflictDoNothing()
       .returning({ id: stocktakeLines.id });
-    await touch(tx, st.id);
+    await touch(ctx, st.id);
     return { added: inserted.length };
   });
 }
@@ -249,7 +263,7 @@ export async function addStocktakeLines(ctx: ServiceContext, raw: z.input<typeof
 /** Save counted quantities (null clears a count). Every bad quantity is reported with its line. */
 export async function recordCounts(ctx: ServiceContext, raw: StocktakeCountInput) {
   const input = StocktakeCountInput.parse(raw);
-  const precision = await getPrecision(ctx.db, ctx.orgId);
+  const precision = await getPrecision(ctx);
   const errors = new FieldErrorCollector();
   const values = input.counts.map((c, i) => ({
     lineId: c.lineId,
@@ -261,12 +275,12 @@ export async function recordCounts(ctx: ServiceContext, raw: StocktakeCountInput
           ) ?? null),
   }));
   errors.throwIfAny();
-  return inTransaction(ctx, async (tx) => {
-    const st = await loadStocktake(tx, input.id, true);
+  return inTransaction(ctx, async (ctx) => {
+    const st = await loadStocktake(ctx, input.id, true);
     if (st.status !== "counting") throw notCounting(st.status);
     let updated = 0;
     for (const v of values) {
-      const res = await tx.db
+      const res = await ctx.db
         .update(stocktakeLines)
         .set({ countedQty: v.countedQty, countedAt: v.countedQty === null ? null : new Date() })
         .where(
@@ -280,7 +294,7 @@ export async function recordCounts(ctx: ServiceContext, raw: StocktakeCountInput
       if (res.length === 0) throw notFound("stocktakeLine");
       updated += res.length;
     }
-    await touch(tx, st.id);
+    await touch(ctx, st.id);
     return { updated };
   });
 }
@@ -298,10 +312,10 @@ async function touch(ctx: ServiceContext, id: string) {
  * (listing every such SKU): those orders must be cancelled or reallocated first.
  */
 export async function postStocktake(ctx: ServiceContext, id: string) {
-  return inTransaction(ctx, async (tx) => {
-    const st = await loadStocktake(tx, id, true);
-    if (st.status !== "counting") throw notCounting(st.status);
-    const lines = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const st = await loadStocktake(ctx, id, true);
+    const to = stocktakeTransition(st, "post");
+    const lines = await ctx.db
       .select()
       .from(stocktakeLines)
       .where(
@@ -313,8 +327,7 @@ export async function postStocktake(ctx: ServiceContext, id: string) {
       );
     if (lines.length === 0) throw new DomainError("VALIDATION", { key: "stocktakeNothingCounted" });
     const levels = await lockStockLevels(
-      tx.db,
-      ctx.orgId,
+      ctx,
       st.warehouseId,
       lines.map((l) => l.productId),
     );
@@ -343,7 +356,7 @@ export async function postStocktake(ctx: ServiceContext, id: string) {
     for (const l of lines) {
       const level = levels.get(l.productId)!;
       const diff = dec(l.countedQty!).minus(level.onHand);
-      await tx.db
+      await ctx.db
         .update(stocktakeLines)
         .set({ systemQty: level.onHand, differenceQty: diff.toFixed() })
         .where(and(eq(stocktakeLines.id, l.id), eq(stocktakeLines.orgId, ctx.orgId)));
@@ -351,7 +364,7 @@ export async function postStocktake(ctx: ServiceContext, id: string) {
       changed++;
       if (diff.gt(0)) gain = gain.plus(diff);
       else loss = loss.minus(diff);
-      await moveStock(tx.db, ctx, {
+      await moveStock(ctx, {
         productId: l.productId,
         warehouseId: st.warehouseId,
         kind: "stocktake",
@@ -362,24 +375,26 @@ export async function postStocktake(ctx: ServiceContext, id: string) {
         reason: st.remark || null,
       });
     }
-    const [row] = await tx.db
+    const [row] = await ctx.db
       .update(stocktakes)
-      .set({ status: "posted", postedAt: new Date(), postedBy: actorUserId(ctx) })
+      .set({ status: to, postedAt: new Date(), postedBy: actorUserId(ctx) })
       .where(and(eq(stocktakes.id, st.id), eq(stocktakes.orgId, ctx.orgId)))
       .returning();
+    await recordEvent(ctx, "stocktake", st.id, { type: "post", from: st.status, to, details: { counted: lines.length, changed, gain: gain.toFixed(), loss: loss.toFixed() } });
     return { stocktake: row!, counted: lines.length, changed, gain: gain.toFixed(), loss: loss.toFixed() };
   });
 }
 
 export async function cancelStocktake(ctx: ServiceContext, id: string) {
-  return inTransaction(ctx, async (tx) => {
-    const st = await loadStocktake(tx, id, true);
-    if (st.status !== "counting") throw notCounting(st.status);
-    const [row] = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const st = await loadStocktake(ctx, id, true);
+    const to = stocktakeTransition(st, "cancel");
+    const [row] = await ctx.db
       .update(stocktakes)
-      .set({ status: "cancelled", cancelledAt: new Date() })
+      .set({ status: to, cancelledAt: new Date() })
       .where(and(eq(stocktakes.id, st.id), eq(stocktakes.orgId, ctx.orgId)))
       .returning();
+    await recordEvent(ctx, "stocktake", st.id, { type: "cancel", from: st.status, to });
     return row!;
   });
 }

@@ -1,7 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { DbExecutor } from "@/db";
 import { agreementTypes } from "@/db/schema";
-import type { ServiceContext } from "@/server/context";
+import type { ServiceContext, OrgScope } from "@/server/context";
 
 /** 约定类型 and 加工类型 every merchant starts with (editable lists; the order form offers them). */
 export const DEFAULT_AGREEMENT_TYPES = {
@@ -10,7 +9,8 @@ export const DEFAULT_AGREEMENT_TYPES = {
 } as const;
 
 /** Idempotent: existing names are left alone, so it also completes merchants created before it existed. */
-export async function seedAgreementTypes(db: DbExecutor, orgId: string) {
+export async function seedAgreementTypes(ctx: OrgScope) {
+  const { db, orgId } = ctx;
   const rows = (["agreement", "processing"] as const).flatMap((kind) =>
     DEFAULT_AGREEMENT_TYPES[kind].map((name, i) => ({ orgId, kind, name, sortOrder: i })),
   );

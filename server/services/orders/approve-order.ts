@@ -16,23 +16,22 @@ import { applyStatusChange, linesOf, lockOrder, resolveTransition, type OrderRow
  * requested and available quantities.
  */
 export async function approveOrder(ctx: ServiceContext, input: { orderId: string }): Promise<OrderRow> {
-  return inTransaction(ctx, async (tx) => {
-    const order = await lockOrder(tx, input.orderId);
+  return inTransaction(ctx, async (ctx) => {
+    const order = await lockOrder(ctx, input.orderId);
     const to = resolveTransition(order, "approve");
-    const lines = await linesOf(tx, order.id);
+    const lines = await linesOf(ctx, order.id);
 
     const qtyBySku = new Map<string, Decimal>();
     for (const l of lines) qtyBySku.set(l.productId, (qtyBySku.get(l.productId) ?? dec(0)).plus(l.quantity));
     const warehouseOf = new Map<string, string>();
     for (const [productId, qty] of qtyBySku) {
-      const wh = order.warehouseId ?? (await pickWarehouse(tx.db, tx.orgId, productId, qty.toFixed()));
+      const wh = order.warehouseId ?? (await pickWarehouse(ctx, productId, qty.toFixed()));
       if (!wh) throw new DomainError("CONFLICT", { key: "noWarehouse" });
       warehouseOf.set(productId, wh);
     }
 
     await reserveStock(
-      tx.db,
-      tx,
+      ctx,
       lines.flatMap((l) => {
         const warehouseId = warehouseOf.get(l.productId);
         return warehouseId ? [{ productId: l.productId, warehouseId, qty: l.quantity }] : [];
@@ -41,15 +40,15 @@ export async function approveOrder(ctx: ServiceContext, input: { orderId: string
     );
     for (const l of lines) {
       const warehouseId = warehouseOf.get(l.productId) ?? null;
-      await tx.db
+      await ctx.db
         .update(orderLines)
         .set({ warehouseId })
-        .where(and(eq(orderLines.id, l.id), eq(orderLines.orgId, tx.orgId)));
+        .where(and(eq(orderLines.id, l.id), eq(orderLines.orgId, ctx.orgId)));
     }
 
     // Outbound orders (one per warehouse the lines are reserved in), in this same transaction.
-    await createOutboundForOrder(tx, order);
+    await createOutboundForOrder(ctx, order);
 
-    return applyStatusChange(tx, order, "approve", to, null);
+    return applyStatusChange(ctx, order, "approve", to, null);
   });
 }

@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { type z } from "zod";
 import { agreementTypes, customerAddresses, customers, deliveryMethods, products, warehouses } from "@/db/schema";
-import { dec, roundTo, sumDecimals } from "@/lib/decimal";
+import { COLUMN_MAX, dec, fitsColumn, roundTo, sumDecimals } from "@/lib/decimal";
 import type { LineType } from "@/lib/orders/status";
 import type { OrderContentInput } from "@/lib/validators/orders";
 import type { ServiceContext } from "@/server/context";
+import { fieldError } from "@/server/errors";
 import { FieldErrorCollector, parseDecimalField, parseOptionalDecimalField } from "../_lib/precision";
-import type { OrderSettings } from "./internal";
+import type { MerchantSettings } from "../_lib/settings";
 
 type ParsedContent = z.output<typeof OrderContentInput>;
 
@@ -63,7 +64,7 @@ const EMPTY_ADDRESS = { recipientName: "", recipientPhone: "", country: "", prov
  * total sums the buy lines (gifts are free); the settlement total (discountTotal) defaults to the lines
  * total, and a different one marks the order as special-price (特批价).
  */
-export async function resolveContent(ctx: ServiceContext, input: ParsedContent, settings: OrderSettings): Promise<ResolvedContent> {
+export async function resolveContent(ctx: ServiceContext, input: ParsedContent, settings: MerchantSettings): Promise<ResolvedContent> {
   const errors = new FieldErrorCollector();
   const db = ctx.db;
 
@@ -211,7 +212,7 @@ export type LineProduct = { id: string; sku: string; name: string; spec: string;
 export function resolveLines(
   input: ParsedContent["lines"],
   bySku: Map<string, LineProduct>,
-  settings: OrderSettings,
+  settings: MerchantSettings,
   errors: FieldErrorCollector,
 ): ResolvedLine[] {
   const lines: ResolvedLine[] = [];
@@ -221,7 +222,10 @@ export function resolveLines(
     else if (!p.enabled) errors.add(`lines.${i}.sku`, "productDisabled", { sku: l.sku });
     const quantity = errors.run(() => parseDecimalField(l.quantity, `lines.${i}.quantity`, settings, "quantity", { positive: true }));
     const unitPrice = errors.run(() => parseDecimalField(l.unitPrice, `lines.${i}.unitPrice`, settings, "price"));
-    if (p && quantity !== undefined && unitPrice !== undefined) {
+    // Each factor fits numeric(18,4), their product may not: a field error on the line, not a 500.
+    const amount = quantity !== undefined && unitPrice !== undefined ? roundTo(dec(quantity).times(unitPrice), settings.amountDecimals) : undefined;
+    if (amount !== undefined && !fitsColumn(amount)) errors.add(`lines.${i}.unitPrice`, "amountTooLarge", { max: COLUMN_MAX });
+    else if (p && quantity !== undefined && unitPrice !== undefined && amount !== undefined) {
       lines.push({
         lineNo: i + 1,
         productId: p.id,
@@ -229,7 +233,7 @@ export function resolveLines(
         productName: p.spec ? `${p.name} ${p.spec}` : p.name,
         quantity,
         unitPrice,
-        amount: roundTo(dec(quantity).times(unitPrice), settings.amountDecimals),
+        amount,
         lineType: l.lineType,
         remark: l.remark,
       });
@@ -239,8 +243,11 @@ export function resolveLines(
 }
 
 /** Lines total (buy lines only), total quantity, the settlement total and the special-price flag. */
-export function orderTotals(lines: ResolvedLine[], discountIn: string | null | undefined, settings: OrderSettings) {
+export function orderTotals(lines: ResolvedLine[], discountIn: string | null | undefined, settings: MerchantSettings) {
   const linesTotal = roundTo(sumDecimals(lines.filter((l) => l.lineType === "buy").map((l) => l.amount)), settings.amountDecimals);
+  // Lines that fit one by one can still add up past numeric(18,4).
+  if (!fitsColumn(linesTotal)) throw fieldError("lines", "orderTotalTooLarge", { max: COLUMN_MAX });
+  if (!fitsColumn(sumDecimals(lines.map((l) => l.quantity)))) throw fieldError("lines", "orderQuantityTooLarge", { max: COLUMN_MAX });
   const discountTotal = discountIn ? roundTo(discountIn, settings.amountDecimals) : linesTotal;
   return { linesTotal, totalQty: sumDecimals(lines.map((l) => l.quantity)).toFixed(), discountTotal, specialPrice: !dec(discountTotal).eq(linesTotal) };
 }

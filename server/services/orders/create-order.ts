@@ -1,13 +1,16 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { orderAttachments, orderLines, orders } from "@/db/schema";
 import { can } from "@/lib/permissions";
-import { CreateOrderInput, type CreateOrderParsed } from "@/lib/validators/orders";
+import type { OrderSource } from "@/lib/orders/status";
+import { ConvertedOrderInput, CreateOrderInput, type ConvertedOrderParsed, type CreateOrderParsed } from "@/lib/validators/orders";
 import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
 import { conflict, fieldError, forbidden, isUniqueViolation } from "@/server/errors";
 import { approveOrder } from "./approve-order";
 import { resolveContent, type ResolvedContent } from "./content";
 import { newId } from "@/db/schema/_columns";
-import { assignOrderNo, emitOrderStockChanged, orderSettings, provisionalOrderNo, recordOrderEvent, type FieldChanges, type OrderRow } from "./internal";
+import { merchantSettings } from "../_lib/settings";
+import { assignOrderNo, emitOrderStockChanged, provisionalOrderNo, type FieldChanges, type OrderRow } from "./internal";
+import { recordEvent } from "../_lib/events";
 
 export type { OrderRow } from "./internal";
 
@@ -21,19 +24,32 @@ export type { OrderRow } from "./internal";
  */
 export async function createOrder(ctx: ServiceContext, raw: CreateOrderInput): Promise<OrderRow> {
   const input = CreateOrderInput.parse(raw);
+  return createParsedOrder(ctx, input, { source: input.source, platformOrderId: null });
+}
+
+/**
+ * The conversion's way in (server/services/channels/convert.ts), never a request's: the platform order
+ * was claimed by the caller — this merchant's, pending, locked — before its content was built.
+ */
+export async function createConvertedOrder(ctx: ServiceContext, raw: ConvertedOrderInput): Promise<OrderRow> {
+  const input = ConvertedOrderInput.parse(raw);
+  return createParsedOrder(ctx, input, { source: "platform", platformOrderId: input.platformOrderId });
+}
+
+async function createParsedOrder(ctx: ServiceContext, input: ConvertedOrderParsed | CreateOrderParsed, meta: { source: OrderSource; platformOrderId: string | null }): Promise<OrderRow> {
   if (input.status === "stock_up" && !can(ctx.role, "orders.approve")) throw forbidden("orders.approve");
-  return inTransaction(ctx, async (tx) => {
-    const settings = await orderSettings(tx.db, tx.orgId);
-    const content = await resolveContent(tx, input, settings);
-    const draft = await insertOrder(tx, content, {
-      source: input.source,
-      platformOrderId: input.source === "platform" ? (input.platformOrderId ?? null) : null,
-    });
-    await linkStagedAttachments(tx, draft.id, input.attachmentIds);
-    await recordOrderEvent(tx, { orderId: draft.id, type: "created", toStatus: "pending", reason: input.source });
-    await emitOrderStockChanged(tx, content.lines.map((l) => l.productId));
-    const order = await assignOrderNo(tx, draft, settings.timezone);
-    if (input.status === "stock_up") return approveOrder(tx, { orderId: order.id });
+  return inTransaction(ctx, async (ctx) => {
+    const settings = await merchantSettings(ctx);
+    const content = await resolveContent(ctx, input, settings);
+    const draft = await insertOrder(ctx, content, meta);
+    await linkStagedAttachments(ctx, draft.id, input.attachmentIds);
+    await recordEvent(ctx, "order", draft.id, { type: "created", to: "pending", reason: meta.source });
+    // The number before any outbox event: a transaction holding the day's counter row must never wait
+    // for another's pending-event key while that one waits for the counter (40P01 under concurrent
+    // capture). Every capture takes the counter first, then event keys (sorted), so they queue instead.
+    const order = await assignOrderNo(ctx, draft);
+    await emitOrderStockChanged(ctx, content.lines.map((l) => l.productId));
+    if (input.status === "stock_up") return approveOrder(ctx, { orderId: order.id });
     return order;
   });
 }
@@ -45,7 +61,7 @@ export async function createOrder(ctx: ServiceContext, raw: CreateOrderInput): P
 export async function insertOrder(
   ctx: ServiceContext,
   content: ResolvedContent,
-  meta: { source: CreateOrderParsed["source"]; platformOrderId?: string | null; copiedFromId?: string | null },
+  meta: { source: OrderSource; platformOrderId?: string | null; copiedFromId?: string | null },
 ): Promise<OrderRow> {
   const { lines, ...header } = content;
   const id = newId();

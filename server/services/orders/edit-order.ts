@@ -5,7 +5,9 @@ import { actorUserId, inTransaction, type ServiceContext } from "@/server/contex
 import { DomainError } from "@/server/errors";
 import { resolveContent } from "./content";
 import { diffFields, insertOrder } from "./create-order";
-import { assignOrderNo, emitOrderStockChanged, linesOf, lockOrder, orderSettings, recordOrderEvent, type OrderLineRow, type OrderRow } from "./internal";
+import { merchantSettings } from "../_lib/settings";
+import { assignOrderNo, emitOrderStockChanged, linesOf, lockOrder, type OrderLineRow, type OrderRow } from "./internal";
+import { recordEvent } from "../_lib/events";
 
 /** Header fields whose changes the timeline shows. */
 export const TRACKED_FIELDS = [
@@ -45,32 +47,32 @@ const lineSummary = (l: Pick<OrderLineRow, "sku" | "quantity" | "unitPrice" | "l
  */
 export async function updateOrder(ctx: ServiceContext, raw: UpdateOrderInput): Promise<OrderRow> {
   const { orderId, version, ...content } = UpdateOrderInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const before = await lockOrder(tx, orderId);
+  return inTransaction(ctx, async (ctx) => {
+    const before = await lockOrder(ctx, orderId);
     if (before.status !== "pending") {
       throw new DomainError("INVALID_TRANSITION", { key: "editOnlyPending", params: { from: before.status } }, {
         details: { from: before.status, to: before.status, action: "edit" },
       });
     }
     if (version !== undefined && version !== before.version) throw new DomainError("CONFLICT", { key: "orderChanged" });
-    const oldLines = await linesOf(tx, orderId);
-    const resolved = await resolveContent(tx, content, await orderSettings(tx.db, tx.orgId));
+    const oldLines = await linesOf(ctx, orderId);
+    const resolved = await resolveContent(ctx, content, await merchantSettings(ctx));
     const { lines, ...header } = resolved;
-    const [after] = await tx.db
+    const [after] = await ctx.db
       .update(orders)
       .set({ ...header, version: before.version + 1 })
-      .where(and(eq(orders.id, orderId), eq(orders.orgId, tx.orgId)))
+      .where(and(eq(orders.id, orderId), eq(orders.orgId, ctx.orgId)))
       .returning();
-    await tx.db.delete(orderLines).where(and(eq(orderLines.orgId, tx.orgId), eq(orderLines.orderId, orderId)));
-    await tx.db.insert(orderLines).values(lines.map((l) => ({ ...l, orgId: tx.orgId, orderId })));
+    await ctx.db.delete(orderLines).where(and(eq(orderLines.orgId, ctx.orgId), eq(orderLines.orderId, orderId)));
+    await ctx.db.insert(orderLines).values(lines.map((l) => ({ ...l, orgId: ctx.orgId, orderId })));
 
     const changes = diffFields(before, after!, [...TRACKED_FIELDS]);
     const oldSummary = oldLines.map(lineSummary);
-    const newLines = await linesOf(tx, orderId);
+    const newLines = await linesOf(ctx, orderId);
     const newSummary = newLines.map(lineSummary);
     if (oldSummary.join("\n") !== newSummary.join("\n")) changes.lines = { from: oldSummary, to: newSummary };
-    await recordOrderEvent(tx, { orderId, type: "updated", fromStatus: "pending", toStatus: "pending", changes });
-    await emitOrderStockChanged(tx, [...oldLines, ...newLines].map((l) => l.productId));
+    await recordEvent(ctx, "order", orderId, { type: "updated", from: "pending", to: "pending", changes });
+    await emitOrderStockChanged(ctx, [...oldLines, ...newLines].map((l) => l.productId));
     return after!;
   });
 }
@@ -81,13 +83,13 @@ export async function updateOrder(ctx: ServiceContext, raw: UpdateOrderInput): P
  * disabled since is refused). Both orders' timelines record the copy.
  */
 export async function copyOrder(ctx: ServiceContext, input: { orderId: string }): Promise<OrderRow> {
-  return inTransaction(ctx, async (tx) => {
-    const source = await lockOrder(tx, input.orderId);
-    const lines = await linesOf(tx, source.id);
-    const settings = await orderSettings(tx.db, tx.orgId);
+  return inTransaction(ctx, async (ctx) => {
+    const source = await lockOrder(ctx, input.orderId);
+    const lines = await linesOf(ctx, source.id);
+    const settings = await merchantSettings(ctx);
     const hasAddress = !!source.street;
     const content = await resolveContent(
-      tx,
+      ctx,
       {
         clientNum: source.clientNum,
         buyerCompany: source.buyerCompany,
@@ -119,34 +121,22 @@ export async function copyOrder(ctx: ServiceContext, input: { orderId: string })
       settings,
     );
     content.addressId = source.addressId;
-    const draft = await insertOrder(tx, content, { source: "manual", copiedFromId: source.id });
+    const draft = await insertOrder(ctx, content, { source: "manual", copiedFromId: source.id });
 
-    const copy = await assignOrderNo(tx, draft, settings.timezone);
-    const files = await tx.db
+    const copy = await assignOrderNo(ctx, draft);
+    const files = await ctx.db
       .select()
       .from(orderAttachments)
-      .where(and(eq(orderAttachments.orgId, tx.orgId), eq(orderAttachments.orderId, source.id)));
+      .where(and(eq(orderAttachments.orgId, ctx.orgId), eq(orderAttachments.orderId, source.id)));
     if (files.length) {
       // The stored file is shared; it is deleted only when no attachment row points at it any more.
-      await tx.db.insert(orderAttachments).values(
-        files.map(({ id: _id, createdAt: _c, ...f }) => ({ ...f, orderId: copy.id, uploadedBy: actorUserId(tx) })),
+      await ctx.db.insert(orderAttachments).values(
+        files.map(({ id: _id, createdAt: _c, ...f }) => ({ ...f, orderId: copy.id, uploadedBy: actorUserId(ctx) })),
       );
     }
-    await recordOrderEvent(tx, {
-      orderId: copy.id,
-      type: "created",
-      toStatus: "pending",
-      reason: "copy",
-      changes: { copiedFrom: { from: null, to: source.orderNo } },
-    });
-    await recordOrderEvent(tx, {
-      orderId: source.id,
-      type: "copied",
-      fromStatus: source.status,
-      toStatus: source.status,
-      changes: { copiedTo: { from: null, to: copy.orderNo } },
-    });
-    await emitOrderStockChanged(tx, content.lines.map((l) => l.productId));
+    await recordEvent(ctx, "order", copy.id, { type: "created", to: "pending", reason: "copy", changes: { copiedFrom: { from: null, to: source.orderNo } } });
+    await recordEvent(ctx, "order", source.id, { type: "copied", from: source.status, to: source.status, changes: { copiedTo: { from: null, to: copy.orderNo } } });
+    await emitOrderStockChanged(ctx, content.lines.map((l) => l.productId));
     return copy;
   });
 }

@@ -32,7 +32,7 @@ export const MAX_IDEMPOTENCY_KEY = 200;
 export async function withIdempotency<T>(
   ctx: ServiceContext,
   opts: { scope: string; key: string | null | undefined; request: unknown },
-  fn: (tx: ServiceContext) => Promise<T>,
+  fn: (ctx: ServiceContext) => Promise<T>,
 ): Promise<{ value: T; replayed: boolean }> {
   const key = opts.key?.trim();
   if (!key) return { value: await fn(ctx), replayed: false };
@@ -40,22 +40,22 @@ export async function withIdempotency<T>(
     throw new DomainError("VALIDATION", { key: "tooLong", params: { field: "Idempotency-Key" } }, { fieldErrors: { "Idempotency-Key": { key: "tooLong" } } });
   }
   const hash = requestHash(opts.request);
-  return inTransaction(ctx, async (tx) => {
-    const inserted = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const inserted = await ctx.db
       .insert(idempotencyKeys)
-      .values({ orgId: tx.orgId, scope: opts.scope, key, requestHash: hash })
+      .values({ orgId: ctx.orgId, scope: opts.scope, key, requestHash: hash })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
-    const where = and(eq(idempotencyKeys.orgId, tx.orgId), eq(idempotencyKeys.scope, opts.scope), eq(idempotencyKeys.key, key));
+    const where = and(eq(idempotencyKeys.orgId, ctx.orgId), eq(idempotencyKeys.scope, opts.scope), eq(idempotencyKeys.key, key));
     if (inserted.length === 0) {
-      const [first] = await tx.db.select().from(idempotencyKeys).where(where);
+      const [first] = await ctx.db.select().from(idempotencyKeys).where(where);
       if (!first || first.requestHash !== hash) {
         throw new DomainError("CONFLICT", { key: "idempotencyMismatch" }, { fieldErrors: { "Idempotency-Key": { key: "idempotencyMismatch" } } });
       }
       return { value: first.response as T, replayed: true };
     }
-    const value = await fn(tx);
-    await tx.db.update(idempotencyKeys).set({ response: value as unknown }).where(where);
+    const value = await fn(ctx);
+    await ctx.db.update(idempotencyKeys).set({ response: value as unknown }).where(where);
     return { value, replayed: false };
   });
 }

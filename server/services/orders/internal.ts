@@ -1,12 +1,14 @@
-import { and, asc, eq, sql } from "drizzle-orm";
-import type { DbExecutor } from "@/db";
-import { numberSequences, orderEvents, orderLines, organizations, orders, outbox } from "@/db/schema";
+import { and, asc, eq } from "drizzle-orm";
+import { orderLines, orders } from "@/db/schema";
 import { dec } from "@/lib/decimal";
-import { ORDER_TRANSITIONS, RESERVED_STATUSES, type OrderAction, type OrderStatus } from "@/lib/orders/status";
-import { actorLabel, actorUserId, type ServiceContext } from "@/server/context";
+import { ORDER_TRANSITIONS, type OrderAction, type OrderStatus } from "@/lib/orders/status";
+import { type ServiceContext, type TxContext } from "@/server/context";
 import { DomainError, notFound } from "@/server/errors";
-import { INVENTORY_CHANGED, releaseStock } from "../inventory/ledger";
-import type { Precision } from "../_lib/precision";
+import { releaseStock } from "../inventory/ledger";
+import { nextNumber } from "../_lib/numbers";
+import { enqueueMany } from "../outbox/outbox";
+import { TOPICS } from "../outbox/topics";
+import { recordEvent } from "../_lib/events";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
@@ -29,29 +31,6 @@ export async function linesOf(ctx: ServiceContext, orderId: string): Promise<Ord
     .from(orderLines)
     .where(and(eq(orderLines.orgId, ctx.orgId), eq(orderLines.orderId, orderId)))
     .orderBy(asc(orderLines.lineNo));
-}
-
-export async function recordOrderEvent(
-  ctx: ServiceContext,
-  e: { orderId: string; type: string; fromStatus?: OrderStatus | null; toStatus?: OrderStatus | null; reason?: string | null; changes?: FieldChanges | null },
-) {
-  await ctx.db.insert(orderEvents).values({
-    orgId: ctx.orgId,
-    orderId: e.orderId,
-    type: e.type,
-    fromStatus: e.fromStatus ?? null,
-    toStatus: e.toStatus ?? null,
-    reason: e.reason ?? null,
-    changes: e.changes && Object.keys(e.changes).length ? e.changes : null,
-    actorUserId: actorUserId(ctx),
-    actorLabel: actorLabel(ctx),
-  });
-}
-
-/** Whether stock is currently reserved for the order (directly, or held while frozen). */
-export function holdsReservation(order: Pick<OrderRow, "status" | "statusBeforeFreeze">): boolean {
-  if (RESERVED_STATUSES.includes(order.status)) return true;
-  return order.status === "frozen" && !!order.statusBeforeFreeze && RESERVED_STATUSES.includes(order.statusBeforeFreeze);
 }
 
 /** The status an action leads to from any status (for error messages), when it is always the same. */
@@ -88,14 +67,14 @@ export function resolveTransition(order: OrderRow, action: OrderAction): OrderSt
 }
 
 /** Give back what is still reserved for the order's lines (quantity not yet shipped). */
-export async function releaseOrderReservation(ctx: ServiceContext, order: OrderRow, reason: string) {
+export async function releaseOrderReservation(ctx: TxContext, order: OrderRow, reason: string) {
   const lines = await linesOf(ctx, order.id);
   const toRelease = lines
     .filter((l) => l.warehouseId)
     .map((l) => ({ productId: l.productId, warehouseId: l.warehouseId!, qty: dec(l.quantity).minus(l.shippedQty).toFixed() }))
     .filter((l) => dec(l.qty).gt(0));
   if (toRelease.length === 0) return;
-  await releaseStock(ctx.db, ctx, toRelease, { refType: "order", refId: order.id, refNo: order.orderNo, reason });
+  await releaseStock(ctx, toRelease, { refType: "order", refId: order.id, refNo: order.orderNo, reason });
 }
 
 /**
@@ -126,23 +105,7 @@ export async function applyStatusChange(
     .where(and(eq(orders.id, order.id), eq(orders.orgId, ctx.orgId), eq(orders.version, order.version)))
     .returning();
   if (!row) throw new DomainError("CONFLICT", { key: "orderChanged" });
-  await recordOrderEvent(ctx, { orderId: order.id, type: action, fromStatus: order.status, toStatus: to, reason });
-  return row;
-}
-
-export type OrderSettings = Precision & { timezone: string };
-
-export async function orderSettings(db: DbExecutor, orgId: string): Promise<OrderSettings> {
-  const [row] = await db
-    .select({
-      amountDecimals: organizations.amountDecimals,
-      priceDecimals: organizations.priceDecimals,
-      quantityDecimals: organizations.quantityDecimals,
-      timezone: organizations.timezone,
-    })
-    .from(organizations)
-    .where(eq(organizations.id, orgId));
-  if (!row) throw notFound("organization");
+  await recordEvent(ctx, "order", order.id, { type: action, from: order.status, to: to, reason });
   return row;
 }
 
@@ -161,26 +124,6 @@ export function dayStamp(at: Date, timezone: string): string {
   return `${get("year")}${get("month")}${get("day")}`;
 }
 
-/**
- * Next order number `SO-YYMMDD-00001` from the merchant's daily counter in `number_sequences`. The
- * upsert locks the day's counter row until the caller's transaction ends, so two orders never get the
- * same number, and a rolled-back order gives its number back: numbers have no gaps. The price is that
- * concurrent creations of one merchant take turns on this row until they commit, so callers take the
- * number as late as they can (see `assignOrderNo`).
- */
-export async function nextOrderNo(db: DbExecutor, orgId: string, timezone: string, at = new Date()): Promise<string> {
-  const period = dayStamp(at, timezone);
-  const [row] = await db
-    .insert(numberSequences)
-    .values({ orgId, name: "order", period, value: 1 })
-    .onConflictDoUpdate({
-      target: [numberSequences.orgId, numberSequences.name, numberSequences.period],
-      set: { value: sql`${numberSequences.value} + 1` },
-    })
-    .returning({ value: numberSequences.value });
-  return `SO-${period}-${String(row!.value).padStart(5, "0")}`;
-}
-
 /** A placeholder number, unique per order and visible to no one (replaced before commit). */
 export const provisionalOrderNo = (id: string) => `~${id}`;
 
@@ -189,8 +132,8 @@ export const provisionalOrderNo = (id: string) => `~${id}`;
  * approval of a `stock_up` order, whose stock movements carry the number), so the day's counter row is
  * locked only for the end of the transaction.
  */
-export async function assignOrderNo(ctx: ServiceContext, order: OrderRow, timezone: string): Promise<OrderRow> {
-  const orderNo = await nextOrderNo(ctx.db, ctx.orgId, timezone, order.createdAt);
+export async function assignOrderNo(ctx: TxContext, order: OrderRow): Promise<OrderRow> {
+  const orderNo = await nextNumber(ctx, "order", order.createdAt);
   const [row] = await ctx.db
     .update(orders)
     .set({ orderNo })
@@ -204,14 +147,6 @@ export async function assignOrderNo(ctx: ServiceContext, order: OrderRow, timezo
  * ordered goods), one statement for all SKUs, debounced like `enqueue` (a pending event per SKU absorbs
  * the next). Keys go in sorted order so concurrent writers never wait on each other in a cycle.
  */
-export async function emitOrderStockChanged(ctx: ServiceContext, productIds: Iterable<string>) {
-  const ids = [...new Set(productIds)].sort();
-  if (ids.length === 0) return;
-  await ctx.db
-    .insert(outbox)
-    .values(ids.map((productId) => ({ orgId: ctx.orgId, topic: INVENTORY_CHANGED, dedupeKey: productId, payload: { productId } })))
-    .onConflictDoNothing({
-      target: [outbox.orgId, outbox.topic, outbox.dedupeKey],
-      where: sql`status = 'pending' and dedupe_key is not null`,
-    });
+export async function emitOrderStockChanged(ctx: TxContext, productIds: Iterable<string>) {
+  await enqueueMany(ctx, [...new Set(productIds)].map((productId) => ({ topic: TOPICS.inventoryChanged, dedupeKey: productId, payload: { productId } })));
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, ilike, inArray, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import {
@@ -13,17 +13,17 @@ import {
   users,
   warehouses,
 } from "@/db/schema";
-import { ORDER_ACTIONS, ORDER_STATUSES, canDo, type OrderAction, type OrderStatus } from "@/lib/orders/status";
+import { DEFAULT_TIME_ZONE } from "@/lib/i18n/config";
+import { ORDER_ACTIONS, ORDER_STATUSES, canDo, holdsReservation, type OrderAction, type OrderStatus } from "@/lib/orders/status";
 import { OrderListInput, type OrderFilterInput } from "@/lib/validators/orders";
 import type { ServiceContext } from "@/server/context";
 import { notFound } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { afterCursor, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
 import { getPrecision } from "../_lib/precision";
-import { holdsReservation } from "./internal";
+import { likeContains, likePrefix } from "../_lib/like";
 
 type Filter = z.output<typeof OrderListInput>["filter"];
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => "\\" + c);
 
 /** Keyset sort columns: each is NOT NULL (delivery date via coalesce) and paired with the id. */
 const SORTS = {
@@ -39,7 +39,7 @@ const SORTS = {
  * indexes; dates are days in the merchant's time zone.
  */
 export async function orderFilterSql(ctx: ServiceContext, f: Filter): Promise<SQL> {
-  let tz = "Asia/Shanghai";
+  let tz = DEFAULT_TIME_ZONE;
   if (f.createdFrom || f.createdTo) {
     const [org] = await ctx.db.select({ tz: organizations.timezone }).from(organizations).where(eq(organizations.id, ctx.orgId));
     tz = org?.tz ?? tz;
@@ -47,7 +47,7 @@ export async function orderFilterSql(ctx: ServiceContext, f: Filter): Promise<SQ
   const conds: (SQL | undefined)[] = [eq(orders.orgId, ctx.orgId)];
   if (f.status) conds.push(eq(orders.status, f.status));
   if (f.orderNos?.length) conds.push(inArray(orders.orderNo, f.orderNos.map((n) => n.toUpperCase())));
-  if (f.orderNo) conds.push(sql`${orders.orderNo} like ${escapeLike(f.orderNo.toUpperCase()) + "%"}`);
+  if (f.orderNo) conds.push(sql`${orders.orderNo} like ${likePrefix(f.orderNo.toUpperCase())}`);
   if (f.clientNum) {
     const [c] = await ctx.db
       .select({ id: customers.id })
@@ -61,7 +61,7 @@ export async function orderFilterSql(ctx: ServiceContext, f: Filter): Promise<SQ
   if (f.deliveryFrom) conds.push(gte(orders.deliveryDate, f.deliveryFrom));
   if (f.deliveryTo) conds.push(lte(orders.deliveryDate, f.deliveryTo));
   if (f.recipient) {
-    const term = `%${escapeLike(f.recipient)}%`;
+    const term = likeContains(f.recipient);
     conds.push(or(ilike(orders.recipientName, term), ilike(orders.recipientPhone, term)));
   }
   if (f.country) conds.push(eq(orders.country, f.country));
@@ -110,10 +110,7 @@ export async function listOrders(ctx: ServiceContext, raw: OrderListInput) {
       .limit(input.limit + 1),
     statusOnly
       ? orderStatusCountsOf(ctx).then((c) => ({ count: c[input.filter.status ?? "all"], capped: false }))
-      : ctx.db
-          .select({ n: count() })
-          .from(sql`(select 1 from ${orders} where ${where} limit ${COUNT_CAP + 1}) as capped`)
-          .then(([r]) => cappedCount(r?.n ?? 0)),
+      : countCapped(ctx, orders, where),
   ]);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
   const ids = page.items.map((r) => r.id);
@@ -216,7 +213,7 @@ export async function getOrderDetail(ctx: ServiceContext, orderId: string) {
       .leftJoin(users, eq(users.id, orderEvents.actorUserId))
       .where(and(eq(orderEvents.orgId, ctx.orgId), eq(orderEvents.orderId, orderId)))
       .orderBy(asc(orderEvents.createdAt), asc(orderEvents.id)),
-    getPrecision(ctx.db, ctx.orgId),
+    getPrecision(ctx),
   ]);
   return {
     ...row.order,
@@ -235,19 +232,37 @@ export async function getOrderDetail(ctx: ServiceContext, orderId: string) {
 
 export type OrderDetail = Awaited<ReturnType<typeof getOrderDetail>>;
 
+/** Orders by number, creation window (ISO timestamps) and/or status: what the open API's getOrders filters on. */
+export type OrderWindowFilter = { orderNos?: string[] | null; createdFrom?: string | null; createdTo?: string | null; status?: OrderStatus | null };
+
+function orderWindowSql(ctx: ServiceContext, f: OrderWindowFilter) {
+  return and(
+    eq(orders.orgId, ctx.orgId),
+    f.orderNos?.length ? inArray(orders.orderNo, f.orderNos) : undefined,
+    f.createdFrom ? gte(orders.createdAt, new Date(f.createdFrom)) : undefined,
+    f.createdTo ? lte(orders.createdAt, new Date(f.createdTo)) : undefined,
+    f.status ? eq(orders.status, f.status) : undefined,
+  )!;
+}
+
 /**
- * Orders matching `where` with their lines, oldest first (open API getOrders). Paged by cursor; `offset`
- * exists only for the API's page numbers and callers bound it (page × page_size ≤ 10,000).
+ * Orders matching the filter with their lines, oldest first, and their number capped at 10,000. Paged
+ * by cursor; `offset` exists only for the open API's page numbers and callers bound it
+ * (offset + limit ≤ 10,000).
  */
-export async function ordersWithLines(ctx: ServiceContext, where: SQL, opts: { limit: number; offset?: number; cursor?: string | null }) {
+export async function ordersWithLines(ctx: ServiceContext, filter: OrderWindowFilter, opts: { limit: number; offset?: number; cursor?: string | null }) {
+  const where = orderWindowSql(ctx, filter);
   const cursor = decodeCursor(opts.cursor);
-  const rows = await ctx.db
-    .select({ order: orders, sortKey: sql<string>`${orders.createdAt}::text` })
-    .from(orders)
-    .where(and(eq(orders.orgId, ctx.orgId), where, afterCursor(orders.createdAt, orders.id, "asc", cursor)))
-    .orderBy(...orderByKeyset(orders.createdAt, orders.id, "asc"))
-    .limit(opts.limit + 1)
-    .offset(opts.offset ?? 0);
+  const [rows, total] = await Promise.all([
+    ctx.db
+      .select({ order: orders, sortKey: sql<string>`${orders.createdAt}::text` })
+      .from(orders)
+      .where(and(where, afterCursor(orders.createdAt, orders.id, "asc", cursor)))
+      .orderBy(...orderByKeyset(orders.createdAt, orders.id, "asc"))
+      .limit(opts.limit + 1)
+      .offset(opts.offset ?? 0),
+    countCapped(ctx, orders, where),
+  ]);
   const page = toPage(
     rows.map((r) => ({ ...r.order, sortKey: r.sortKey })),
     opts.limit,
@@ -261,17 +276,11 @@ export async function ordersWithLines(ctx: ServiceContext, where: SQL, opts: { l
         .where(and(eq(orderLines.orgId, ctx.orgId), inArray(orderLines.orderId, ids)))
         .orderBy(asc(orderLines.orderId), asc(orderLines.lineNo))
     : [];
-  return { ...page, items: page.items.map((o) => ({ ...o, lines: lines.filter((l) => l.orderId === o.id) })) };
-}
-
-/** Orders created in a window (ISO timestamps) and/or with a status, for the open API. */
-export function createdWindowSql(f: { createdFrom?: string | null; createdTo?: string | null; status?: OrderStatus | null; orderNos?: string[] | null }) {
-  return and(
-    f.orderNos?.length ? inArray(orders.orderNo, f.orderNos) : undefined,
-    f.createdFrom ? gte(orders.createdAt, new Date(f.createdFrom)) : undefined,
-    f.createdTo ? lte(orders.createdAt, new Date(f.createdTo)) : undefined,
-    f.status ? eq(orders.status, f.status) : undefined,
-  ) ?? sql`true`;
+  return {
+    ...page,
+    items: page.items.map((o) => ({ ...o, lines: lines.filter((l) => l.orderId === o.id) })),
+    total,
+  };
 }
 
 export type { OrderFilterInput };

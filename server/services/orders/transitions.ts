@@ -1,9 +1,9 @@
-import type { OrderAction } from "@/lib/orders/status";
+import { holdsReservation, type OrderAction } from "@/lib/orders/status";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { fieldError } from "@/server/errors";
-import { cancelOutboundsOfOrder } from "../outbound/cancel";
+import { cancelOutboundsOfOrder } from "../outbound/of-order";
 import { approveOrder } from "./approve-order";
-import { applyStatusChange, holdsReservation, lockOrder, releaseOrderReservation, resolveTransition, type OrderRow } from "./internal";
+import { applyStatusChange, lockOrder, releaseOrderReservation, resolveTransition, type OrderRow } from "./internal";
 
 export type { OrderRow } from "./internal";
 
@@ -27,14 +27,14 @@ export async function transitionOrder(
   const reason = input.reason?.trim() || null;
   if (REASON_REQUIRED.includes(input.action) && !reason) throw fieldError("reason", "reasonRequired");
   if (input.action === "approve") return approveOrder(ctx, { orderId: input.orderId });
-  return inTransaction(ctx, async (tx) => {
-    const order = await lockOrder(tx, input.orderId);
+  return inTransaction(ctx, async (ctx) => {
+    const order = await lockOrder(ctx, input.orderId);
     const to = resolveTransition(order, input.action);
     if ((input.action === "close" || input.action === "void") && holdsReservation(order)) {
-      await releaseOrderReservation(tx, order, input.action);
+      await releaseOrderReservation(ctx, order, input.action);
       // Its open outbound orders go with it (their stock was just released above).
-      await cancelOutboundsOfOrder(tx, order.id, reason ?? input.action);
+      await cancelOutboundsOfOrder(ctx, order.id, reason ?? input.action);
     }
-    return applyStatusChange(tx, order, input.action, to, reason);
+    return applyStatusChange(ctx, order, input.action, to, reason);
   });
 }

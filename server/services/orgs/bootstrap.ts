@@ -1,4 +1,4 @@
-import type { DbExecutor } from "@/db";
+import type { OrgScope } from "@/server/context";
 import { deliveryMethods } from "@/db/schema";
 import { seedAgreementTypes } from "../orders/agreement-types";
 import { seedProgrammes } from "../production/programmes";
@@ -13,14 +13,14 @@ export const DEFAULT_DELIVERY_METHODS = [
   { name: "其他", requiresAddress: true, isDefault: false },
 ] as const;
 
-type Seeder = (db: DbExecutor, orgId: string) => Promise<void>;
+type Seeder = (ctx: OrgScope) => Promise<void>;
 
 /**
  * What every new merchant starts with. Domains append their own seeders (e.g. agreement types) so a
  * merchant created by sign-up, by the CLI or by a test is complete.
  */
 export const orgSeeders: Seeder[] = [
-  async (db, orgId) => {
+  async ({ db, orgId }) => {
     await db
       .insert(deliveryMethods)
       .values(DEFAULT_DELIVERY_METHODS.map((m, i) => ({ orgId, ...m, sortOrder: i })))
@@ -32,6 +32,6 @@ export const orgSeeders: Seeder[] = [
   seedProgrammes,
 ];
 
-export async function bootstrapOrg(db: DbExecutor, orgId: string) {
-  for (const seed of orgSeeders) await seed(db, orgId);
+export async function bootstrapOrg(ctx: OrgScope) {
+  for (const seed of orgSeeders) await seed(ctx);
 }

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db, DbExecutor } from "@/db";
-import { invitations, memberships, organizations, users } from "@/db/schema";
-import type { Role } from "@/lib/permissions";
+import { apiKeys, invitations, memberships, organizations, users } from "@/db/schema";
+import { can, type Role } from "@/lib/permissions";
 import type { InviteInput, SignUpInput } from "@/lib/validators/auth";
 import { CreateOrgInput, InviteInput as InviteSchema, SignUpInput as SignUpSchema } from "@/lib/validators/auth";
-import { actorUserId, type ServiceContext } from "@/server/context";
+import { actorUserId, inTransaction, type ServiceContext, type TxContext } from "@/server/context";
 import { conflict, DomainError, fieldError, forbidden, isUniqueViolation, notFound } from "@/server/errors";
 import { hashPassword } from "../auth/passwords";
+import { endAllSessions } from "../auth/sessions";
 import { bootstrapOrg } from "./bootstrap";
 
 const slugify = (s: string) =>
@@ -32,7 +33,7 @@ export async function createOrganization(db: DbExecutor, input: { name: string; 
   const parsed = CreateOrgInput.parse(input);
   try {
     const [org] = await db.insert(organizations).values(parsed).returning();
-    await bootstrapOrg(db, org!.id);
+    await bootstrapOrg({ db, orgId: org!.id });
     return org!;
   } catch (e) {
     if (isUniqueViolation(e, "organizations_slug_uq")) throw conflict("slug", "slugTaken");
@@ -82,13 +83,18 @@ export async function signUp(db: Db, raw: SignUpInput) {
   });
 }
 
+/**
+ * The merchants a person belongs to, first joined first. Through `manifold_memberships_of` (security
+ * definer, DEVELOPING.md "The named ways across merchants"), so a merchant's own database — where
+ * row-level security shows that merchant's memberships only — lists all of them for the switcher.
+ */
 export async function listMyOrganizations(db: DbExecutor, userId: string) {
-  return db
-    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug, role: memberships.role })
-    .from(memberships)
-    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(asc(memberships.createdAt));
+  const rows = await db.execute<{ id: string; name: string; slug: string; role: string }>(sql`
+    select o.id, o.name, o.slug, m.role
+      from manifold_memberships_of(${userId}::uuid) m
+      join ${organizations} o on o.id = m.org_id
+     order by m.created_at, o.id`);
+  return [...rows].map((r) => ({ id: r.id, name: r.name, slug: r.slug, role: r.role }));
 }
 
 export async function getMembership(db: DbExecutor, userId: string, orgId: string) {
@@ -129,7 +135,8 @@ export async function listMembers(ctx: ServiceContext) {
 export async function inviteMember(ctx: ServiceContext, raw: InviteInput) {
   const input = InviteSchema.parse(raw);
   if (input.role === "owner" && ctx.role !== "owner") throw forbidden("members.manage");
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx, async (ctx) => {
+    const tx = ctx.db;
     const [user] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${input.email}`);
     if (user) {
       const existing = await getMembership(tx, user.id, ctx.orgId);
@@ -159,7 +166,8 @@ export async function revokeInvitation(ctx: ServiceContext, id: string) {
   if (!row) throw notFound("invitation");
 }
 
-async function assertNotLastOwner(tx: DbExecutor, orgId: string, userId: string) {
+async function assertNotLastOwner(ctx: TxContext, userId: string) {
+  const { db: tx, orgId } = ctx;
   const owners = await tx
     .select({ userId: memberships.userId })
     .from(memberships)
@@ -170,21 +178,35 @@ async function assertNotLastOwner(tx: DbExecutor, orgId: string, userId: string)
   }
 }
 
+/** A key lives no longer than its maker's right to make it: revoke the live keys `userId` created here. */
+async function revokeKeysCreatedBy(tx: DbExecutor, orgId: string, userId: string) {
+  await tx
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt)));
+}
+
 export async function changeMemberRole(ctx: ServiceContext, userId: string, role: Role) {
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx, async (ctx) => {
+    const tx = ctx.db;
     const m = await getMembership(tx, userId, ctx.orgId);
     if (!m) throw notFound("member");
-    if (m.role === "owner" && role !== "owner") await assertNotLastOwner(tx, ctx.orgId, userId);
+    if (m.role === "owner" && role !== "owner") await assertNotLastOwner(ctx, userId);
     await tx.update(memberships).set({ role }).where(and(eq(memberships.orgId, ctx.orgId), eq(memberships.userId, userId)));
+    if (!can(role, "apikeys.manage")) await revokeKeysCreatedBy(tx, ctx.orgId, userId);
   });
 }
 
 export async function removeMember(ctx: ServiceContext, userId: string) {
-  return ctx.db.transaction(async (tx) => {
+  return inTransaction(ctx, async (ctx) => {
+    const tx = ctx.db;
     const m = await getMembership(tx, userId, ctx.orgId);
     if (!m) throw notFound("member");
-    if (m.role === "owner") await assertNotLastOwner(tx, ctx.orgId, userId);
+    if (m.role === "owner") await assertNotLastOwner(ctx, userId);
     await tx.delete(memberships).where(and(eq(memberships.orgId, ctx.orgId), eq(memberships.userId, userId)));
+    await revokeKeysCreatedBy(tx, ctx.orgId, userId);
+    // Their open sessions end too (a copied cookie must not outlive the membership).
+    await endAllSessions(tx, userId);
   });
 }
 

@@ -11,9 +11,9 @@ import {
   lockOutbounds,
   outboundLines,
   outboundTransition,
-  recordOutboundEvent,
   type OutboundRow,
 } from "./internal";
+import { recordEvent } from "../_lib/events";
 
 /** Address fields a shipment cannot go without; 中国 addresses also need province and city. */
 const REQUIRED_ADDRESS = ["recipientName", "recipientPhone", "country", "street"] as const;
@@ -130,7 +130,7 @@ async function auditLocked(ctx: ServiceContext, row: OutboundRow): Promise<Audit
     .update(outboundOrders)
     .set({ auditExceptions: exceptions, lastAuditAt: now, version: row.version + 1 })
     .where(and(eq(outboundOrders.id, row.id), eq(outboundOrders.orgId, ctx.orgId)));
-  await recordOutboundEvent(ctx, row.id, {
+  await recordEvent(ctx, "outbound", row.id, {
     type: "audit_failed",
     from: row.status,
     to: row.status,
@@ -140,10 +140,10 @@ async function auditLocked(ctx: ServiceContext, row: OutboundRow): Promise<Audit
 }
 
 export async function auditOutbound(ctx: ServiceContext, id: string): Promise<AuditResult> {
-  return inTransaction(ctx, async (tx) => {
-    const [row] = await lockOutbounds(tx, [id]);
+  return inTransaction(ctx, async (ctx) => {
+    const [row] = await lockOutbounds(ctx, [id]);
     if (!row) throw notFound("outboundOrder");
-    return auditLocked(tx, row);
+    return auditLocked(ctx, row);
   });
 }
 
@@ -156,10 +156,10 @@ export async function bulkAudit(ctx: ServiceContext, raw: BulkAuditInput) {
   const input = BulkAuditInput.parse(raw);
   // Clients auditing "all the rest" in batches pass this back as notAuditedSince on the next call.
   const startedAt = new Date().toISOString();
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(ctx, async (ctx) => {
     let ids = input.ids;
     if (!ids) {
-      const next = await tx.db
+      const next = await ctx.db
         .select({ id: outboundOrders.id })
         .from(outboundOrders)
         .where(
@@ -180,7 +180,7 @@ export async function bulkAudit(ctx: ServiceContext, raw: BulkAuditInput) {
         .for("update", { skipLocked: true });
       ids = next.map((r) => r.id);
     }
-    const rows = await lockOutbounds(tx, ids);
+    const rows = await lockOutbounds(ctx, ids);
     if (input.ids && rows.length !== new Set(input.ids).size) throw notFound("outboundOrder");
     const results: AuditResult[] = [];
     for (const row of rows) {
@@ -194,7 +194,7 @@ export async function bulkAudit(ctx: ServiceContext, raw: BulkAuditInput) {
         });
         continue;
       }
-      results.push(await auditLocked(tx, row));
+      results.push(await auditLocked(ctx, row));
     }
     return {
       startedAt,

@@ -1,21 +1,14 @@
-import { and, eq, inArray, notInArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { orderLines, outboundOrders } from "@/db/schema";
 import type { OutboundStatus } from "@/db/schema/warehouse";
-import { RESERVED_STATUSES, type OrderStatus } from "@/lib/orders/status";
+import { holdsReservation } from "@/lib/orders/status";
 import { CancelOutboundInput } from "@/lib/validators/outbound";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { releaseStock } from "../inventory/ledger";
 import { transitionOrder } from "../orders/transitions";
-import { applyOutboundStatus, outboundLines, outboundTransition, recordOutboundEvent } from "./internal";
-import { lockForShipping } from "./ship";
+import { applyOutboundStatus, lockForShipping, outboundLines, outboundTransition } from "./internal";
 
 const OPEN: OutboundStatus[] = ["pending_audit", "audited", "picking", "packed"];
-
-const holdsReservation = (o: { status: string; statusBeforeFreeze: string | null }) =>
-  RESERVED_STATUSES.includes(o.status as OrderStatus) ||
-  (o.status === "frozen" &&
-    !!o.statusBeforeFreeze &&
-    RESERVED_STATUSES.includes(o.statusBeforeFreeze as OrderStatus));
 
 /**
  * Cancel an outbound order (with a reason): its reservation is released and its order lines no longer
@@ -26,21 +19,20 @@ const holdsReservation = (o: { status: string; statusBeforeFreeze: string | null
  */
 export async function cancelOutbound(ctx: ServiceContext, raw: CancelOutboundInput) {
   const input = CancelOutboundInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const locked = await lockForShipping(tx, [input.id]);
+  return inTransaction(ctx, async (ctx) => {
+    const locked = await lockForShipping(ctx, [input.id]);
     const row = locked.rows.get(input.id)!;
     const order = locked.orders.get(row.orderId)!;
     const to = outboundTransition(row, "cancel");
-    const lines = await outboundLines(tx, row.id);
+    const lines = await outboundLines(ctx, row.id);
     const reserved = holdsReservation(order);
     if (reserved) {
       await releaseStock(
-        tx.db,
-        tx,
+        ctx,
         lines.map((l) => ({ productId: l.productId, warehouseId: row.warehouseId, qty: l.quantity })),
         { refType: "outbound", refId: row.id, refNo: row.outboundNo, reason: input.reason },
       );
-      await tx.db
+      await ctx.db
         .update(orderLines)
         .set({ warehouseId: null })
         .where(
@@ -53,19 +45,19 @@ export async function cancelOutbound(ctx: ServiceContext, raw: CancelOutboundInp
           ),
         );
     }
-    const cancelled = await applyOutboundStatus(tx, row, "cancel", to, {
+    const cancelled = await applyOutboundStatus(ctx, row, "cancel", to, {
       patch: { cancelledAt: new Date(), statusReason: input.reason },
       reason: input.reason,
       details: { released: reserved },
     });
     if (reserved) {
-      const siblings = await tx.db
+      const siblings = await ctx.db
         .select({ status: outboundOrders.status })
         .from(outboundOrders)
         .where(and(eq(outboundOrders.orgId, ctx.orgId), eq(outboundOrders.orderId, row.orderId)));
       if (!siblings.some((s) => OPEN.includes(s.status))) {
         const anyShipped = siblings.some((s) => s.status === "shipped");
-        await transitionOrder(tx, {
+        await transitionOrder(ctx, {
           orderId: row.orderId,
           action: anyShipped ? "ship" : "close",
           reason: input.reason,
@@ -74,36 +66,4 @@ export async function cancelOutbound(ctx: ServiceContext, raw: CancelOutboundInp
     }
     return cancelled;
   });
-}
-
-/**
- * For the order side: when an order is closed or voided (and releases its own reservation), its open
- * outbound orders are cancelled with the same reason — without touching stock. Call it in the order's
- * transaction.
- */
-export async function cancelOutboundsOfOrder(tx: ServiceContext, orderId: string, reason: string | null) {
-  const open = await tx.db
-    .select()
-    .from(outboundOrders)
-    .where(
-      and(
-        eq(outboundOrders.orgId, tx.orgId),
-        eq(outboundOrders.orderId, orderId),
-        notInArray(outboundOrders.status, ["shipped", "cancelled"]),
-      ),
-    )
-    .for("update");
-  for (const row of open) {
-    await tx.db
-      .update(outboundOrders)
-      .set({ status: "cancelled", cancelledAt: new Date(), statusReason: reason, version: row.version + 1 })
-      .where(and(eq(outboundOrders.id, row.id), eq(outboundOrders.orgId, tx.orgId)));
-    await recordOutboundEvent(tx, row.id, {
-      type: "order_closed",
-      from: row.status,
-      to: "cancelled",
-      reason,
-    });
-  }
-  return open.length;
 }

@@ -1,9 +1,10 @@
 import { and, asc, eq, isNotNull, ne } from "drizzle-orm";
 import { orderLines, outboundOrderLines, outboundOrders, warehouses } from "@/db/schema";
 import { sumDecimals } from "@/lib/decimal";
-import type { ServiceContext } from "@/server/context";
-import { nextDocNumber } from "../inventory/doc-numbers";
-import { recordOutboundEvent, type OutboundRow } from "./internal";
+import type { TxContext } from "@/server/context";
+import { nextNumber } from "../_lib/numbers";
+import { type OutboundRow } from "./internal";
+import { recordEvent } from "../_lib/events";
 
 /**
  * Create the outbound orders of an order that was just approved: one per warehouse its lines are
@@ -12,7 +13,7 @@ import { recordOutboundEvent, type OutboundRow } from "./internal";
  * Idempotent: an order that already has live (not cancelled) outbound orders gets no new ones.
  */
 export async function createOutboundForOrder(
-  tx: ServiceContext,
+  tx: TxContext,
   order: { id: string; orderNo: string },
 ): Promise<OutboundRow[]> {
   const [existing] = await tx.db
@@ -59,7 +60,7 @@ export async function createOutboundForOrder(
   const created: OutboundRow[] = [];
   for (const warehouseId of warehouseIds) {
     const whLines = byWarehouse.get(warehouseId)!;
-    const outboundNo = await nextDocNumber(tx.db, tx.orgId, "outbound");
+    const outboundNo = await nextNumber(tx, "outbound");
     const [row] = await tx.db
       .insert(outboundOrders)
       .values({
@@ -83,7 +84,7 @@ export async function createOutboundForOrder(
         quantity: l.quantity,
       })),
     );
-    await recordOutboundEvent(tx, row!.id, {
+    await recordEvent(tx, "outbound", row!.id, {
       type: "created",
       to: "pending_audit",
       details: { orderNo: order.orderNo, split: warehouseIds.length > 1 ? warehouseIds.length : undefined },

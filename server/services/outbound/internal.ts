@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { outboundEvents, outboundOrderLines, outboundOrders } from "@/db/schema";
+import { orders, outboundOrderLines, outboundOrders } from "@/db/schema";
 import type { OutboundStatus } from "@/db/schema/warehouse";
 import { OUTBOUND_TRANSITIONS, type OutboundAction } from "@/lib/validators/outbound";
-import { actorLabel, actorUserId, type ServiceContext } from "@/server/context";
+import { type ServiceContext } from "@/server/context";
 import { DomainError, notFound } from "@/server/errors";
+import { recordEvent } from "../_lib/events";
 
 export type OutboundRow = typeof outboundOrders.$inferSelect;
 export type OutboundLineRow = typeof outboundOrderLines.$inferSelect;
@@ -52,30 +53,6 @@ export function outboundTransition(
   return to;
 }
 
-export async function recordOutboundEvent(
-  ctx: ServiceContext,
-  outboundId: string,
-  e: {
-    type: string;
-    from?: OutboundStatus | null;
-    to?: OutboundStatus | null;
-    reason?: string | null;
-    details?: Record<string, unknown> | null;
-  },
-) {
-  await ctx.db.insert(outboundEvents).values({
-    orgId: ctx.orgId,
-    outboundId,
-    type: e.type,
-    fromStatus: e.from ?? null,
-    toStatus: e.to ?? null,
-    reason: e.reason ?? null,
-    details: e.details ?? null,
-    actorUserId: actorUserId(ctx),
-    actorLabel: actorLabel(ctx),
-  });
-}
-
 /**
  * Move a locked outbound order to `to` (guarded by its current status and version), with the timeline
  * event. Extra columns (timestamps, carrier…) are set in the same UPDATE.
@@ -103,7 +80,7 @@ export async function applyOutboundStatus(
     )
     .returning();
   if (!updated) throw new DomainError("CONFLICT", { key: "changedMeanwhile" });
-  await recordOutboundEvent(ctx, row.id, {
+  await recordEvent(ctx, "outbound", row.id, {
     type: action,
     from: row.status,
     to,
@@ -111,4 +88,37 @@ export async function applyOutboundStatus(
     details: opts.details,
   });
   return updated;
+}
+
+/**
+ * Lock the orders of some outbound orders, then the outbound orders, both in id order. Every
+ * warehouse path takes order → outbound, like the approval (which locks the order and then creates
+ * its outbound orders), so they never deadlock against each other.
+ */
+export async function lockForShipping(ctx: ServiceContext, ids: string[]) {
+  const unique = [...new Set(ids)];
+  const heads = await ctx.db
+    .select({ id: outboundOrders.id, orderId: outboundOrders.orderId })
+    .from(outboundOrders)
+    .where(and(eq(outboundOrders.orgId, ctx.orgId), inArray(outboundOrders.id, unique)));
+  if (heads.length !== unique.length) throw notFound("outboundOrder");
+  const orderIds = [...new Set(heads.map((h) => h.orderId))].sort();
+  const lockedOrders = await ctx.db
+    .select({
+      id: orders.id,
+      status: orders.status,
+      orderNo: orders.orderNo,
+      statusBeforeFreeze: orders.statusBeforeFreeze,
+    })
+    .from(orders)
+    .where(and(eq(orders.orgId, ctx.orgId), inArray(orders.id, orderIds)))
+    .orderBy(asc(orders.id))
+    .for("update");
+  const rows = await ctx.db
+    .select()
+    .from(outboundOrders)
+    .where(and(eq(outboundOrders.orgId, ctx.orgId), inArray(outboundOrders.id, unique)))
+    .orderBy(asc(outboundOrders.id))
+    .for("update");
+  return { orders: new Map(lockedOrders.map((o) => [o.id, o])), rows: new Map(rows.map((r) => [r.id, r])) };
 }

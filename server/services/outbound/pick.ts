@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import {
   orders,
@@ -13,8 +13,8 @@ import { dec } from "@/lib/decimal";
 import { CreatePickBatchInput, PickBatchListInput } from "@/lib/validators/outbound";
 import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError, notFound } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
-import { nextDocNumber } from "../inventory/doc-numbers";
+import { afterCursor, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { nextNumber } from "../_lib/numbers";
 import { applyOutboundStatus, lockOutbounds, outboundTransition } from "./internal";
 
 /**
@@ -24,8 +24,8 @@ import { applyOutboundStatus, lockOutbounds, outboundTransition } from "./intern
  */
 export async function createPickBatch(ctx: ServiceContext, raw: z.input<typeof CreatePickBatchInput>) {
   const input = CreatePickBatchInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const rows = await lockOutbounds(tx, input.ids);
+  return inTransaction(ctx, async (ctx) => {
+    const rows = await lockOutbounds(ctx, input.ids);
     if (rows.length !== new Set(input.ids).size) throw notFound("outboundOrder");
     for (const r of rows) outboundTransition(r, "pick");
     const warehouseIds = new Set(rows.map((r) => r.warehouseId));
@@ -35,8 +35,8 @@ export async function createPickBatch(ctx: ServiceContext, raw: z.input<typeof C
         { key: "pickBatchOneWarehouse" },
         { fieldErrors: { ids: { key: "pickBatchOneWarehouse" } } },
       );
-    const batchNo = await nextDocNumber(tx.db, ctx.orgId, "pickBatch");
-    const [batch] = await tx.db
+    const batchNo = await nextNumber(ctx, "pickBatch");
+    const [batch] = await ctx.db
       .insert(pickBatches)
       .values({
         orgId: ctx.orgId,
@@ -47,7 +47,7 @@ export async function createPickBatch(ctx: ServiceContext, raw: z.input<typeof C
       })
       .returning();
     for (const r of rows) {
-      await applyOutboundStatus(tx, r, "pick", "picking", {
+      await applyOutboundStatus(ctx, r, "pick", "picking", {
         patch: { pickBatchId: batch!.id },
         details: { batchNo },
       });
@@ -82,13 +82,11 @@ export async function listPickBatches(ctx: ServiceContext, raw: z.input<typeof P
     .orderBy(...orderByKeyset(sort, pickBatches.id, "desc"))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(sql`(select 1 from ${pickBatches} where ${filters} limit ${COUNT_CAP + 1}) c`);
+  const total = await countCapped(ctx, pickBatches, filters);
   return {
     items: page.items.map(({ sortKey: _s, ...r }) => r),
     nextCursor: page.nextCursor,
-    total: cappedCount(total?.n ?? 0),
+    total: total,
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, ne, or, sql } from "drizzle-orm";
 import {
   orders,
   outboundEvents,
@@ -12,8 +12,9 @@ import {
 import type { OutboundStatus } from "@/db/schema/warehouse";
 import { OutboundListInput } from "@/lib/validators/outbound";
 import type { ServiceContext } from "@/server/context";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
-import { likeTerm, movementsOfDocument } from "../inventory/stock";
+import { afterCursor, cappedCount, COUNT_CAP, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { movementsOfDocument } from "../inventory/stock";
+import { likeContains } from "../_lib/like";
 import { loadOutbound } from "./internal";
 
 const SORT = sql`${outboundOrders.createdAt}`;
@@ -25,7 +26,7 @@ const SORT = sql`${outboundOrders.createdAt}`;
  */
 export async function listOutbound(ctx: ServiceContext, raw: OutboundListInput) {
   const input = OutboundListInput.parse(raw);
-  const term = input.search ? likeTerm(input.search) : null;
+  const term = input.search ? likeContains(input.search) : null;
   const filters = and(
     eq(outboundOrders.orgId, ctx.orgId),
     input.status ? eq(outboundOrders.status, input.status) : undefined,
@@ -82,15 +83,11 @@ export async function listOutbound(ctx: ServiceContext, raw: OutboundListInput) 
     .orderBy(...orderByKeyset(SORT, outboundOrders.id, "desc"))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(
-      sql`(select 1 from ${outboundOrders} inner join ${orders} on ${orders.id} = ${outboundOrders.orderId} where ${filters} limit ${COUNT_CAP + 1}) c`,
-    );
+  const total = await countCapped(ctx, sql`${outboundOrders} inner join ${orders} on ${orders.id} = ${outboundOrders.orderId}`, filters);
   return {
     items: page.items.map(({ sortKey: _s, ...r }) => r),
     nextCursor: page.nextCursor,
-    total: cappedCount(total?.n ?? 0),
+    total: total,
   };
 }
 

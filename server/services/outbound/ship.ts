@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
-import { orderLines, orders, outboundOrderLines, outboundOrders } from "@/db/schema";
+import { and, eq, inArray, notInArray, or, sql } from "drizzle-orm";
+import { orderLines, outboundOrderLines, outboundOrders } from "@/db/schema";
 import type { OutboundStatus } from "@/db/schema/warehouse";
 import { dec } from "@/lib/decimal";
 import { RESERVED_STATUSES } from "@/lib/orders/status";
@@ -12,50 +12,15 @@ import {
   trackingText,
 } from "@/lib/validators/outbound";
 import { IMPORT_MAX_BYTES } from "@/lib/validators/tabular";
-import { inTransaction, type ServiceContext } from "@/server/context";
-import { DomainError, notFound, type FieldErrors, type MessageRef } from "@/server/errors";
+import { inTransaction, type ServiceContext, type TxContext } from "@/server/context";
+import { DomainError, type FieldErrors, type MessageRef } from "@/server/errors";
 import { FieldErrorCollector, getPrecision, parseDecimalField } from "../_lib/precision";
 import { decodeUpload, readTable, type ColumnSpec } from "../_lib/tabular";
 import { moveStock } from "../inventory/ledger";
 import { transitionOrder } from "../orders/transitions";
 import { enqueue } from "../outbox/outbox";
-import { applyOutboundStatus, outboundLines, outboundTransition, type OutboundRow } from "./internal";
-
-/** Outbox topic the channels side pushes to marketplaces ("platform ship"). */
-export const ORDER_SHIPPED = "order.shipped";
-
-/**
- * Lock the orders of some outbound orders, then the outbound orders, both in id order. Every
- * warehouse path takes order → outbound, like the approval (which locks the order and then creates
- * its outbound orders), so they never deadlock against each other.
- */
-export async function lockForShipping(ctx: ServiceContext, ids: string[]) {
-  const unique = [...new Set(ids)];
-  const heads = await ctx.db
-    .select({ id: outboundOrders.id, orderId: outboundOrders.orderId })
-    .from(outboundOrders)
-    .where(and(eq(outboundOrders.orgId, ctx.orgId), inArray(outboundOrders.id, unique)));
-  if (heads.length !== unique.length) throw notFound("outboundOrder");
-  const orderIds = [...new Set(heads.map((h) => h.orderId))].sort();
-  const lockedOrders = await ctx.db
-    .select({
-      id: orders.id,
-      status: orders.status,
-      orderNo: orders.orderNo,
-      statusBeforeFreeze: orders.statusBeforeFreeze,
-    })
-    .from(orders)
-    .where(and(eq(orders.orgId, ctx.orgId), inArray(orders.id, orderIds)))
-    .orderBy(asc(orders.id))
-    .for("update");
-  const rows = await ctx.db
-    .select()
-    .from(outboundOrders)
-    .where(and(eq(outboundOrders.orgId, ctx.orgId), inArray(outboundOrders.id, unique)))
-    .orderBy(asc(outboundOrders.id))
-    .for("update");
-  return { orders: new Map(lockedOrders.map((o) => [o.id, o])), rows: new Map(rows.map((r) => [r.id, r])) };
-}
+import { TOPICS } from "../outbox/topics";
+import { applyOutboundStatus, lockForShipping, outboundLines, outboundTransition, type OutboundRow } from "./internal";
 
 function assertOrderShippable(order: { status: string; orderNo: string } | undefined) {
   if (!order || !RESERVED_STATUSES.includes(order.status as (typeof RESERVED_STATUSES)[number])) {
@@ -72,12 +37,12 @@ function assertOrderShippable(order: { status: string; orderNo: string } | undef
  * records carrier and tracking number, `order.shipped` is enqueued for the marketplace push, and when
  * this was the order's last outbound order still open, the order itself moves to `shipped`.
  */
-async function shipLocked(ctx: ServiceContext, row: OutboundRow, carrier: string, trackingNumber: string) {
+async function shipLocked(ctx: TxContext, row: OutboundRow, carrier: string, trackingNumber: string) {
   const to = outboundTransition(row, "ship");
   const lines = await outboundLines(ctx, row.id);
   for (const l of lines) {
     const q = dec(l.quantity);
-    await moveStock(ctx.db, ctx, {
+    await moveStock(ctx, {
       productId: l.productId,
       warehouseId: row.warehouseId,
       kind: "shipment",
@@ -96,9 +61,8 @@ async function shipLocked(ctx: ServiceContext, row: OutboundRow, carrier: string
     patch: { carrier, trackingNumber, shippedAt: new Date() },
     details: { carrier, trackingNumber, skippedPack: row.status !== "packed" ? true : undefined },
   });
-  await enqueue(ctx.db, {
-    orgId: ctx.orgId,
-    topic: ORDER_SHIPPED,
+  await enqueue(ctx, {
+    topic: TOPICS.orderShipped,
     payload: { orderId: row.orderId, outboundId: row.id, carrier, trackingNumber },
   });
   const open = await ctx.db
@@ -118,21 +82,21 @@ async function shipLocked(ctx: ServiceContext, row: OutboundRow, carrier: string
 
 export async function shipOutbound(ctx: ServiceContext, raw: ShipInput) {
   const input = ShipInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const locked = await lockForShipping(tx, [input.id]);
+  return inTransaction(ctx, async (ctx) => {
+    const locked = await lockForShipping(ctx, [input.id]);
     const row = locked.rows.get(input.id)!;
     outboundTransition(row, "ship");
     assertOrderShippable(locked.orders.get(row.orderId));
-    return shipLocked(tx, row, input.carrier, input.trackingNumber);
+    return shipLocked(ctx, row, input.carrier, input.trackingNumber);
   });
 }
 
 /** Ship several outbound orders at once, all or nothing; every row that cannot ship is reported. */
 export async function bulkShip(ctx: ServiceContext, raw: BulkShipInput) {
   const input = BulkShipInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(ctx, async (ctx) => {
     const locked = await lockForShipping(
-      tx,
+      ctx,
       input.items.map((i) => i.id),
     );
     const errors: FieldErrors = {};
@@ -148,7 +112,7 @@ export async function bulkShip(ctx: ServiceContext, raw: BulkShipInput) {
     }
     const shipped: OutboundRow[] = [];
     for (const item of input.items)
-      shipped.push(await shipLocked(tx, locked.rows.get(item.id)!, item.carrier, item.trackingNumber));
+      shipped.push(await shipLocked(ctx, locked.rows.get(item.id)!, item.carrier, item.trackingNumber));
     return { shipped: shipped.length, rows: shipped };
   });
 }
@@ -172,12 +136,12 @@ function shippableRef(
 /** 打包: confirm the packed quantity of every line; any difference is refused line by line. */
 export async function packOutbound(ctx: ServiceContext, raw: PackInput) {
   const input = PackInput.parse(raw);
-  const precision = await getPrecision(ctx.db, ctx.orgId);
-  return inTransaction(ctx, async (tx) => {
-    const locked = await lockForShipping(tx, [input.id]);
+  const precision = await getPrecision(ctx);
+  return inTransaction(ctx, async (ctx) => {
+    const locked = await lockForShipping(ctx, [input.id]);
     const row = locked.rows.get(input.id)!;
     const to = outboundTransition(row, "pack");
-    const lines = await outboundLines(tx, row.id);
+    const lines = await outboundLines(ctx, row.id);
     const errors = new FieldErrorCollector();
     const packed = new Map<string, string>();
     input.lines.forEach((l, i) => {
@@ -201,12 +165,12 @@ export async function packOutbound(ctx: ServiceContext, raw: PackInput) {
     });
     errors.throwIfAny();
     for (const [lineId, qty] of packed) {
-      await tx.db
+      await ctx.db
         .update(outboundOrderLines)
         .set({ packedQty: qty })
         .where(and(eq(outboundOrderLines.id, lineId), eq(outboundOrderLines.orgId, ctx.orgId)));
     }
-    return applyOutboundStatus(tx, row, "pack", to, {
+    return applyOutboundStatus(ctx, row, "pack", to, {
       patch: { packedAt: new Date() },
       details: { lines: lines.map((l) => ({ sku: l.sku, qty: packed.get(l.id) })) },
     });

@@ -1,35 +1,49 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { DbExecutor } from "@/db";
+import { tenantDb, type Db, type DbExecutor } from "@/db";
 import { outbox } from "@/db/schema";
+import { isTransaction, type OrgScope } from "@/server/context";
+import { currentContext, newRequestId, runWithContext } from "@/server/observability/context";
+import { metrics } from "@/server/observability/metrics";
+import { TOPICS, type OutboxMessage, type Topic } from "./topics";
 
 export type OutboxEvent = typeof outbox.$inferSelect;
 
 /**
- * Write an event in the caller's transaction. With a dedupe key, a still-pending event with the same
- * topic and key absorbs this one (debounce): e.g. ten stock changes of one SKU before the relay runs
- * cause one stock push, which reads the stock as it is then.
+ * Write events in the caller's transaction, one statement for all of them. With a dedupe key, a
+ * still-pending event with the same topic and key absorbs this one (debounce): e.g. ten stock changes
+ * of one SKU before the relay runs cause one stock push, which reads the stock as it is then. Keys go
+ * in sorted order, so concurrent writers of several keys never wait on each other in a cycle.
  */
-export async function enqueue(
-  db: DbExecutor,
-  event: { orgId: string; topic: string; payload: Record<string, unknown>; dedupeKey?: string | null; availableAt?: Date },
-) {
-  await db
-    .insert(outbox)
-    .values({
-      orgId: event.orgId,
-      topic: event.topic,
-      payload: event.payload,
-      dedupeKey: event.dedupeKey ?? null,
-      availableAt: event.availableAt ?? new Date(),
-    })
-    .onConflictDoNothing({
-      target: [outbox.orgId, outbox.topic, outbox.dedupeKey],
-      where: sql`status = 'pending' and dedupe_key is not null`,
-    });
+export async function enqueueMany(ctx: OrgScope, messages: OutboxMessage[]) {
+  if (messages.length === 0) return;
+  const now = new Date();
+  // The request (or job) that caused the event: its id follows the event into the relay's log lines.
+  const requestId = currentContext()?.requestId;
+  const sorted = [...messages].sort((a, b) => (a.topic + (a.dedupeKey ?? "") < b.topic + (b.dedupeKey ?? "") ? -1 : 1));
+  for (let i = 0; i < sorted.length; i += 1000) {
+    await ctx.db
+      .insert(outbox)
+      .values(
+        sorted.slice(i, i + 1000).map((m) => ({
+          orgId: ctx.orgId,
+          topic: m.topic,
+          payload: requestId ? { ...m.payload, _requestId: requestId } : m.payload,
+          dedupeKey: m.dedupeKey ?? null,
+          availableAt: m.availableAt ?? now,
+        })),
+      )
+      .onConflictDoNothing({
+        target: [outbox.orgId, outbox.topic, outbox.dedupeKey],
+        where: sql`status = 'pending' and dedupe_key is not null`,
+      });
+  }
 }
 
+/** Write one event in the caller's transaction (see `enqueueMany`). */
+export const enqueue = <T extends Topic>(ctx: OrgScope, message: OutboxMessage<T>) => enqueueMany(ctx, [message]);
+
 /** How long a claimed event stays invisible to other relays before it is considered abandoned. */
-const LEASE_SECONDS = 300;
+const LEASE_SECONDS = Number(process.env.OUTBOX_LEASE_SECONDS ?? 300);
 
 /**
  * Claim up to `limit` due events with SKIP LOCKED, so any number of relays can run side by side
@@ -127,17 +141,26 @@ export async function relayOnce(db: DbExecutor, handlers: Record<string, OutboxH
   const events = await claimEvents(db, Object.keys(handlers), limit);
   let done = 0;
   let failed = 0;
+  const m = metrics();
   for (const event of events) {
     const handler = handlers[event.topic];
-    try {
-      const result = await handler!(event, db);
-      await completeEvent(db, event.id, result ?? {});
-      done++;
-    } catch (e) {
-      failed++;
-      const message = e instanceof Error ? e.message : String(e);
-      await failEvent(db, event, message, e instanceof RetryLater ? { retryAfterMs: e.retryAfterMs } : {});
-    }
+    const requestId = typeof event.payload._requestId === "string" ? event.payload._requestId : newRequestId();
+    await runWithContext({ requestId, orgId: event.orgId, job: `outbox:${event.topic}` }, async () => {
+      try {
+        // The handler acts for the event's merchant: on its database (row-level security), unless the
+        // caller handed an open transaction.
+        const result = await handler!(event, isTransaction(db) ? db : tenantDb(db as Db, event.orgId));
+        await completeEvent(db, event.id, result ?? {});
+        done++;
+        m.outboxDeliveries.inc({ topic: event.topic, outcome: "done" });
+      } catch (e) {
+        failed++;
+        const message = e instanceof Error ? e.message : String(e);
+        await failEvent(db, event, message, e instanceof RetryLater ? { retryAfterMs: e.retryAfterMs } : {});
+        m.outboxDeliveries.inc({ topic: event.topic, outcome: event.attempts >= MAX_ATTEMPTS ? "dead" : "retry" });
+        if (event.topic === TOPICS.pushStock) m.stockPushFailures.inc();
+      }
+    });
   }
   return { claimed: events.length, done, failed };
 }

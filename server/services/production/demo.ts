@@ -1,8 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { DbExecutor } from "@/db";
 import { productionOperations, productionProgrammes, productionRoutes, products } from "@/db/schema";
 import { simulatorPorts } from "@/server/channels/endpoints";
-import type { ServiceContext } from "@/server/context";
+import type { TxContext } from "@/server/context";
+import { TIANTIAN_DEMO_APP_KEY, TIANTIAN_DEMO_APP_SECRET } from "./demo-credentials";
 import { saveMapping } from "./mapping";
 import { listProgrammes, TIANTIAN, updateProgramme } from "./programmes";
 import { createRoute } from "./routes";
@@ -27,9 +27,9 @@ const JEANS_ROUTE = { code: "JEANS-STD", name: "牛仔裤工艺", ops: ["MAT", "
  * reports to. Demo-only credentials for a process on 127.0.0.1; real merchants enter their own.
  */
 export const TIANTIAN_DEMO = {
-  port: () => simulatorPorts().shopify + 3,
-  appKey: "tt-demo-factory",
-  appSecret: "tt-demo-secret-not-for-production",
+  port: () => simulatorPorts().tiantian,
+  appKey: TIANTIAN_DEMO_APP_KEY,
+  appSecret: TIANTIAN_DEMO_APP_SECRET,
   endpoint: () => process.env.MANIFOLD_TIANTIAN_SIMULATOR_URL ?? `http://127.0.0.1:${TIANTIAN_DEMO.port()}/api/v1/production/progress`,
 };
 
@@ -38,12 +38,12 @@ export const TIANTIAN_DEMO = {
  * a T-shirt route mapped to its stages and confirmed, and a jeans route left unmapped to show what an
  * incomplete mapping looks like.
  */
-export async function seedProductionDemo(db: DbExecutor, orgId: string) {
+export async function seedProductionDemo(ctx: TxContext) {
+  const { db, orgId } = ctx;
   await db
     .insert(productionOperations)
     .values(DEMO_OPERATIONS.map((o) => ({ ...o, orgId })))
     .onConflictDoNothing();
-  const ctx: ServiceContext = { db, orgId, role: "owner", actor: { type: "system", name: "demo-seed" } };
   const [unconfigured] = await db
     .select({ id: productionProgrammes.id })
     .from(productionProgrammes)

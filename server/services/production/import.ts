@@ -7,9 +7,10 @@ import { IMPORT_MAX_BYTES, ImportInput } from "@/lib/validators/tabular";
 import { optionalPlanDate } from "@/lib/validators/production";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError, type MessageRef } from "@/server/errors";
-import { scaleOf, type Precision } from "../_lib/precision";
+import { scaleOf, type Precision } from "@/lib/precision";
 import { decodeUpload, readTable, type ColumnSpec } from "../_lib/tabular";
-import { insertPlan, linkLines, lockPlan, planSettings } from "./plans";
+import { merchantSettings } from "../_lib/settings";
+import { insertPlan, linkLines, lockPlan } from "./plans";
 import { reportTotals, routeSteps, type StepInfo } from "./progress";
 import { normalizeWorkReport, recordOnLockedPlan } from "./work-reports";
 
@@ -124,7 +125,7 @@ type PlanCandidate = {
  */
 export async function importPlans(ctx: ServiceContext, input: z.input<typeof ImportInput>): Promise<ProductionImportResult> {
   const { parsed, rows } = await loadRows(input, PLAN_COLUMNS);
-  const settings = await planSettings(ctx.db, ctx.orgId);
+  const settings = await merchantSettings(ctx);
   const errors = new RowErrors(PLAN_COLUMNS);
 
   const split = (v: string | undefined) => (v ?? "").split(/[,，;；\s]+/).map((s) => s.trim()).filter(Boolean);
@@ -302,11 +303,11 @@ export async function importPlans(ctx: ServiceContext, input: z.input<typeof Imp
   if (parsed.commit && errors.list.length === 0 && candidates.length) {
     let current = 0;
     try {
-      await inTransaction(ctx, async (tx) => {
+      await inTransaction(ctx, async (ctx) => {
         for (const c of candidates) {
           current = c.row;
-          const plan = await insertPlan(tx, { ...c });
-          if (c.orderLineIds.length) await linkLines(tx, plan, c.orderLineIds);
+          const plan = await insertPlan(ctx, { ...c });
+          if (c.orderLineIds.length) await linkLines(ctx, plan, c.orderLineIds);
           created++;
         }
       });
@@ -366,7 +367,7 @@ export function parseLocalTimestamp(text: string, timezone: string): Date | null
  */
 export async function importWorkReports(ctx: ServiceContext, input: z.input<typeof ImportInput>): Promise<ProductionImportResult> {
   const { parsed, rows } = await loadRows(input, WORK_REPORT_COLUMNS);
-  const settings = await planSettings(ctx.db, ctx.orgId);
+  const settings = await merchantSettings(ctx);
   const errors = new RowErrors(WORK_REPORT_COLUMNS);
   const planNos = [...new Set(rows.map((r) => (r.planNo ?? "").trim()).filter(Boolean))];
   const plans = planNos.length
@@ -377,8 +378,8 @@ export async function importWorkReports(ctx: ServiceContext, input: z.input<type
     : [];
   const planByNo = new Map(plans.map((p) => [p.planNo, p]));
   const stepsByRoute = new Map<string, StepInfo[]>();
-  for (const routeId of new Set(plans.map((p) => p.routeId))) stepsByRoute.set(routeId, await routeSteps(ctx.db, ctx.orgId, routeId));
-  const totals = await reportTotals(ctx.db, ctx.orgId, plans.map((p) => p.id));
+  for (const routeId of new Set(plans.map((p) => p.routeId))) stepsByRoute.set(routeId, await routeSteps(ctx, routeId));
+  const totals = await reportTotals(ctx, plans.map((p) => p.id));
   // Simulated state: processed per plan × operation and plan status, as the file goes on.
   const processed = new Map<string, Decimal>();
   const status = new Map<string, PlanStatus>(plans.map((p) => [p.id, p.status]));
@@ -463,11 +464,11 @@ export async function importWorkReports(ctx: ServiceContext, input: z.input<type
   if (parsed.commit && errors.list.length === 0 && valid.length) {
     let current = 0;
     try {
-      await inTransaction(ctx, async (tx) => {
+      await inTransaction(ctx, async (ctx) => {
         for (const v of valid) {
           current = v.row;
-          const plan = await lockPlan(tx, v.planId);
-          await recordOnLockedPlan(tx, plan, v.values, "import");
+          const plan = await lockPlan(ctx, v.planId);
+          await recordOnLockedPlan(ctx, plan, v.values, "import");
           created++;
         }
       });

@@ -1,6 +1,5 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { DbExecutor } from "@/db";
 import {
   productionMappingEntries,
   productionOperations,
@@ -11,7 +10,7 @@ import {
   productionStages,
 } from "@/db/schema";
 import { MappingKey, MappingSaveInput } from "@/lib/validators/production";
-import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
+import { actorUserId, inTransaction, type ServiceContext, type OrgScope } from "@/server/context";
 import { DomainError, notFound, type FieldErrors } from "@/server/errors";
 
 export type StageRef = { id: string; code: string; name: string; seq: number };
@@ -28,7 +27,8 @@ export type MappingState = {
   complete: boolean;
 };
 
-export async function enabledStages(db: DbExecutor, orgId: string, programmeId: string): Promise<StageRef[]> {
+export async function enabledStages(ctx: OrgScope, programmeId: string): Promise<StageRef[]> {
+  const { db, orgId } = ctx;
   return db
     .select({ id: productionStages.id, code: productionStages.code, name: productionStages.name, seq: productionStages.seq })
     .from(productionStages)
@@ -41,10 +41,11 @@ export async function enabledStages(db: DbExecutor, orgId: string, programmeId: 
  * counts as mapped only through operations still on the route, so removing an operation or adding a
  * stage makes a confirmed mapping incomplete again.
  */
-export async function mappingStates(db: DbExecutor, orgId: string, routeIds: string[], programmeId: string): Promise<Map<string, MappingState>> {
+export async function mappingStates(ctx: OrgScope, routeIds: string[], programmeId: string): Promise<Map<string, MappingState>> {
+  const { db, orgId } = ctx;
   const out = new Map<string, MappingState>();
   if (routeIds.length === 0) return out;
-  const stages = await enabledStages(db, orgId, programmeId);
+  const stages = await enabledStages(ctx, programmeId);
   const mappings = await db
     .select()
     .from(productionRouteMappings)
@@ -87,8 +88,8 @@ export async function mappingStates(db: DbExecutor, orgId: string, routeIds: str
   return out;
 }
 
-export async function mappingState(db: DbExecutor, orgId: string, routeId: string, programmeId: string): Promise<MappingState> {
-  return (await mappingStates(db, orgId, [routeId], programmeId)).get(routeId)!;
+export async function mappingState(ctx: OrgScope, routeId: string, programmeId: string): Promise<MappingState> {
+  return (await mappingStates(ctx, [routeId], programmeId)).get(routeId)!;
 }
 
 export function mappingIncompleteError(state: MappingState) {
@@ -99,7 +100,8 @@ export function mappingIncompleteError(state: MappingState) {
   return new DomainError("CONFLICT", { key: "mappingIncomplete", params: { stages } }, { details: { unmappedStages: state.unmappedStages } });
 }
 
-async function requireRoute(db: DbExecutor, orgId: string, routeId: string) {
+async function requireRoute(ctx: OrgScope, routeId: string) {
+  const { db, orgId } = ctx;
   const [route] = await db
     .select()
     .from(productionRoutes)
@@ -108,7 +110,8 @@ async function requireRoute(db: DbExecutor, orgId: string, routeId: string) {
   return route;
 }
 
-async function requireProgramme(db: DbExecutor, orgId: string, programmeId: string) {
+async function requireProgramme(ctx: OrgScope, programmeId: string) {
+  const { db, orgId } = ctx;
   const [p] = await db
     .select()
     .from(productionProgrammes)
@@ -120,8 +123,8 @@ async function requireProgramme(db: DbExecutor, orgId: string, programmeId: stri
 /** The mapping page: the route's operations beside the programme's standard stages. */
 export async function getMapping(ctx: ServiceContext, raw: z.input<typeof MappingKey>) {
   const { routeId, programmeId } = MappingKey.parse(raw);
-  const route = await requireRoute(ctx.db, ctx.orgId, routeId);
-  const programme = await requireProgramme(ctx.db, ctx.orgId, programmeId);
+  const route = await requireRoute(ctx, routeId);
+  const programme = await requireProgramme(ctx, programmeId);
   const operations = await ctx.db
     .select({
       operationId: productionOperations.id,
@@ -134,7 +137,7 @@ export async function getMapping(ctx: ServiceContext, raw: z.input<typeof Mappin
     .innerJoin(productionOperations, eq(productionOperations.id, productionRouteSteps.operationId))
     .where(and(eq(productionRouteSteps.orgId, ctx.orgId), eq(productionRouteSteps.routeId, routeId)))
     .orderBy(asc(productionRouteSteps.seq));
-  const stages = await enabledStages(ctx.db, ctx.orgId, programmeId);
+  const stages = await enabledStages(ctx, programmeId);
   const [mapping] = await ctx.db
     .select()
     .from(productionRouteMappings)
@@ -152,7 +155,7 @@ export async function getMapping(ctx: ServiceContext, raw: z.input<typeof Mappin
         .where(and(eq(productionMappingEntries.orgId, ctx.orgId), eq(productionMappingEntries.mappingId, mapping.id)))
     : [];
   const stageOf = new Map(entries.map((e) => [e.operationId, e.stageId]));
-  const state = await mappingState(ctx.db, ctx.orgId, routeId, programmeId);
+  const state = await mappingState(ctx, routeId, programmeId);
   return {
     route: { id: route.id, code: route.code, name: route.name, enabled: route.enabled },
     programme: { id: programme.id, code: programme.code, name: programme.name },
@@ -169,20 +172,20 @@ export async function getMapping(ctx: ServiceContext, raw: z.input<typeof Mappin
  */
 export async function saveMapping(ctx: ServiceContext, raw: z.input<typeof MappingSaveInput>) {
   const input = MappingSaveInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const [route] = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const [route] = await ctx.db
       .select({ id: productionRoutes.id })
       .from(productionRoutes)
       .where(and(eq(productionRoutes.id, input.routeId), eq(productionRoutes.orgId, ctx.orgId)))
       .for("update");
     if (!route) throw notFound("route");
-    await requireProgramme(tx.db, ctx.orgId, input.programmeId);
-    const steps = await tx.db
+    await requireProgramme(ctx, input.programmeId);
+    const steps = await ctx.db
       .select({ operationId: productionRouteSteps.operationId })
       .from(productionRouteSteps)
       .where(and(eq(productionRouteSteps.orgId, ctx.orgId), eq(productionRouteSteps.routeId, route.id)));
     const onRoute = new Set(steps.map((s) => s.operationId));
-    const stageIds = new Set((await enabledStages(tx.db, ctx.orgId, input.programmeId)).map((s) => s.id));
+    const stageIds = new Set((await enabledStages(ctx, input.programmeId)).map((s) => s.id));
     const fieldErrors: FieldErrors = {};
     const seen = new Set<string>();
     input.entries.forEach((e, i) => {
@@ -194,7 +197,7 @@ export async function saveMapping(ctx: ServiceContext, raw: z.input<typeof Mappi
     const first = Object.values(fieldErrors)[0];
     if (first) throw new DomainError("VALIDATION", first, { fieldErrors });
 
-    const [mapping] = await tx.db
+    const [mapping] = await ctx.db
       .insert(productionRouteMappings)
       .values({ orgId: ctx.orgId, routeId: route.id, programmeId: input.programmeId })
       .onConflictDoUpdate({
@@ -202,21 +205,21 @@ export async function saveMapping(ctx: ServiceContext, raw: z.input<typeof Mappi
         set: { confirmedAt: null, confirmedBy: null, updatedAt: sql`now()` },
       })
       .returning({ id: productionRouteMappings.id });
-    await tx.db
+    await ctx.db
       .delete(productionMappingEntries)
       .where(and(eq(productionMappingEntries.orgId, ctx.orgId), eq(productionMappingEntries.mappingId, mapping!.id)));
     const rows = input.entries
       .filter((e) => e.stageId)
       .map((e) => ({ orgId: ctx.orgId, mappingId: mapping!.id, stageId: e.stageId!, operationId: e.operationId }));
-    if (rows.length) await tx.db.insert(productionMappingEntries).values(rows);
-    if (input.confirm) await confirmIn(tx, route.id, input.programmeId, mapping!.id);
-    return getMapping(tx, { routeId: route.id, programmeId: input.programmeId });
+    if (rows.length) await ctx.db.insert(productionMappingEntries).values(rows);
+    if (input.confirm) await confirmIn(ctx, route.id, input.programmeId, mapping!.id);
+    return getMapping(ctx, { routeId: route.id, programmeId: input.programmeId });
   });
 }
 
 async function confirmIn(ctx: ServiceContext, routeId: string, programmeId: string, mappingId: string) {
-  const stages = await enabledStages(ctx.db, ctx.orgId, programmeId);
-  const state = await mappingState(ctx.db, ctx.orgId, routeId, programmeId);
+  const stages = await enabledStages(ctx, programmeId);
+  const state = await mappingState(ctx, routeId, programmeId);
   if (stages.length === 0 || state.unmappedStages.length > 0) throw mappingIncompleteError({ ...state, confirmed: true });
   await ctx.db
     .update(productionRouteMappings)
@@ -227,8 +230,8 @@ async function confirmIn(ctx: ServiceContext, routeId: string, programmeId: stri
 /** Confirm the stored mapping; refused while a stage has no operation. */
 export async function confirmMapping(ctx: ServiceContext, raw: z.input<typeof MappingKey>) {
   const { routeId, programmeId } = MappingKey.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const [mapping] = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const [mapping] = await ctx.db
       .select({ id: productionRouteMappings.id })
       .from(productionRouteMappings)
       .where(
@@ -240,24 +243,25 @@ export async function confirmMapping(ctx: ServiceContext, raw: z.input<typeof Ma
       )
       .for("update");
     if (!mapping) {
-      await requireRoute(tx.db, ctx.orgId, routeId);
-      await requireProgramme(tx.db, ctx.orgId, programmeId);
+      await requireRoute(ctx, routeId);
+      await requireProgramme(ctx, programmeId);
       throw mappingIncompleteError({
         exists: false,
         confirmed: true,
         confirmedAt: null,
         stageCount: 0,
-        unmappedStages: await enabledStages(tx.db, ctx.orgId, programmeId),
+        unmappedStages: await enabledStages(ctx, programmeId),
         complete: false,
       });
     }
-    await confirmIn(tx, routeId, programmeId, mapping.id);
-    return getMapping(tx, { routeId, programmeId });
+    await confirmIn(ctx, routeId, programmeId, mapping.id);
+    return getMapping(ctx, { routeId, programmeId });
   });
 }
 
 /** Programmes this route has a mapping for (complete or not). */
-export async function mappedProgrammesOf(db: DbExecutor, orgId: string, routeId: string) {
+export async function mappedProgrammesOf(ctx: OrgScope, routeId: string) {
+  const { db, orgId } = ctx;
   return db
     .select({ programmeId: productionRouteMappings.programmeId, name: productionProgrammes.name, enabled: productionProgrammes.enabled })
     .from(productionRouteMappings)
@@ -266,7 +270,8 @@ export async function mappedProgrammesOf(db: DbExecutor, orgId: string, routeId:
 }
 
 /** stage id → operation ids of the route mapped to it (only operations still on the route). */
-export async function stageOperations(db: DbExecutor, orgId: string, routeId: string, programmeId: string) {
+export async function stageOperations(ctx: OrgScope, routeId: string, programmeId: string) {
+  const { db, orgId } = ctx;
   const rows = await db
     .select({ stageId: productionMappingEntries.stageId, operationId: productionMappingEntries.operationId })
     .from(productionMappingEntries)

@@ -1,11 +1,13 @@
-import { and, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { productionOperations } from "@/db/schema";
 import { OperationInput, OperationListInput, OperationUpdateInput, SetEnabledInput } from "@/lib/validators/production";
 import type { ServiceContext } from "@/server/context";
 import { conflict, isUniqueViolation, notFound } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
-import { getPrecision, parseDecimalField, type Precision } from "../_lib/precision";
+import { afterCursor, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { getPrecision, parseDecimalField } from "../_lib/precision";
+import type { Precision } from "@/lib/precision";
+import { likeContains } from "../_lib/like";
 
 export type OperationRow = typeof productionOperations.$inferSelect;
 
@@ -16,11 +18,9 @@ function normalize(raw: z.input<typeof OperationInput>, p: Precision) {
   return { ...input, standardMinutes };
 }
 
-const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
-
 function searchCondition(search?: string): SQL | undefined {
   if (!search) return undefined;
-  const term = escapeLike(search);
+  const term = likeContains(search);
   return or(ilike(productionOperations.code, term), ilike(productionOperations.name, term), ilike(productionOperations.workCentre, term));
 }
 
@@ -49,10 +49,8 @@ export async function listOperations(ctx: ServiceContext, raw: z.input<typeof Op
     input.limit,
     (r) => r.sortKey,
   );
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(sql`(select 1 from ${productionOperations} where ${filters} limit ${COUNT_CAP + 1}) as capped`);
-  return { ...page, total: cappedCount(total?.n ?? 0) };
+  const total = await countCapped(ctx, productionOperations, filters);
+  return { ...page, total };
 }
 
 export async function getOperation(ctx: ServiceContext, id: string) {
@@ -70,7 +68,7 @@ function translateUnique(e: unknown): never {
 }
 
 export async function createOperation(ctx: ServiceContext, raw: z.input<typeof OperationInput>) {
-  const values = normalize(raw, await getPrecision(ctx.db, ctx.orgId));
+  const values = normalize(raw, await getPrecision(ctx));
   try {
     const [row] = await ctx.db
       .insert(productionOperations)
@@ -84,7 +82,7 @@ export async function createOperation(ctx: ServiceContext, raw: z.input<typeof O
 
 export async function updateOperation(ctx: ServiceContext, raw: z.input<typeof OperationUpdateInput>) {
   const { id, ...rest } = OperationUpdateInput.parse(raw);
-  const values = normalize(rest, await getPrecision(ctx.db, ctx.orgId));
+  const values = normalize(rest, await getPrecision(ctx));
   try {
     const [row] = await ctx.db
       .update(productionOperations)

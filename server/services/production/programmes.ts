@@ -1,10 +1,11 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
-import type { DbExecutor } from "@/db";
 import { productionProgrammes, productionStages } from "@/db/schema";
 import { ProgrammeUpdateInput, StagesSaveInput } from "@/lib/validators/production";
-import { inTransaction, type ServiceContext } from "@/server/context";
-import { conflict, isUniqueViolation, notFound } from "@/server/errors";
+import { inTransaction, type OrgScope, type ServiceContext } from "@/server/context";
+import { conflict, fieldError, isUniqueViolation, notFound } from "@/server/errors";
+import { outboundPolicy } from "@/server/outbound/guarded-fetch";
+import { isMerchantSecretDefault } from "@/server/secrets";
 import { openProgrammeSecret, sealProgrammeSecret } from "./secret";
 
 /** The source's programme: 天天工厂 (Taobao 天天特卖 sellers' factory programme). */
@@ -22,7 +23,8 @@ export const TIANTIAN_STAGES = [
 ] as const;
 
 /** Seeder for new merchants (orgSeeders): the programme and its stages; idempotent. */
-export async function seedProgrammes(db: DbExecutor, orgId: string) {
+export async function seedProgrammes(ctx: OrgScope) {
+  const { db, orgId } = ctx;
   await db.insert(productionProgrammes).values({ orgId, code: TIANTIAN.code, name: TIANTIAN.name }).onConflictDoNothing();
   const [programme] = await db
     .select({ id: productionProgrammes.id })
@@ -92,6 +94,9 @@ export async function defaultProgrammeId(ctx: ServiceContext): Promise<string> {
 
 export async function updateProgramme(ctx: ServiceContext, raw: z.input<typeof ProgrammeUpdateInput>) {
   const input = ProgrammeUpdateInput.parse(raw);
+  // What the guarded client would refuse later is refused here, where the merchant can fix it.
+  if (input.endpointUrl && outboundPolicy().httpsOnly && !input.endpointUrl.startsWith("https://")) throw fieldError("endpointUrl", "urlHttpsRequired");
+  if (input.appSecret && isMerchantSecretDefault("tiantian", input.appSecret)) throw fieldError("appSecret", "secretIsDevelopmentDefault");
   const patch: Partial<typeof productionProgrammes.$inferInsert> = {
     name: input.name,
     endpointUrl: input.endpointUrl || null,
@@ -109,7 +114,8 @@ export async function updateProgramme(ctx: ServiceContext, raw: z.input<typeof P
 }
 
 /** Endpoint and credentials for the relay (server-side only). */
-export async function programmeCredentials(db: DbExecutor, orgId: string, programmeId: string) {
+export async function programmeCredentials(ctx: OrgScope, programmeId: string) {
+  const { db, orgId } = ctx;
   const [p] = await db
     .select()
     .from(productionProgrammes)
@@ -131,14 +137,14 @@ export async function programmeCredentials(db: DbExecutor, orgId: string, progra
  */
 export async function saveStages(ctx: ServiceContext, raw: z.input<typeof StagesSaveInput>) {
   const input = StagesSaveInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const [programme] = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const [programme] = await ctx.db
       .select({ id: productionProgrammes.id })
       .from(productionProgrammes)
       .where(and(eq(productionProgrammes.id, input.programmeId), eq(productionProgrammes.orgId, ctx.orgId)))
       .for("update");
     if (!programme) throw notFound("programme");
-    const existing = await tx.db
+    const existing = await ctx.db
       .select()
       .from(productionStages)
       .where(and(eq(productionStages.orgId, ctx.orgId), eq(productionStages.programmeId, programme.id)));
@@ -149,17 +155,17 @@ export async function saveStages(ctx: ServiceContext, raw: z.input<typeof Stages
     try {
       for (const s of input.stages) {
         if (s.id) {
-          await tx.db
+          await ctx.db
             .update(productionStages)
             .set({ code: s.code, name: s.name, enabled: s.enabled, seq: seq++ })
             .where(and(eq(productionStages.id, s.id), eq(productionStages.orgId, ctx.orgId)));
         } else {
-          await tx.db.insert(productionStages).values({ orgId: ctx.orgId, programmeId: programme.id, code: s.code, name: s.name, enabled: s.enabled, seq: seq++ });
+          await ctx.db.insert(productionStages).values({ orgId: ctx.orgId, programmeId: programme.id, code: s.code, name: s.name, enabled: s.enabled, seq: seq++ });
         }
       }
       // Stages left out of the list keep existing, disabled, after the listed ones.
       for (const s of existing.filter((e) => !listed.has(e.id))) {
-        await tx.db
+        await ctx.db
           .update(productionStages)
           .set({ enabled: false, seq: seq++ })
           .where(and(eq(productionStages.id, s.id), eq(productionStages.orgId, ctx.orgId)));
@@ -168,6 +174,6 @@ export async function saveStages(ctx: ServiceContext, raw: z.input<typeof Stages
       if (isUniqueViolation(e, "production_stages_org_code_uq")) throw conflict("stages", "codeTaken");
       throw e;
     }
-    return getProgramme(tx, programme.id);
+    return getProgramme(ctx, programme.id);
   });
 }

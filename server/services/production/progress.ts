@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { DbExecutor } from "@/db";
+import type { OrgScope } from "@/server/context";
 import { productionOperations, productionRouteSteps, productionWorkReports } from "@/db/schema";
 import { Decimal, dec } from "@/lib/decimal";
 import type { StageRef } from "./mapping";
@@ -103,7 +103,8 @@ export function overallPercent(quantity: string, ops: OperationProgress[]): stri
 }
 
 /** The route's steps in order, with what the rollup needs. */
-export async function routeSteps(db: DbExecutor, orgId: string, routeId: string): Promise<StepInfo[]> {
+export async function routeSteps(ctx: OrgScope, routeId: string): Promise<StepInfo[]> {
+  const { db, orgId } = ctx;
   return db
     .select({
       operationId: productionOperations.id,
@@ -119,7 +120,8 @@ export async function routeSteps(db: DbExecutor, orgId: string, routeId: string)
 }
 
 /** Σ good and Σ defective per plan × operation, for one or many plans. */
-export async function reportTotals(db: DbExecutor, orgId: string, planIds: string[]): Promise<Map<string, Totals>> {
+export async function reportTotals(ctx: OrgScope, planIds: string[]): Promise<Map<string, Totals>> {
+  const { db, orgId } = ctx;
   const out = new Map<string, Totals>();
   if (planIds.length === 0) return out;
   const rows = await db

@@ -14,17 +14,16 @@ import {
 import { RouteCopyInput, RouteInput, RouteListInput, RouteUpdateInput, SetEnabledInput } from "@/lib/validators/production";
 import { inTransaction, type ServiceContext } from "@/server/context";
 import { conflict, DomainError, fieldError, isUniqueViolation, notFound } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { afterCursor, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
 import { mappingStates } from "./mapping";
 import { defaultProgrammeId } from "./programmes";
+import { likeContains } from "../_lib/like";
 
 export type RouteRow = typeof productionRoutes.$inferSelect;
 
-const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
-
 function searchCondition(search?: string): SQL | undefined {
   if (!search) return undefined;
-  const term = escapeLike(search);
+  const term = likeContains(search);
   return or(ilike(productionRoutes.code, term), ilike(productionRoutes.name, term));
 }
 
@@ -64,15 +63,13 @@ export async function listRoutes(ctx: ServiceContext, raw: z.input<typeof RouteL
     (r) => r.sortKey,
   );
   const programmeId = raw.programmeId ?? (await defaultProgrammeId(ctx));
-  const states = await mappingStates(ctx.db, ctx.orgId, page.items.map((r) => r.id), programmeId);
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(sql`(select 1 from ${productionRoutes} where ${filters} limit ${COUNT_CAP + 1}) as capped`);
+  const states = await mappingStates(ctx, page.items.map((r) => r.id), programmeId);
+  const total = await countCapped(ctx, productionRoutes, filters);
   return {
     ...page,
     items: page.items.map((r) => ({ ...r, mapping: states.get(r.id)! })),
     programmeId,
-    total: cappedCount(total?.n ?? 0),
+    total: total,
   };
 }
 
@@ -193,21 +190,21 @@ function translateUnique(e: unknown): never {
 
 export async function createRoute(ctx: ServiceContext, raw: z.input<typeof RouteInput>) {
   const input = RouteInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    await checkOperations(tx, input.operationIds, new Set());
-    await checkProducts(tx, input.productIds);
+  return inTransaction(ctx, async (ctx) => {
+    await checkOperations(ctx, input.operationIds, new Set());
+    await checkProducts(ctx, input.productIds);
     let route: RouteRow;
     try {
-      [route] = (await tx.db
+      [route] = (await ctx.db
         .insert(productionRoutes)
         .values({ orgId: ctx.orgId, code: input.code, name: input.name, description: input.description })
         .returning()) as [RouteRow];
     } catch (e) {
       translateUnique(e);
     }
-    await writeSteps(tx, route.id, input.operationIds);
-    await writeProducts(tx, route.id, input.productIds);
-    return getRoute(tx, route.id);
+    await writeSteps(ctx, route.id, input.operationIds);
+    await writeProducts(ctx, route.id, input.productIds);
+    return getRoute(ctx, route.id);
   });
 }
 
@@ -218,15 +215,15 @@ export async function createRoute(ctx: ServiceContext, raw: z.input<typeof Route
  */
 export async function updateRoute(ctx: ServiceContext, raw: z.input<typeof RouteUpdateInput>) {
   const input = RouteUpdateInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const [current] = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const [current] = await ctx.db
       .select()
       .from(productionRoutes)
       .where(and(eq(productionRoutes.id, input.id), eq(productionRoutes.orgId, ctx.orgId)))
       .for("update");
     if (!current) throw notFound("route");
     if (current.version !== input.version) throw new DomainError("CONFLICT", { key: "staleVersion" });
-    const steps = await tx.db
+    const steps = await ctx.db
       .select({ operationId: productionRouteSteps.operationId })
       .from(productionRouteSteps)
       .where(and(eq(productionRouteSteps.orgId, ctx.orgId), eq(productionRouteSteps.routeId, current.id)));
@@ -235,9 +232,9 @@ export async function updateRoute(ctx: ServiceContext, raw: z.input<typeof Route
     const removed = [...before].filter((id) => !after.has(id));
     const added = [...after].filter((id) => !before.has(id));
     if (removed.length) {
-      const inUse = await reportedOperationIds(tx, current.id, removed);
+      const inUse = await reportedOperationIds(ctx, current.id, removed);
       if (inUse.size) {
-        const ops = await tx.db
+        const ops = await ctx.db
           .select({ code: productionOperations.code, name: productionOperations.name })
           .from(productionOperations)
           .where(and(eq(productionOperations.orgId, ctx.orgId), inArray(productionOperations.id, [...inUse])));
@@ -249,25 +246,25 @@ export async function updateRoute(ctx: ServiceContext, raw: z.input<typeof Route
         );
       }
     }
-    await checkOperations(tx, input.operationIds, before);
-    await checkProducts(tx, input.productIds);
+    await checkOperations(ctx, input.operationIds, before);
+    await checkProducts(ctx, input.productIds);
     try {
-      await tx.db
+      await ctx.db
         .update(productionRoutes)
         .set({ code: input.code, name: input.name, description: input.description, version: current.version + 1 })
         .where(and(eq(productionRoutes.id, current.id), eq(productionRoutes.orgId, ctx.orgId)));
     } catch (e) {
       translateUnique(e);
     }
-    await writeSteps(tx, current.id, input.operationIds);
-    await writeProducts(tx, current.id, input.productIds);
+    await writeSteps(ctx, current.id, input.operationIds);
+    await writeProducts(ctx, current.id, input.productIds);
     if (removed.length || added.length) {
-      const mappingIds = tx.db
+      const mappingIds = ctx.db
         .select({ id: productionRouteMappings.id })
         .from(productionRouteMappings)
         .where(and(eq(productionRouteMappings.orgId, ctx.orgId), eq(productionRouteMappings.routeId, current.id)));
       if (removed.length) {
-        await tx.db
+        await ctx.db
           .delete(productionMappingEntries)
           .where(
             and(
@@ -277,23 +274,23 @@ export async function updateRoute(ctx: ServiceContext, raw: z.input<typeof Route
             ),
           );
       }
-      await tx.db
+      await ctx.db
         .update(productionRouteMappings)
         .set({ confirmedAt: null, confirmedBy: null })
         .where(and(eq(productionRouteMappings.orgId, ctx.orgId), eq(productionRouteMappings.routeId, current.id)));
     }
-    return getRoute(tx, current.id);
+    return getRoute(ctx, current.id);
   });
 }
 
 /** Copy a route under a new code: same operations, its mappings copied unconfirmed, no products. */
 export async function copyRoute(ctx: ServiceContext, raw: z.input<typeof RouteCopyInput>) {
   const input = RouteCopyInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const source = await getRoute(tx, input.id);
+  return inTransaction(ctx, async (ctx) => {
+    const source = await getRoute(ctx, input.id);
     let route: RouteRow;
     try {
-      [route] = (await tx.db
+      [route] = (await ctx.db
         .insert(productionRoutes)
         .values({ orgId: ctx.orgId, code: input.code, name: input.name, description: source.description, copiedFromId: source.id })
         .returning()) as [RouteRow];
@@ -301,28 +298,28 @@ export async function copyRoute(ctx: ServiceContext, raw: z.input<typeof RouteCo
       translateUnique(e);
     }
     await writeSteps(
-      tx,
+      ctx,
       route.id,
       source.steps.map((s) => s.operationId),
     );
-    const mappings = await tx.db
+    const mappings = await ctx.db
       .select()
       .from(productionRouteMappings)
       .where(and(eq(productionRouteMappings.orgId, ctx.orgId), eq(productionRouteMappings.routeId, source.id)));
     for (const m of mappings) {
-      const [copy] = await tx.db
+      const [copy] = await ctx.db
         .insert(productionRouteMappings)
         .values({ orgId: ctx.orgId, routeId: route.id, programmeId: m.programmeId })
         .returning({ id: productionRouteMappings.id });
-      const entries = await tx.db
+      const entries = await ctx.db
         .select({ stageId: productionMappingEntries.stageId, operationId: productionMappingEntries.operationId })
         .from(productionMappingEntries)
         .where(and(eq(productionMappingEntries.orgId, ctx.orgId), eq(productionMappingEntries.mappingId, m.id)));
       if (entries.length) {
-        await tx.db.insert(productionMappingEntries).values(entries.map((e) => ({ ...e, orgId: ctx.orgId, mappingId: copy!.id })));
+        await ctx.db.insert(productionMappingEntries).values(entries.map((e) => ({ ...e, orgId: ctx.orgId, mappingId: copy!.id })));
       }
     }
-    return getRoute(tx, route.id);
+    return getRoute(ctx, route.id);
   });
 }
 

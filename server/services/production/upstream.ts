@@ -1,16 +1,20 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { and, count, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { DbExecutor } from "@/db";
 import { orders, productionPlanOrderLines, productionPlans, productionUpstreamReports } from "@/db/schema";
-import { UPSTREAM_TOPIC, type UpstreamReportStatus } from "@/lib/production/status";
+import type { UpstreamReportStatus } from "@/lib/production/status";
 import { UpstreamReportListInput } from "@/lib/validators/production";
-import { inTransaction, type ServiceContext } from "@/server/context";
+import { inTransaction, systemContext, type OrgScope, type ServiceContext } from "@/server/context";
 import { DomainError, notFound } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { afterCursor, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
 import { enqueue, MAX_ATTEMPTS, RetryLater, type OutboxHandler } from "../outbox/outbox";
+import { payloadOf, TOPICS } from "../outbox/topics";
 import { enabledStages, mappedProgrammesOf, mappingIncompleteError, mappingState, stageOperations } from "./mapping";
 import { operationProgress, reportTotals, rollUpStages, routeSteps } from "./progress";
+import { guardedFetch, OutboundError, type GuardedResponse } from "@/server/outbound/guarded-fetch";
+import { sanitizedExcerpt } from "@/server/outbound/excerpt";
+import { isMerchantSecretDefault } from "@/server/secrets";
 import { programmeCredentials } from "./programmes";
 
 /**
@@ -60,11 +64,12 @@ type SnapshotContent = {
   stages: { code: string; name: string; progress: string; goodQty: string; defectiveQty: string }[];
 };
 
-async function snapshotOf(db: DbExecutor, orgId: string, plan: typeof productionPlans.$inferSelect, programmeId: string): Promise<SnapshotContent> {
-  const steps = await routeSteps(db, orgId, plan.routeId);
-  const totals = (await reportTotals(db, orgId, [plan.id])).get(plan.id) ?? new Map();
+async function snapshotOf(ctx: OrgScope, plan: typeof productionPlans.$inferSelect, programmeId: string): Promise<SnapshotContent> {
+  const { db, orgId } = ctx;
+  const steps = await routeSteps(ctx, plan.routeId);
+  const totals = (await reportTotals(ctx, [plan.id])).get(plan.id) ?? new Map();
   const ops = operationProgress(plan.quantity, steps, totals);
-  const stages = rollUpStages(plan.quantity, ops, await enabledStages(db, orgId, programmeId), await stageOperations(db, orgId, plan.routeId, programmeId));
+  const stages = rollUpStages(plan.quantity, ops, await enabledStages(ctx, programmeId), await stageOperations(ctx, plan.routeId, programmeId));
   const orderRows = await db
     .selectDistinct({ orderNo: orders.orderNo })
     .from(productionPlanOrderLines)
@@ -90,16 +95,15 @@ const dedupeKeyOf = (planId: string, programmeId: string) => `${planId}:${progra
  */
 export async function queueUpstreamReports(ctx: ServiceContext, plan: Pick<typeof productionPlans.$inferSelect, "id" | "routeId">) {
   const blocked: { programmeId: string; name: string }[] = [];
-  for (const p of await mappedProgrammesOf(ctx.db, ctx.orgId, plan.routeId)) {
+  for (const p of await mappedProgrammesOf(ctx, plan.routeId)) {
     if (!p.enabled) continue;
-    const state = await mappingState(ctx.db, ctx.orgId, plan.routeId, p.programmeId);
+    const state = await mappingState(ctx, plan.routeId, p.programmeId);
     if (!state.complete) {
       blocked.push({ programmeId: p.programmeId, name: p.name });
       continue;
     }
-    await enqueue(ctx.db, {
-      orgId: ctx.orgId,
-      topic: UPSTREAM_TOPIC,
+    await enqueue(ctx, {
+      topic: TOPICS.stageProgress,
       payload: { planId: plan.id, programmeId: p.programmeId },
       dedupeKey: dedupeKeyOf(plan.id, p.programmeId),
     });
@@ -112,19 +116,19 @@ export async function queueUpstreamReports(ctx: ServiceContext, plan: Pick<typeo
  * incomplete (the rule: an incomplete mapping cannot report upstream).
  */
 export async function requestUpstreamReport(ctx: ServiceContext, planId: string) {
-  return inTransaction(ctx, async (tx) => {
-    const [plan] = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const [plan] = await ctx.db
       .select()
       .from(productionPlans)
       .where(and(eq(productionPlans.id, planId), eq(productionPlans.orgId, ctx.orgId)));
     if (!plan) throw notFound("plan");
-    const programmes = (await mappedProgrammesOf(tx.db, ctx.orgId, plan.routeId)).filter((p) => p.enabled);
+    const programmes = (await mappedProgrammesOf(ctx, plan.routeId)).filter((p) => p.enabled);
     if (programmes.length === 0) throw new DomainError("CONFLICT", { key: "routeNotMapped" });
     for (const p of programmes) {
-      const state = await mappingState(tx.db, ctx.orgId, plan.routeId, p.programmeId);
+      const state = await mappingState(ctx, plan.routeId, p.programmeId);
       if (!state.complete) throw mappingIncompleteError(state);
     }
-    await queueUpstreamReports(tx, plan);
+    await queueUpstreamReports(ctx, plan);
     return { queued: programmes.length };
   });
 }
@@ -135,16 +139,16 @@ type Decision =
 
 /** Decide what to send for this event, in a short transaction holding the plan row. */
 async function decide(ctx: ServiceContext, eventId: string, planId: string, programmeId: string): Promise<Decision> {
-  return inTransaction(ctx, async (tx) => {
-    const [plan] = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const [plan] = await ctx.db
       .select()
       .from(productionPlans)
       .where(and(eq(productionPlans.id, planId), eq(productionPlans.orgId, ctx.orgId)))
       .for("update");
     if (!plan) return { kind: "skip", result: { skipped: "planGone" } };
-    const creds = await programmeCredentials(tx.db, ctx.orgId, programmeId);
+    const creds = await programmeCredentials(ctx, programmeId);
     if (!creds || !creds.enabled) return { kind: "skip", result: { skipped: "programmeDisabled" } };
-    const [latest] = await tx.db
+    const [latest] = await ctx.db
       .select()
       .from(productionUpstreamReports)
       .where(
@@ -157,13 +161,13 @@ async function decide(ctx: ServiceContext, eventId: string, planId: string, prog
       .orderBy(desc(productionUpstreamReports.version))
       .limit(1);
     const nextVersion = (latest?.version ?? 0) + 1;
-    const state = await mappingState(tx.db, ctx.orgId, plan.routeId, programmeId);
+    const state = await mappingState(ctx, plan.routeId, programmeId);
     if (!state.complete) {
       const payload = { blocked: true, unmappedStages: state.unmappedStages.map((s) => s.code), confirmed: state.confirmed };
       if (latest?.status === "blocked" && canonical(latest.payload) === canonical(payload)) {
         return { kind: "skip", result: { blocked: true, version: latest.version } };
       }
-      await tx.db.insert(productionUpstreamReports).values({
+      await ctx.db.insert(productionUpstreamReports).values({
         orgId: ctx.orgId,
         planId: plan.id,
         programmeId,
@@ -176,20 +180,20 @@ async function decide(ctx: ServiceContext, eventId: string, planId: string, prog
       });
       return { kind: "skip", result: { blocked: true, version: nextVersion } };
     }
-    const content = await snapshotOf(tx.db, ctx.orgId, plan, programmeId);
+    const content = await snapshotOf(ctx, plan, programmeId);
     let row: { id: string; version: number; idempotencyKey: string; payload: Record<string, unknown> };
     const { version: _v, generatedAt: _g, planId: _p, ...latestContent } = (latest?.payload ?? {}) as Record<string, unknown>;
     if (latest && latest.status !== "blocked" && canonical(latestContent) === canonical(content)) {
       if (latest.status === "delivered") return { kind: "skip", result: { unchanged: true, version: latest.version } };
       // Same content not yet accepted: resend it as it was, under the same idempotency key.
-      await tx.db
+      await ctx.db
         .update(productionUpstreamReports)
         .set({ status: "sending", attempts: sql`${productionUpstreamReports.attempts} + 1`, outboxEventId: eventId })
         .where(eq(productionUpstreamReports.id, latest.id));
       row = latest;
     } else {
       const payload = { ...content, planId: plan.id, version: nextVersion, generatedAt: new Date().toISOString() };
-      const [inserted] = await tx.db
+      const [inserted] = await ctx.db
         .insert(productionUpstreamReports)
         .values({
           orgId: ctx.orgId,
@@ -206,7 +210,7 @@ async function decide(ctx: ServiceContext, eventId: string, planId: string, prog
       row = inserted!;
     }
     if (!creds.endpointUrl || !creds.appKey || !creds.appSecret) {
-      await tx.db
+      await ctx.db
         .update(productionUpstreamReports)
         .set({ status: "rejected", lastError: "notConfigured" })
         .where(eq(productionUpstreamReports.id, row.id));
@@ -232,30 +236,47 @@ async function markReport(db: DbExecutor, id: string, patch: { status: UpstreamR
     .where(eq(productionUpstreamReports.id, id));
 }
 
-async function readJson(res: Response): Promise<Record<string, unknown>> {
-  const text = await res.text();
+/** The protocol's answer fields kept on the report (scalars, clipped), beside a sanitized excerpt. */
+const ANSWER_FIELDS = { code: "number", applied: "boolean", receiptId: "string", message: "string" } as const;
+
+/** What a report keeps of the receiver's answer: never its raw body (server/outbound/excerpt.ts). */
+export function answerSummary(body: Buffer): Record<string, unknown> {
+  const out: Record<string, unknown> = { excerpt: sanitizedExcerpt(body) };
+  let parsed: unknown;
   try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : { body: v };
+    parsed = JSON.parse(body.toString("utf8"));
   } catch {
-    return { body: text.slice(0, 500) };
+    return out;
   }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return out;
+  for (const [k, type] of Object.entries(ANSWER_FIELDS)) {
+    const v = (parsed as Record<string, unknown>)[k];
+    if (typeof v !== type) continue;
+    out[k] = typeof v === "string" ? sanitizedExcerpt(v, 120) : v;
+  }
+  return out;
 }
 
 /**
- * The outbox handler of UPSTREAM_TOPIC: build (or reuse) the snapshot, send it signed, record the
+ * The outbox handler of TOPICS.stageProgress: build (or reuse) the snapshot, send it signed, record the
  * answer on the report row. 429/5xx/network errors are retried by the outbox with backoff (Retry-After
  * honoured); other 4xx answers are final ("rejected") and visible on the plan.
  */
 export const deliverStageProgress: OutboxHandler = async (event, db) => {
-  const { planId, programmeId } = event.payload as { planId: string; programmeId: string };
-  const ctx: ServiceContext = { db, orgId: event.orgId, role: "owner", actor: { type: "system", name: "production-upstream" } };
+  const { planId, programmeId } = payloadOf(event, TOPICS.stageProgress);
+  if (!planId || !programmeId) return { ignored: "no plan or programme" };
+  const ctx = systemContext(db, event.orgId, "production-upstream");
   const d = await decide(ctx, event.id, planId, programmeId);
   if (d.kind === "skip") return d.result;
+  if (isMerchantSecretDefault("tiantian", d.appSecret)) {
+    await markReport(db, d.reportId, { status: "rejected", lastError: "secretIsDevelopmentDefault: the programme's app secret is the demo value; enter the programme's own secret" });
+    return { rejected: "secretIsDevelopmentDefault", version: d.version };
+  }
   const timestamp = String(Date.now());
-  let res: Response;
+  let res: GuardedResponse;
   try {
-    res = await fetch(d.endpoint, {
+    // A merchant-typed URL: through the guarded client (https, public addresses, bounded redirects and size).
+    res = await guardedFetch(d.endpoint, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -266,14 +287,21 @@ export const deliverStageProgress: OutboxHandler = async (event, db) => {
         "x-request-id": randomBytes(8).toString("hex"),
       },
       body: d.body,
-      signal: AbortSignal.timeout(requestTimeoutMs()),
+      timeoutMs: requestTimeoutMs(),
+      maxBytes: 64 * 1024,
+      originBoundHeaders: [APP_KEY_HEADER, SIGNATURE_HEADER],
     });
   } catch (e) {
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    if (e instanceof OutboundError && e.final) {
+      // The address, the redirects or the answer's size is refused: retrying changes nothing.
+      await markReport(db, d.reportId, { status: "rejected", lastError: message });
+      return { rejected: e.kind, version: d.version };
+    }
     await markReport(db, d.reportId, { status: event.attempts >= MAX_ATTEMPTS ? "failed" : "retrying", lastError: message });
     throw new Error(`upstream ${d.key}: ${message}`);
   }
-  const body = await readJson(res);
+  const body = answerSummary(res.body);
   if (res.ok) {
     await markReport(db, d.reportId, { status: "delivered", httpStatus: res.status, response: body, lastError: null });
     return { delivered: true, version: d.version, httpStatus: res.status, receiptId: body.receiptId ?? null };
@@ -291,7 +319,7 @@ export const deliverStageProgress: OutboxHandler = async (event, db) => {
 };
 
 /** Handlers this domain contributes to the outbox relay (server/jobs). */
-export const productionOutboxHandlers: Record<string, OutboxHandler> = { [UPSTREAM_TOPIC]: deliverStageProgress };
+
 
 /** Sent reports with their answers, newest first (all plans, or one). */
 export async function listUpstreamReports(ctx: ServiceContext, raw: z.input<typeof UpstreamReportListInput>) {
@@ -312,8 +340,6 @@ export async function listUpstreamReports(ctx: ServiceContext, raw: z.input<type
     input.limit,
     (r) => r.sortKey,
   );
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(sql`(select 1 from ${productionUpstreamReports} where ${filters} limit ${COUNT_CAP + 1}) as capped`);
-  return { ...page, total: cappedCount(total?.n ?? 0) };
+  const total = await countCapped(ctx, productionUpstreamReports, filters);
+  return { ...page, total };
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { productionOperations, productionPlans, productionWorkReports } from "@/db/schema";
 import { dec } from "@/lib/decimal";
@@ -6,11 +6,15 @@ import { REPORTABLE_STATUSES, type WorkReportSource } from "@/lib/production/sta
 import { WorkReportInput, WorkReportListInput } from "@/lib/validators/production";
 import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError, fieldError } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
-import { FieldErrorCollector, parseDecimalField, type Precision } from "../_lib/precision";
-import { applyPlanStatus, lockPlan, planProgress, planSettings, recordPlanEvent, type PlanRow } from "./plans";
+import { afterCursor, countCapped, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
+import { FieldErrorCollector, parseDecimalField } from "../_lib/precision";
+import type { Precision } from "@/lib/precision";
+import { merchantSettings } from "../_lib/settings";
+import { applyPlanStatus, lockPlan, planProgress, type PlanRow } from "./plans";
 import { reportTotals, routeSteps } from "./progress";
 import { queueUpstreamReports } from "./upstream";
+import { likeContains } from "../_lib/like";
+import { recordEvent } from "../_lib/events";
 
 export type WorkReportRow = typeof productionWorkReports.$inferSelect;
 
@@ -42,10 +46,10 @@ export async function recordOnLockedPlan(
   if (!REPORTABLE_STATUSES.includes(plan.status)) {
     throw new DomainError("CONFLICT", { key: "planNotReportable", params: { planNo: plan.planNo, status: plan.status } }, { details: { status: plan.status } });
   }
-  const steps = await routeSteps(ctx.db, ctx.orgId, plan.routeId);
+  const steps = await routeSteps(ctx, plan.routeId);
   const step = steps.find((s) => s.operationId === input.operationId);
   if (!step) throw fieldError("operationId", "operationNotInRoute");
-  const totals = (await reportTotals(ctx.db, ctx.orgId, [plan.id])).get(plan.id)?.get(step.operationId) ?? { good: "0", defective: "0" };
+  const totals = (await reportTotals(ctx, [plan.id])).get(plan.id)?.get(step.operationId) ?? { good: "0", defective: "0" };
   const already = dec(totals.good).plus(totals.defective);
   const after = already.plus(input.goodQty).plus(input.defectiveQty);
   const over = after.gt(plan.quantity);
@@ -79,12 +83,7 @@ export async function recordOnLockedPlan(
     })
     .returning();
   if (over) {
-    await recordPlanEvent(ctx, {
-      planId: plan.id,
-      type: "overReported",
-      reason: input.overrideReason,
-      details: { operation: step.code, planned: plan.quantity, reportedBefore: already.toFixed(), reportedAfter: after.toFixed() },
-    });
+    await recordEvent(ctx, "productionPlan", plan.id, { type: "overReported", reason: input.overrideReason, details: { operation: step.code, planned: plan.quantity, reportedBefore: already.toFixed(), reportedAfter: after.toFixed() } });
   }
   let current = plan;
   if (current.status === "released") current = await applyPlanStatus(ctx, current, "start", null);
@@ -98,24 +97,22 @@ export async function recordOnLockedPlan(
 
 /** One work report (quick entry page, API): returns the report and the plan's new progress. */
 export async function recordWorkReport(ctx: ServiceContext, raw: z.input<typeof WorkReportInput>, source: WorkReportSource = "manual") {
-  return inTransaction(ctx, async (tx) => {
-    const input = normalizeWorkReport(raw, await planSettings(tx.db, ctx.orgId));
+  return inTransaction(ctx, async (ctx) => {
+    const input = normalizeWorkReport(raw, await merchantSettings(ctx));
     // The plan row lock serialises reports of one plan, so two tablets cannot both take the last units.
-    const plan = await lockPlan(tx, input.planId);
-    const { report, plan: after } = await recordOnLockedPlan(tx, plan, input, source);
-    return { report, plan: after, progress: await planProgress(tx, after) };
+    const plan = await lockPlan(ctx, input.planId);
+    const { report, plan: after } = await recordOnLockedPlan(ctx, plan, input, source);
+    return { report, plan: after, progress: await planProgress(ctx, after) };
   });
 }
-
-const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
 
 export async function listWorkReports(ctx: ServiceContext, raw: z.input<typeof WorkReportListInput>) {
   const input = WorkReportListInput.parse(raw);
   const search: SQL | undefined = input.search
     ? or(
-        ilike(productionWorkReports.operator, escapeLike(input.search)),
-        ilike(productionPlans.planNo, escapeLike(input.search)),
-        ilike(productionOperations.code, escapeLike(input.search)),
+        ilike(productionWorkReports.operator, likeContains(input.search)),
+        ilike(productionPlans.planNo, likeContains(input.search)),
+        ilike(productionOperations.code, likeContains(input.search)),
       )
     : undefined;
   const filters = and(
@@ -142,13 +139,8 @@ export async function listWorkReports(ctx: ServiceContext, raw: z.input<typeof W
     input.limit,
     (r) => r.sortKey,
   );
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(
-      sql`(select 1 from ${productionWorkReports}
+  const total = await countCapped(ctx, sql`${productionWorkReports}
              join ${productionPlans} on ${productionPlans.id} = ${productionWorkReports.planId}
-             join ${productionOperations} on ${productionOperations.id} = ${productionWorkReports.operationId}
-            where ${filters} limit ${COUNT_CAP + 1}) as capped`,
-    );
-  return { ...page, total: cappedCount(total?.n ?? 0) };
+             join ${productionOperations} on ${productionOperations.id} = ${productionWorkReports.operationId}`, filters);
+  return { ...page, total };
 }

@@ -1,14 +1,12 @@
-import { and, asc, count, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import {
   orderLines,
   orders,
   outboundOrderLines,
   outboundOrders,
-  returnEvents,
   returnLines,
   returns,
-  users,
   warehouses,
 } from "@/db/schema";
 import type { ReturnStatus } from "@/db/schema/warehouse";
@@ -20,16 +18,15 @@ import {
   RETURN_TRANSITIONS,
   ReceiveReturnInput,
   ReturnableInput,
-  ReturnListInput,
   type ReturnAction,
 } from "@/lib/validators/returns";
-import { actorLabel, actorUserId, inTransaction, type ServiceContext } from "@/server/context";
+import { actorUserId, inTransaction, type ServiceContext } from "@/server/context";
 import { DomainError, fieldError, notFound } from "@/server/errors";
-import { afterCursor, cappedCount, COUNT_CAP, decodeCursor, orderByKeyset, toPage } from "../_lib/keyset";
 import { FieldErrorCollector, getPrecision, parseDecimalField } from "../_lib/precision";
-import { nextDocNumber } from "../inventory/doc-numbers";
+import { nextNumber } from "../_lib/numbers";
 import { moveStock } from "../inventory/ledger";
-import { likeTerm, movementsOfDocument } from "../inventory/stock";
+import { recordEvent } from "../_lib/events";
+import { loadReturn, type ReturnRow } from "./internal";
 
 /**
  * 退货 (RMA) against a shipped order or one of its outbound orders. The returnable quantity of an
@@ -39,31 +36,7 @@ import { likeTerm, movementsOfDocument } from "../inventory/stock";
  * movement into a chosen warehouse) or scrapped.
  */
 
-export type ReturnRow = typeof returns.$inferSelect;
-
-async function recordEvent(
-  ctx: ServiceContext,
-  returnId: string,
-  e: {
-    type: string;
-    from?: ReturnStatus | null;
-    to?: ReturnStatus | null;
-    reason?: string | null;
-    details?: Record<string, unknown> | null;
-  },
-) {
-  await ctx.db.insert(returnEvents).values({
-    orgId: ctx.orgId,
-    returnId,
-    type: e.type,
-    fromStatus: e.from ?? null,
-    toStatus: e.to ?? null,
-    reason: e.reason ?? null,
-    details: e.details ?? null,
-    actorUserId: actorUserId(ctx),
-    actorLabel: actorLabel(ctx),
-  });
-}
+export type { ReturnRow } from "./internal";
 
 function transition(row: Pick<ReturnRow, "status" | "returnNo">, action: ReturnAction): ReturnStatus {
   const to = RETURN_TRANSITIONS[action][row.status];
@@ -75,15 +48,6 @@ function transition(row: Pick<ReturnRow, "status" | "returnNo">, action: ReturnA
   return to;
 }
 
-async function loadReturn(ctx: ServiceContext, id: string, lock = false) {
-  const q = ctx.db
-    .select()
-    .from(returns)
-    .where(and(eq(returns.id, id), eq(returns.orgId, ctx.orgId)));
-  const [row] = lock ? await q.for("update") : await q;
-  if (!row) throw notFound("return");
-  return row;
-}
 
 async function applyStatus(
   ctx: ServiceContext,
@@ -99,7 +63,7 @@ async function applyStatus(
     .where(and(eq(returns.id, row.id), eq(returns.orgId, ctx.orgId), eq(returns.version, row.version)))
     .returning();
   if (!updated) throw new DomainError("CONFLICT", { key: "changedMeanwhile" });
-  await recordEvent(ctx, row.id, {
+  await recordEvent(ctx, "return", row.id, {
     type: action,
     from: row.status,
     to,
@@ -214,7 +178,7 @@ export async function returnableLines(ctx: ServiceContext, raw: z.input<typeof R
  */
 export async function createReturn(ctx: ServiceContext, raw: CreateReturnInput) {
   const input = CreateReturnInput.parse(raw);
-  const precision = await getPrecision(ctx.db, ctx.orgId);
+  const precision = await getPrecision(ctx);
   const errors = new FieldErrorCollector();
   const qtys = input.lines.map((l, i) =>
     errors.run(() =>
@@ -227,15 +191,15 @@ export async function createReturn(ctx: ServiceContext, raw: CreateReturnInput) 
     seen.add(l.orderLineId);
   });
   errors.throwIfAny();
-  return inTransaction(ctx, async (tx) => {
-    const [order] = await tx.db
+  return inTransaction(ctx, async (ctx) => {
+    const [order] = await ctx.db
       .select({ id: orders.id, orderNo: orders.orderNo })
       .from(orders)
       .where(and(eq(orders.id, input.orderId), eq(orders.orgId, ctx.orgId)));
     if (!order) throw notFound("order");
     let allowedLines: Set<string> | null = null;
     if (input.outboundId) {
-      const [ob] = await tx.db
+      const [ob] = await ctx.db
         .select({
           id: outboundOrders.id,
           status: outboundOrders.status,
@@ -254,14 +218,14 @@ export async function createReturn(ctx: ServiceContext, raw: CreateReturnInput) 
         throw fieldError("outboundId", "returnOutboundNotShipped", { no: ob.outboundNo });
       allowedLines = new Set(
         (
-          await tx.db
+          await ctx.db
             .select({ id: outboundOrderLines.orderLineId })
             .from(outboundOrderLines)
             .where(and(eq(outboundOrderLines.orgId, ctx.orgId), eq(outboundOrderLines.outboundId, ob.id)))
         ).map((l) => l.id),
       );
     }
-    const lines = await tx.db
+    const lines = await ctx.db
       .select()
       .from(orderLines)
       .where(and(eq(orderLines.orgId, ctx.orgId), eq(orderLines.orderId, order.id)));
@@ -276,7 +240,7 @@ export async function createReturn(ctx: ServiceContext, raw: CreateReturnInput) 
       }
       const qty = qtys[i]!;
       // The guard: never more than shipped minus what other returns already claimed.
-      const [ok] = await tx.db
+      const [ok] = await ctx.db
         .update(orderLines)
         .set({ returnedQty: sql`${orderLines.returnedQty} + ${qty}::numeric` })
         .where(
@@ -288,7 +252,7 @@ export async function createReturn(ctx: ServiceContext, raw: CreateReturnInput) 
         )
         .returning({ id: orderLines.id });
       if (!ok) {
-        const [now] = await tx.db
+        const [now] = await ctx.db
           .select({ shipped: orderLines.shippedQty, returned: orderLines.returnedQty })
           .from(orderLines)
           .where(eq(orderLines.id, line.id));
@@ -302,8 +266,8 @@ export async function createReturn(ctx: ServiceContext, raw: CreateReturnInput) 
       claimed.push({ line, qty, remark: l.remark });
     }
     lineErrors.throwIfAny();
-    const returnNo = await nextDocNumber(tx.db, ctx.orgId, "return");
-    const [row] = await tx.db
+    const returnNo = await nextNumber(ctx, "return");
+    const [row] = await ctx.db
       .insert(returns)
       .values({
         orgId: ctx.orgId,
@@ -318,7 +282,7 @@ export async function createReturn(ctx: ServiceContext, raw: CreateReturnInput) 
         createdBy: actorUserId(ctx),
       })
       .returning();
-    await tx.db.insert(returnLines).values(
+    await ctx.db.insert(returnLines).values(
       claimed.map((c, i) => ({
         orgId: ctx.orgId,
         returnId: row!.id,
@@ -331,7 +295,7 @@ export async function createReturn(ctx: ServiceContext, raw: CreateReturnInput) 
         remark: c.remark,
       })),
     );
-    await recordEvent(tx, row!.id, { type: "requested", to: "requested", reason: input.reason });
+    await recordEvent(ctx, "return", row!.id, { type: "requested", to: "requested", reason: input.reason });
     return row!;
   });
 }
@@ -359,11 +323,11 @@ async function unclaim(ctx: ServiceContext, orderLineId: string, qty: string) {
  */
 export async function receiveReturn(ctx: ServiceContext, raw: ReceiveReturnInput) {
   const input = ReceiveReturnInput.parse(raw);
-  const precision = await getPrecision(ctx.db, ctx.orgId);
-  return inTransaction(ctx, async (tx) => {
-    const row = await loadReturn(tx, input.id, true);
+  const precision = await getPrecision(ctx);
+  return inTransaction(ctx, async (ctx) => {
+    const row = await loadReturn(ctx, input.id, true);
     const to = transition(row, "receive");
-    const lines = await linesOfReturn(tx, row.id);
+    const lines = await linesOfReturn(ctx, row.id);
     const errors = new FieldErrorCollector();
     const received = new Map<string, string>();
     input.lines.forEach((l, i) => {
@@ -391,14 +355,14 @@ export async function receiveReturn(ctx: ServiceContext, raw: ReceiveReturnInput
       );
     for (const line of lines) {
       const qty = received.get(line.id)!;
-      await tx.db
+      await ctx.db
         .update(returnLines)
         .set({ receivedQty: qty })
         .where(and(eq(returnLines.id, line.id), eq(returnLines.orgId, ctx.orgId)));
-      await unclaim(tx, line.orderLineId, dec(line.quantity).minus(qty).toFixed());
+      await unclaim(ctx, line.orderLineId, dec(line.quantity).minus(qty).toFixed());
     }
     return applyStatus(
-      tx,
+      ctx,
       row,
       "receive",
       to,
@@ -418,13 +382,13 @@ export async function receiveReturn(ctx: ServiceContext, raw: ReceiveReturnInput
  */
 export async function inspectReturn(ctx: ServiceContext, raw: InspectReturnInput) {
   const input = InspectReturnInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const row = await loadReturn(tx, input.id, true);
+  return inTransaction(ctx, async (ctx) => {
+    const row = await loadReturn(ctx, input.id, true);
     const to = transition(row, "inspect");
-    const lines = await linesOfReturn(tx, row.id);
+    const lines = await linesOfReturn(ctx, row.id);
     const whIds = [...new Set(input.lines.map((l) => l.warehouseId).filter((w): w is string => !!w))];
     const whs = whIds.length
-      ? await tx.db
+      ? await ctx.db
           .select({ id: warehouses.id, enabled: warehouses.enabled })
           .from(warehouses)
           .where(and(eq(warehouses.orgId, ctx.orgId), inArray(warehouses.id, whIds)))
@@ -445,10 +409,10 @@ export async function inspectReturn(ctx: ServiceContext, raw: InspectReturnInput
         errors.add(`line.${line.id}`, "packLineMissing", { sku: line.sku });
     errors.throwIfAny();
     const summary: { sku: string; qty: string; disposition: string }[] = [];
-    for (const l of input.lines) {
+    for (const [i, l] of input.lines.entries()) {
       const line = lines.find((x) => x.id === l.lineId)!;
       const qty = line.receivedQty ?? "0";
-      await tx.db
+      await ctx.db
         .update(returnLines)
         .set({
           disposition: l.disposition,
@@ -456,11 +420,12 @@ export async function inspectReturn(ctx: ServiceContext, raw: InspectReturnInput
         })
         .where(and(eq(returnLines.id, line.id), eq(returnLines.orgId, ctx.orgId)));
       if (l.disposition === "restock" && dec(qty).gt(0)) {
-        await moveStock(tx.db, ctx, {
+        await moveStock(ctx, {
           productId: line.productId,
           warehouseId: l.warehouseId!,
           kind: "return",
           onHandDelta: qty,
+          field: `lines.${i}.warehouseId`,
           refType: "return",
           refId: row.id,
           refNo: row.returnNo,
@@ -469,131 +434,27 @@ export async function inspectReturn(ctx: ServiceContext, raw: InspectReturnInput
       }
       summary.push({ sku: line.sku, qty, disposition: l.disposition });
     }
-    return applyStatus(tx, row, "inspect", to, { inspectedAt: new Date() }, { details: { lines: summary } });
+    return applyStatus(ctx, row, "inspect", to, { inspectedAt: new Date() }, { details: { lines: summary } });
   });
 }
 
 export async function closeReturn(ctx: ServiceContext, id: string) {
-  return inTransaction(ctx, async (tx) => {
-    const row = await loadReturn(tx, id, true);
+  return inTransaction(ctx, async (ctx) => {
+    const row = await loadReturn(ctx, id, true);
     const to = transition(row, "close");
-    return applyStatus(tx, row, "close", to, { closedAt: new Date() });
+    return applyStatus(ctx, row, "close", to, { closedAt: new Date() });
   });
 }
 
 /** Cancel a requested return; its quantities become returnable again. */
 export async function cancelReturn(ctx: ServiceContext, raw: z.input<typeof CancelReturnInput>) {
   const input = CancelReturnInput.parse(raw);
-  return inTransaction(ctx, async (tx) => {
-    const row = await loadReturn(tx, input.id, true);
+  return inTransaction(ctx, async (ctx) => {
+    const row = await loadReturn(ctx, input.id, true);
     const to = transition(row, "cancel");
-    for (const line of await linesOfReturn(tx, row.id)) await unclaim(tx, line.orderLineId, line.quantity);
-    return applyStatus(tx, row, "cancel", to, { cancelledAt: new Date() }, { reason: input.reason });
+    for (const line of await linesOfReturn(ctx, row.id)) await unclaim(ctx, line.orderLineId, line.quantity);
+    return applyStatus(ctx, row, "cancel", to, { cancelledAt: new Date() }, { reason: input.reason });
   });
 }
 
-const SORT = sql`${returns.createdAt}`;
-
-export async function listReturns(ctx: ServiceContext, raw: z.input<typeof ReturnListInput>) {
-  const input = ReturnListInput.parse(raw);
-  const filters = and(
-    eq(returns.orgId, ctx.orgId),
-    input.status ? eq(returns.status, input.status) : undefined,
-    input.orderId ? eq(returns.orderId, input.orderId) : undefined,
-    input.search
-      ? or(
-          ilike(returns.returnNo, likeTerm(input.search)),
-          ilike(returns.orderNo, likeTerm(input.search)),
-          ilike(returns.platformRef, likeTerm(input.search)),
-        )
-      : undefined,
-  );
-  const rows = await ctx.db
-    .select({
-      id: returns.id,
-      returnNo: returns.returnNo,
-      orderId: returns.orderId,
-      orderNo: returns.orderNo,
-      outboundId: returns.outboundId,
-      status: returns.status,
-      reason: returns.reason,
-      platformRef: returns.platformRef,
-      totalQty: returns.totalQty,
-      createdAt: returns.createdAt,
-      sortKey: sql<string>`${returns.createdAt}::text`,
-      lines: sql<{ sku: string; quantity: string; disposition: string | null }[]>`(
-        select coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity::text, 'disposition', l.disposition) order by l.line_no), '[]'::jsonb)
-          from ${returnLines} l where l.org_id = ${returns.orgId} and l.return_id = ${returns.id})`,
-    })
-    .from(returns)
-    .where(and(filters, afterCursor(SORT, returns.id, "desc", decodeCursor(input.cursor))))
-    .orderBy(...orderByKeyset(SORT, returns.id, "desc"))
-    .limit(input.limit + 1);
-  const page = toPage(rows, input.limit, (r) => r.sortKey);
-  const [total] = await ctx.db
-    .select({ n: count() })
-    .from(sql`(select 1 from ${returns} where ${filters} limit ${COUNT_CAP + 1}) c`);
-  return {
-    items: page.items.map(({ sortKey: _s, ...r }) => r),
-    nextCursor: page.nextCursor,
-    total: cappedCount(total?.n ?? 0),
-  };
-}
-
-export async function getReturn(ctx: ServiceContext, id: string) {
-  const row = await loadReturn(ctx, id);
-  const lines = await ctx.db
-    .select({
-      id: returnLines.id,
-      lineNo: returnLines.lineNo,
-      orderLineId: returnLines.orderLineId,
-      productId: returnLines.productId,
-      sku: returnLines.sku,
-      productName: returnLines.productName,
-      quantity: returnLines.quantity,
-      receivedQty: returnLines.receivedQty,
-      disposition: returnLines.disposition,
-      restockWarehouseId: returnLines.restockWarehouseId,
-      restockWarehouseCode: warehouses.code,
-      remark: returnLines.remark,
-      shippedWarehouseId: orderLines.warehouseId,
-    })
-    .from(returnLines)
-    .innerJoin(orderLines, eq(orderLines.id, returnLines.orderLineId))
-    .leftJoin(warehouses, eq(warehouses.id, returnLines.restockWarehouseId))
-    .where(and(eq(returnLines.orgId, ctx.orgId), eq(returnLines.returnId, id)))
-    .orderBy(asc(returnLines.lineNo));
-  const events = await ctx.db
-    .select({
-      id: returnEvents.id,
-      type: returnEvents.type,
-      fromStatus: returnEvents.fromStatus,
-      toStatus: returnEvents.toStatus,
-      reason: returnEvents.reason,
-      details: returnEvents.details,
-      actorLabel: returnEvents.actorLabel,
-      actorName: users.name,
-      createdAt: returnEvents.createdAt,
-    })
-    .from(returnEvents)
-    .leftJoin(users, eq(users.id, returnEvents.actorUserId))
-    .where(and(eq(returnEvents.orgId, ctx.orgId), eq(returnEvents.returnId, id)))
-    .orderBy(asc(returnEvents.createdAt), asc(returnEvents.id));
-  const [outbound] = row.outboundId
-    ? await ctx.db
-        .select({ outboundNo: outboundOrders.outboundNo })
-        .from(outboundOrders)
-        .where(eq(outboundOrders.id, row.outboundId))
-    : [];
-  return {
-    return: { ...row, outboundNo: outbound?.outboundNo ?? null },
-    lines,
-    events,
-    movements: await movementsOfDocument(ctx, "return", id),
-  };
-}
-
-/** The returns of one order, for the order page. */
-export async function returnsOfOrder(ctx: ServiceContext, orderId: string) {
-  return (await listReturns(ctx, { orderId, limit: 100 })).items;
-}
+export { getReturn, listReturns, returnsOfOrder } from "./queries";

@@ -6,18 +6,37 @@ import type { AddressInfo } from "node:net";
  * fault queue, a deterministic random source and an HTTP server on port 0.
  */
 
-/** Wall time plus an offset: tokens expire when a test moves the clock, while rate buckets still refill. */
+/**
+ * Wall time plus an offset: tokens expire when a test moves the clock, while rate buckets still refill.
+ * `freeze()` stops it following wall time, so only `advance` moves it (a test that gives the same clock
+ * to the code under test, sleeping by advancing it, sees the same instants on both sides: no timing);
+ * `thaw()` lets it run on from where it stands.
+ */
 export class SimClock {
   private offsetMs = 0;
+  private frozenAt: number | null = null;
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.frozenAt ?? Date.now() + this.offsetMs;
   }
   advance(ms: number): number {
-    this.offsetMs += ms;
+    if (this.frozenAt !== null) this.frozenAt += ms;
+    else this.offsetMs += ms;
     return this.now();
   }
   set(epochMs: number): number {
-    this.offsetMs = epochMs - Date.now();
+    if (this.frozenAt !== null) this.frozenAt = epochMs;
+    else this.offsetMs = epochMs - Date.now();
+    return this.now();
+  }
+  freeze(): number {
+    this.frozenAt ??= this.now();
+    return this.frozenAt;
+  }
+  thaw(): number {
+    if (this.frozenAt !== null) {
+      this.offsetMs = this.frozenAt - Date.now();
+      this.frozenAt = null;
+    }
     return this.now();
   }
 }

@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type http from "node:http";
-import { AMAZON_SIMULATOR_APP } from "@/server/channels/amazon/config";
-import { AMAZON_USAGE_PLANS, type UsagePlan } from "@/server/channels/amazon/rate-limiter";
 import {
   applyFault,
   escapeHtml,
@@ -24,7 +22,111 @@ import {
  * "Before" dates at least two minutes old), NextToken paging, per-seller token buckets per operation with
  * `x-amzn-RateLimit-Limit` and 429 QuotaExceeded, plus injected faults. Shipments and stock updates are
  * recorded for tests to assert on.
+ *
+ * Regions as Amazon has them: each of NA / EU / FE has its own Login with Amazon token host, Seller Central
+ * consent host(s) and SP-API host (SIM_REGIONS, this simulator's own copy from the documentation). They are
+ * served under `<baseUrl>/<host>/…` (e.g. `/sellingpartnerapi-eu.amazon.com/orders/2026-01-01/orders`):
+ * each host answers only its own role, a seller exists only in the region of its marketplace, and codes and
+ * tokens are valid only in the region that issued them — a call to another region's host fails. The bare
+ * base URL is North America's three hosts at once (what simulator accounts used before regions).
+ * Consent and the code exchange accept only the app's registered OAuth redirect URIs. A plain LWA token
+ * gets no personal data from Orders v0 (getOrders / getOrder / getOrderAddress / getOrderBuyerInfo):
+ * that needs a Restricted Data Token from the Tokens API (createRestrictedDataToken) naming the resource.
  */
+
+/** A usage plan: `rate` requests per second restored into a bucket of `burst`. */
+export type UsagePlan = { rate: number; burst: number };
+
+/**
+ * Amazon's default usage plans, read from the "Usage Plan" tables of the operation descriptions in
+ * selling-partner-api-models (ordersV0.json, orders_2026-01-01.json, listingsItems_2021-08-01.json,
+ * sellers.json) — the simulator's own copy, not the connector's.
+ */
+export const SIM_USAGE_PLANS: Record<string, UsagePlan> = {
+  getOrders: { rate: 0.0167, burst: 20 },
+  getOrder: { rate: 0.5, burst: 30 },
+  getOrderItems: { rate: 0.5, burst: 30 },
+  getOrderAddress: { rate: 0.5, burst: 30 },
+  confirmShipment: { rate: 2, burst: 10 },
+  patchListingsItem: { rate: 5, burst: 5 },
+  getMarketplaceParticipations: { rate: 0.016, burst: 15 },
+  searchOrders: { rate: 0.0056, burst: 20 },
+  getOrder20260101: { rate: 0.5, burst: 30 },
+  getOrderBuyerInfo: { rate: 0.5, burst: 30 },
+  // tokens_2021-03-01.json
+  createRestrictedDataToken: { rate: 1, burst: 10 },
+};
+
+export type SimRegion = "NA" | "EU" | "FE";
+
+/**
+ * SP-API's selling regions ("SP-API Endpoints"), the Login with Amazon token host of each ("Generate LWA
+ * tokens": api.amazon.com NA, api.amazon.co.uk EU, api.amazon.co.jp FE) and the Seller Central hosts
+ * where its sellers give consent ("Website authorization workflow"), with the marketplaces of each region.
+ */
+export const SIM_REGIONS: Record<SimRegion, { spApi: string; lwa: string; sellerCentral: string[]; marketplaces: string[] }> = {
+  NA: {
+    spApi: "sellingpartnerapi-na.amazon.com",
+    lwa: "api.amazon.com",
+    sellerCentral: ["sellercentral.amazon.com", "sellercentral.amazon.ca", "sellercentral.amazon.com.mx", "sellercentral.amazon.com.br"],
+    // US, CA, MX, BR
+    marketplaces: ["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2", "A1AM78C64UM0Y8", "A2Q3Y263D00KWC"],
+  },
+  EU: {
+    spApi: "sellingpartnerapi-eu.amazon.com",
+    lwa: "api.amazon.co.uk",
+    sellerCentral: ["sellercentral-europe.amazon.com", "sellercentral.amazon.com.tr", "sellercentral.amazon.ae", "sellercentral.amazon.sa", "sellercentral.amazon.eg", "sellercentral.amazon.in"],
+    // IE, ES, UK, FR, BE, NL, DE, IT, SE, ZA, PL, SA, EG, TR, AE, IN
+    marketplaces: ["A28R8C7NBKEWEA", "A1RKKUPIHCS9HS", "A1F83G8C2ARO7P", "A13V1IB3VIYZZH", "AMEN7PMS3EDWL", "A1805IZSGTT6HS", "A1PA6795UKMFR9", "APJ6JRA9NG5V4", "A2NODRKZP88ZB9", "AE08WJ6YKNBMC", "A1C3SOZRARQ6R3", "A17E79C6D8DWNP", "ARBP9OOSHTCHU", "A33AVAJ2PDY3EV", "A2VIGQ35RCS4UG", "A21TJRUUN4KGV"],
+  },
+  FE: {
+    spApi: "sellingpartnerapi-fe.amazon.com",
+    lwa: "api.amazon.co.jp",
+    sellerCentral: ["sellercentral.amazon.co.jp", "sellercentral.amazon.com.au", "sellercentral.amazon.sg"],
+    // SG, AU, JP
+    marketplaces: ["A19VAU5U5O7RUS", "A39IBJ37TRP1C6", "A1VC38T7YXB528"],
+  },
+};
+
+type SimHost = { region: SimRegion; role: "lwa" | "sellerCentral" | "spApi" | "any" };
+const SIM_HOSTS = new Map<string, SimHost>();
+for (const [region, r] of Object.entries(SIM_REGIONS) as [SimRegion, (typeof SIM_REGIONS)[SimRegion]][]) {
+  SIM_HOSTS.set(r.spApi, { region, role: "spApi" });
+  SIM_HOSTS.set(r.lwa, { region, role: "lwa" });
+  for (const h of r.sellerCentral) SIM_HOSTS.set(h, { region, role: "sellerCentral" });
+}
+/** The bare base URL: North America, all three roles (before regions, simulator accounts used only it). */
+const LEGACY_HOST: SimHost = { region: "NA", role: "any" };
+
+/** The region a marketplace belongs to (unknown marketplaces: North America). */
+export function simRegionOfMarketplace(marketplaceId: string): SimRegion {
+  for (const [region, r] of Object.entries(SIM_REGIONS) as [SimRegion, (typeof SIM_REGIONS)[SimRegion]][]) if (r.marketplaces.includes(marketplaceId)) return region;
+  return "NA";
+}
+
+/** The OAuth redirect URIs the simulator's development app has registered (besides loopback callbacks). */
+export const SIM_REDIRECT_URIS = ["https://oms.test/api/oauth/amazon/callback"];
+
+/** Restricted resources of Orders v0 (Tokens API use case guide) and the data elements each may ask for. */
+const RESTRICTED_V0: { op: string; pattern: RegExp; needsElements: boolean }[] = [
+  { op: "getOrders", pattern: /^\/orders\/v0\/orders$/, needsElements: true },
+  { op: "getOrder", pattern: /^\/orders\/v0\/orders\/[^/]+$/, needsElements: true },
+  { op: "getOrderItems", pattern: /^\/orders\/v0\/orders\/[^/]+\/orderItems$/, needsElements: true },
+  { op: "getOrderAddress", pattern: /^\/orders\/v0\/orders\/[^/]+\/address$/, needsElements: false },
+  { op: "getOrderBuyerInfo", pattern: /^\/orders\/v0\/orders\/[^/]+\/buyerInfo$/, needsElements: false },
+];
+const DATA_ELEMENTS = ["buyerInfo", "shippingAddress", "buyerTaxInformation"];
+const RDT_TTL_MS = 3600_000;
+
+/** The development app the simulator knows (the dev/test configuration uses the same values). */
+export const SIM_AMAZON_APP = {
+  applicationId: "amzn1.sp.solution.manifold-sim",
+  clientId: "amzn1.application-oa2-client.manifold-sim",
+  clientSecret: "manifold-sim-lwa-secret",
+} as const;
+
+/** Roles a developer profile can be granted; restricted ones gate personal data. */
+export const DIRECT_TO_CONSUMER_SHIPPING = "Direct-to-Consumer Shipping";
 
 export const AMAZON_STATUSES = [
   "PendingAvailability",
@@ -93,7 +195,9 @@ export type RecordedShipment = {
 
 export type RecordedStock = { sellerId: string; sku: string; marketplaceIds: string[]; quantity: number; submissionId: string; at: string };
 
-type Token = { sellerId: string; expiresAt: number };
+type Token = { sellerId: string; region: SimRegion; expiresAt: number };
+/** A Restricted Data Token: the resources it names (`{orderId}`-style segments match any value). */
+type Rdt = Token & { resources: { method: string; path: string; dataElements: string[] }[] };
 
 export type AmazonSimulatorOptions = {
   port?: number;
@@ -102,6 +206,18 @@ export type AmazonSimulatorOptions = {
   clientSecret?: string;
   /** Rate plans per operation, overriding Amazon's defaults (tests use fast ones). */
   rateLimits?: Partial<Record<string, UsagePlan>>;
+  /**
+   * Roles of the app's developer profile. `Direct-to-Consumer Shipping` (restricted) is what releases the
+   * recipient's address and the buyer's details in Orders 2026-01-01 (includedData=RECIPIENT / BUYER).
+   */
+  roles?: string[];
+  /**
+   * The app's registered OAuth Redirect URIs (exact). Default SIM_REDIRECT_URIS; `loopbackRedirects`
+   * (default true) also registers `http://127.0.0.1:<port>/api/oauth/amazon/callback` and the `localhost`
+   * one on any port — what a development app registers for its local server.
+   */
+  redirectUris?: string[];
+  loopbackRedirects?: boolean;
   /** Order items per getOrderItems page (Amazon pages long orders with NextToken too). */
   itemsPageSize?: number;
   seed?: number;
@@ -125,10 +241,15 @@ const notFound = (message: string) => ({ errors: [{ code: "NotFound", message, d
 
 export async function startAmazonSimulator(options: AmazonSimulatorOptions = {}) {
   const app = {
-    applicationId: options.applicationId ?? AMAZON_SIMULATOR_APP.applicationId,
-    clientId: options.clientId ?? AMAZON_SIMULATOR_APP.clientId,
-    clientSecret: options.clientSecret ?? AMAZON_SIMULATOR_APP.clientSecret,
+    applicationId: options.applicationId ?? SIM_AMAZON_APP.applicationId,
+    clientId: options.clientId ?? SIM_AMAZON_APP.clientId,
+    clientSecret: options.clientSecret ?? SIM_AMAZON_APP.clientSecret,
+    roles: options.roles ?? ["Selling Partner Insights", "Inventory and Order Tracking", "Product Listing", DIRECT_TO_CONSUMER_SHIPPING],
+    redirectUris: options.redirectUris ?? SIM_REDIRECT_URIS,
+    loopbackRedirects: options.loopbackRedirects ?? true,
   };
+  const registeredRedirect = (uri: string) =>
+    app.redirectUris.includes(uri) || (app.loopbackRedirects && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/api\/oauth\/amazon\/callback$/.test(uri));
   const clock = new SimClock();
   const faults = new FaultQueue();
   const random = seededRandom(options.seed ?? 20260101);
@@ -136,16 +257,21 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
 
   const sellers = new Map<string, SimSeller>([[DEFAULT_SELLER.sellerId, { ...DEFAULT_SELLER }]]);
   const orders = new Map<string, SimAmazonOrder>();
-  const codes = new Map<string, { sellerId: string; expiresAt: number; used: boolean; redirectUri: string | null }>();
+  const codes = new Map<string, { sellerId: string; region: SimRegion; expiresAt: number; used: boolean; redirectUri: string }>();
   const accessTokens = new Map<string, Token>();
-  const refreshTokens = new Map<string, { sellerId: string; revoked: boolean }>();
+  const rdts = new Map<string, Rdt>();
+  const refreshTokens = new Map<string, { sellerId: string; region: SimRegion; revoked: boolean }>();
   const nextTokens = new Map<string, { sellerId: string; ids: string[]; offset: number; pageSize: number }>();
-  const plans: Record<string, UsagePlan> = { ...AMAZON_USAGE_PLANS, ...(options.rateLimits as Record<string, UsagePlan>) };
+  const plans: Record<string, UsagePlan> = { ...SIM_USAGE_PLANS, ...(options.rateLimits as Record<string, UsagePlan>) };
+  /** Listing attributes per seller + SKU (what a patch changes): fulfillment_availability per channel. */
+  const listings = new Map<string, { fulfillment_availability: Record<string, unknown>[] }>();
   const buckets = new Map<string, { tokens: number; at: number }>();
   const shipments: RecordedShipment[] = [];
   const stock: RecordedStock[] = [];
   const stats: Record<string, { requests: number; throttled: number; faults: number; served: number }> = {};
 
+  /** Every authenticated SP-API call as the bucket saw it (simulator clock), the last 10,000. */
+  const calls: { sellerId: string; op: string; at: number; throttled: boolean }[] = [];
   const stat = (op: string) => (stats[op] ??= { requests: 0, throttled: 0, faults: 0, served: 0 });
   const iso = (ms: number) => new Date(ms).toISOString();
   const token = (prefix: string) => `${prefix}${randomBytes(24).toString("base64url")}`;
@@ -273,37 +399,90 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
     return changed;
   }
 
-  const publicOrder = (o: SimAmazonOrder) => {
-    const { sellerId: _s, address, items: _i, ...rest } = o;
-    // Without a Restricted Data Token Amazon returns only the non-PII part of the address.
+  /** The address without personal data: what Amazon returns without a Restricted Data Token. */
+  const nonPiiAddress = (a: SimAmazonOrder["address"]) => ({ City: a.City, StateOrRegion: a.StateOrRegion, PostalCode: a.PostalCode, CountryCode: a.CountryCode });
+  const addressReleased = (o: SimAmazonOrder) => !["Pending", "PendingAvailability"].includes(o.OrderStatus);
+
+  /** An Orders v0 order; buyer and address personal data only for an RDT with those data elements. */
+  const publicOrder = (o: SimAmazonOrder, elements: Set<string> = new Set()) => {
+    const { sellerId: _s, address, items: _i, BuyerInfo, ...rest } = o;
     return {
       ...rest,
-      ShippingAddress: { City: address.City, StateOrRegion: address.StateOrRegion, PostalCode: address.PostalCode, CountryCode: address.CountryCode },
+      BuyerInfo: elements.has("buyerInfo") ? BuyerInfo : {},
+      ShippingAddress: elements.has("shippingAddress") && addressReleased(o) ? address : nonPiiAddress(address),
     };
   };
 
   // ---------- HTTP ----------
 
-  function authenticate(req: http.IncomingMessage): { sellerId: string } | { error: unknown } {
+  /**
+   * The caller of an SP-API operation on a region's host: an LWA access token of that region, or a
+   * Restricted Data Token of that region naming this operation's path (then its data elements apply).
+   * Another region's token is refused like any unknown one.
+   */
+  function authenticate(req: http.IncomingMessage, region: SimRegion, op: string, path: string): { sellerId: string; elements: Set<string> | null } | { error: unknown } {
     const t = req.headers["x-amz-access-token"];
     if (typeof t !== "string" || !t) return { error: unauthorized("") };
+    const rdt = rdts.get(t);
+    if (rdt) {
+      if (rdt.region !== region) return { error: unauthorized("") };
+      if (rdt.expiresAt <= clock.now()) return { error: unauthorized("The access token you provided has expired.") };
+      const restricted = RESTRICTED_V0.find((r) => r.op === op);
+      const resource = restricted && rdt.resources.find((r) => r.method === (req.method ?? "GET") && resourceMatches(r.path, path));
+      if (!resource) return { error: unauthorized("The Restricted Data Token does not cover this resource.") };
+      return { sellerId: rdt.sellerId, elements: new Set(resource.dataElements) };
+    }
     const tok = accessTokens.get(t);
     if (!tok) return { error: unauthorized("The access token you provided is revoked, malformed or invalid.") };
+    if (tok.region !== region) return { error: unauthorized("") };
     if (tok.expiresAt <= clock.now()) return { error: unauthorized("The access token you provided has expired.") };
-    return { sellerId: tok.sellerId };
+    return { sellerId: tok.sellerId, elements: null };
   }
 
-  function consentPage(url: URL, message = "") {
+  /** A resource path of an RDT: literal segments must match, `{name}` segments match any value. */
+  function resourceMatches(pattern: string, path: string) {
+    const a = pattern.split("/");
+    const b = path.split("/");
+    return a.length === b.length && a.every((seg, i) => /^\{[^}]+\}$/.test(seg) || seg === b[i]);
+  }
+
+  /** Tokens API createRestrictedDataToken (tokens_2021-03-01.json), called with the LWA access token. */
+  function createRdt(sellerId: string, region: SimRegion, body: unknown): { status: number; body: unknown } {
+    const invalid = (details: string) => ({ status: 400, body: { errors: [{ code: "InvalidInput", message: "Request is missing or has invalid parameters", details }] } });
+    const list = (body as { restrictedResources?: unknown } | null)?.restrictedResources;
+    if (!Array.isArray(list) || list.length === 0) return invalid("Resource not provided.");
+    if (list.length > 50) return invalid("At most 50 restricted resources.");
+    const resources: Rdt["resources"] = [];
+    for (const r of list as { method?: unknown; path?: unknown; dataElements?: unknown }[]) {
+      if (typeof r?.method !== "string" || !["GET", "PUT", "POST", "DELETE"].includes(r.method) || typeof r.path !== "string") return invalid("Resource not provided.");
+      const restricted = RESTRICTED_V0.find((x) => x.pattern.test(r.path as string));
+      if (!restricted) return invalid(`${r.path} is not a restricted resource.`);
+      const elements = Array.isArray(r.dataElements) ? (r.dataElements as unknown[]) : [];
+      if (elements.some((e) => typeof e !== "string" || !DATA_ELEMENTS.includes(e))) return invalid("dataElements must be buyerInfo, shippingAddress or buyerTaxInformation.");
+      if (restricted.needsElements && elements.length === 0) return invalid(`dataElements is required for ${r.path}.`);
+      resources.push({ method: r.method, path: r.path, dataElements: elements as string[] });
+    }
+    // Personal data for shipping is released only to developers with the restricted role.
+    if (!app.roles.includes(DIRECT_TO_CONSUMER_SHIPPING)) {
+      return { status: 403, body: { errors: [{ code: "Unauthorized", message: "Access to requested resource is denied.", details: `The application is missing the ${DIRECT_TO_CONSUMER_SHIPPING} role required for these restricted resources.` }] } };
+    }
+    const rdt = token("Atz.sprdt|");
+    rdts.set(rdt, { sellerId, region, expiresAt: clock.now() + RDT_TTL_MS, resources });
+    return { status: 200, body: { restrictedDataToken: rdt, expiresIn: RDT_TTL_MS / 1000 } };
+  }
+
+  function consentPage(url: URL, host: SimHost, prefix: string, message = "") {
     const appId = url.searchParams.get("application_id") ?? "";
     const state = url.searchParams.get("state") ?? "";
     const redirect = url.searchParams.get("redirect_uri") ?? "";
     const options = [...sellers.values()]
+      .filter((s) => simRegionOfMarketplace(s.marketplaceId) === host.region)
       .map((s) => `<option value="${escapeHtml(s.sellerId)}">${escapeHtml(s.storeName)} (${escapeHtml(s.sellerId)})</option>`)
       .join("");
     return `<!doctype html><html><head><meta charset="utf-8"><title>Amazon Seller Central — authorize app (simulator)</title></head>
 <body style="font-family:sans-serif;max-width:560px;margin:40px auto">
 <h1>Authorize Manifold OMS</h1><p>Simulated Seller Central consent page. ${escapeHtml(message)}</p>
-<form method="post" action="/apps/authorize/consent">
+<form method="post" action="${escapeHtml(prefix)}/apps/authorize/consent">
 <input type="hidden" name="application_id" value="${escapeHtml(appId)}"><input type="hidden" name="state" value="${escapeHtml(state)}">
 <input type="hidden" name="redirect_uri" value="${escapeHtml(redirect)}">
 <label>Seller account <select name="selling_partner_id">${options}</select></label>
@@ -311,20 +490,30 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
   }
 
   /** The seller confirms on the consent page: Amazon redirects back with a 5-minute code. */
-  function approve(args: { applicationId: string; state: string; redirectUri: string; sellerId?: string }): string {
+  /**
+   * The seller confirms on a region's Seller Central (`region`; by default the seller's own). Only a
+   * seller of that region can, and only to one of the app's registered redirect URIs (none given: the
+   * first registered one, as Amazon does).
+   */
+  function approve(args: { applicationId: string; state: string; redirectUri: string; sellerId?: string; region?: SimRegion }): string {
     if (args.applicationId !== app.applicationId) throw new Error("unknown application_id");
     const seller = sellers.get(args.sellerId ?? DEFAULT_SELLER.sellerId);
     if (!seller) throw new Error("unknown seller");
+    const sellerRegion = simRegionOfMarketplace(seller.marketplaceId);
+    const region = args.region ?? sellerRegion;
+    if (region !== sellerRegion) throw new Error(`seller ${seller.sellerId} sells in ${sellerRegion}, not on this ${region} Seller Central`);
+    const redirectUri = args.redirectUri || app.redirectUris[0]!;
+    if (!registeredRedirect(redirectUri)) throw new Error(`redirect_uri ${redirectUri} is not one of the app's registered OAuth Redirect URIs`);
     const code = token("ANsim");
-    codes.set(code, { sellerId: seller.sellerId, expiresAt: clock.now() + CODE_TTL_MS, used: false, redirectUri: args.redirectUri || null });
-    const back = new URL(args.redirectUri);
+    codes.set(code, { sellerId: seller.sellerId, region, expiresAt: clock.now() + CODE_TTL_MS, used: false, redirectUri });
+    const back = new URL(redirectUri);
     back.searchParams.set("state", args.state);
     back.searchParams.set("selling_partner_id", seller.sellerId);
     back.searchParams.set("spapi_oauth_code", code);
     return back.toString();
   }
 
-  async function tokenEndpoint(req: http.IncomingMessage, res: http.ServerResponse) {
+  async function tokenEndpoint(req: http.IncomingMessage, res: http.ServerResponse, region: SimRegion) {
     const form = new URLSearchParams(await readBody(req));
     const oauthError = (status: number, error: string, description: string) =>
       sendJson(res, status, { error_description: description, error });
@@ -337,38 +526,39 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
     if (grant === "authorization_code") {
       const code = form.get("code") ?? "";
       const c = codes.get(code);
-      if (!c || c.used || c.expiresAt <= clock.now()) {
+      // A code is redeemable only at the LWA host of the region whose Seller Central issued it.
+      if (!c || c.used || c.expiresAt <= clock.now() || c.region !== region) {
         return oauthError(400, "invalid_grant", "The request has an invalid grant parameter : code");
       }
       const redirect = form.get("redirect_uri");
-      if (c.redirectUri && redirect && redirect !== c.redirectUri) {
+      if (redirect !== null && (!registeredRedirect(redirect) || redirect !== c.redirectUri)) {
         return oauthError(400, "invalid_grant", "The request has an invalid grant parameter : redirect_uri");
       }
       c.used = true;
       sellerId = c.sellerId;
       refresh = token("Atzr|");
-      refreshTokens.set(refresh, { sellerId, revoked: false });
+      refreshTokens.set(refresh, { sellerId, region, revoked: false });
     } else if (grant === "refresh_token") {
       refresh = form.get("refresh_token") ?? "";
       const r = refreshTokens.get(refresh);
-      if (!r || r.revoked) return oauthError(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
+      if (!r || r.revoked || r.region !== region) return oauthError(400, "invalid_grant", "The request has an invalid grant parameter : refresh_token");
       sellerId = r.sellerId;
     } else {
       return oauthError(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server");
     }
     const access = token("Atza|");
-    accessTokens.set(access, { sellerId, expiresAt: clock.now() + ACCESS_TTL_MS });
+    accessTokens.set(access, { sellerId, region, expiresAt: clock.now() + ACCESS_TTL_MS });
     sendJson(res, 200, { access_token: access, refresh_token: refresh, token_type: "bearer", expires_in: ACCESS_TTL_MS / 1000 });
   }
 
-  function getOrders(sellerId: string, q: URLSearchParams): { status: number; body: unknown } {
+  function getOrders(sellerId: string, q: URLSearchParams, elements: Set<string>): { status: number; body: unknown } {
     const marketplaceIds = (q.get("MarketplaceIds") ?? "").split(",").filter(Boolean);
     if (marketplaceIds.length === 0) return { status: 400, body: invalidInput("MarketplaceIds is required.") };
     const next = q.get("NextToken");
     if (next) {
       const t = nextTokens.get(next);
       if (!t || t.sellerId !== sellerId) return { status: 400, body: invalidInput("Invalid NextToken.") };
-      return { status: 200, body: page(t) };
+      return { status: 200, body: page(t, elements) };
     }
     const createdAfter = q.get("CreatedAfter");
     const updatedAfter = q.get("LastUpdatedAfter");
@@ -407,13 +597,13 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
       })
       .sort((a, b) => Date.parse(a[field]) - Date.parse(b[field]) || a.AmazonOrderId.localeCompare(b.AmazonOrderId))
       .map((o) => o.AmazonOrderId);
-    return { status: 200, body: page({ sellerId, ids, offset: 0, pageSize }, beforeMs, beforeName) };
+    return { status: 200, body: page({ sellerId, ids, offset: 0, pageSize }, elements, beforeMs, beforeName) };
   }
 
-  function page(t: { sellerId: string; ids: string[]; offset: number; pageSize: number }, beforeMs?: number | null, beforeName?: string) {
+  function page(t: { sellerId: string; ids: string[]; offset: number; pageSize: number }, elements: Set<string>, beforeMs?: number | null, beforeName?: string) {
     const slice = t.ids.slice(t.offset, t.offset + t.pageSize);
     const payload: Record<string, unknown> = {
-      Orders: slice.map((id) => orders.get(id)).filter((o): o is SimAmazonOrder => Boolean(o)).map(publicOrder),
+      Orders: slice.map((id) => orders.get(id)).filter((o): o is SimAmazonOrder => Boolean(o)).map((o) => publicOrder(o, elements)),
     };
     if (beforeName) payload[beforeName] = iso(beforeMs ?? clock.now() - BEFORE_LAG_MS);
     if (t.offset + t.pageSize < t.ids.length) {
@@ -422,6 +612,117 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
       payload.NextToken = next;
     }
     return { payload };
+  }
+
+  // ---------- Orders API 2026-01-01 (orders_2026-01-01.json) ----------
+
+  const INCLUDED_DATA = ["BUYER", "RECIPIENT", "PROCEEDS", "EXPENSE", "PROMOTION", "CANCELLATION", "FULFILLMENT", "PACKAGES", "TAX", "PAYMENT", "FULFILLMENT_ORDERS"];
+  const STATUS_2026: Record<string, string> = {
+    PendingAvailability: "PENDING_AVAILABILITY",
+    Pending: "PENDING",
+    Unshipped: "UNSHIPPED",
+    PartiallyShipped: "PARTIALLY_SHIPPED",
+    Shipped: "SHIPPED",
+    InvoiceUnconfirmed: "SHIPPED",
+    Canceled: "CANCELLED",
+    Unfulfillable: "UNFULFILLABLE",
+  };
+
+  /**
+   * `includedData`: only the listed datasets come back. BUYER and RECIPIENT hold personal data and need
+   * the restricted Direct-to-Consumer Shipping role; without it Amazon answers 403 for the request.
+   */
+  function includedDataOf(q: URLSearchParams): { sets: Set<string> } | { status: number; error: unknown } {
+    const sets = new Set((q.get("includedData") ?? "").split(",").filter(Boolean));
+    for (const x of sets) if (!INCLUDED_DATA.includes(x)) return { status: 400, error: invalidInput(`includedData value ${x} is not valid.`) };
+    if ((sets.has("RECIPIENT") || sets.has("BUYER")) && !app.roles.includes(DIRECT_TO_CONSUMER_SHIPPING)) {
+      return {
+        status: 403,
+        error: { errors: [{ code: "Unauthorized", message: "Access to requested resource is denied.", details: `The application is missing the ${DIRECT_TO_CONSUMER_SHIPPING} role required for includedData=${sets.has("RECIPIENT") ? "RECIPIENT" : "BUYER"}.` }] },
+      };
+    }
+    return { sets };
+  }
+
+  function order20260101(o: SimAmazonOrder, sets: Set<string>) {
+    const released = !["Pending", "PendingAvailability"].includes(o.OrderStatus);
+    const a = o.address;
+    return {
+      orderId: o.AmazonOrderId,
+      createdTime: o.PurchaseDate,
+      lastUpdatedTime: o.LastUpdateDate,
+      salesChannel: { channelName: "AMAZON", marketplaceId: o.MarketplaceId, marketplaceName: o.SalesChannel },
+      ...(sets.has("BUYER") ? { buyer: { buyerName: o.BuyerInfo.BuyerName, buyerEmail: o.BuyerInfo.BuyerEmail } } : {}),
+      ...(sets.has("RECIPIENT")
+        ? {
+            recipient: {
+              deliveryAddress: released
+                ? { name: a.Name, addressLine1: a.AddressLine1, addressLine2: a.AddressLine2, city: a.City, stateOrRegion: a.StateOrRegion, postalCode: a.PostalCode, countryCode: a.CountryCode, phone: a.Phone, addressType: "RESIDENTIAL" }
+                : { city: a.City, stateOrRegion: a.StateOrRegion, postalCode: a.PostalCode, countryCode: a.CountryCode },
+            },
+          }
+        : {}),
+      ...(sets.has("PROCEEDS") ? { proceeds: { grandTotal: { amount: o.OrderTotal.Amount, currencyCode: o.OrderTotal.CurrencyCode } } } : {}),
+      ...(sets.has("FULFILLMENT")
+        ? { fulfillment: { fulfillmentStatus: STATUS_2026[o.OrderStatus] ?? "PENDING", fulfilledBy: "MERCHANT", fulfillmentServiceLevel: o.ShipmentServiceLevelCategory.toUpperCase() } }
+        : {}),
+      orderItems: o.items.map((i) => ({
+        orderItemId: i.OrderItemId,
+        quantityOrdered: i.QuantityOrdered,
+        product: {
+          asin: i.ASIN,
+          title: i.Title,
+          sellerSku: i.SellerSKU,
+          price: { unitPrice: { amount: (Math.round((Number(i.ItemPrice.Amount) / i.QuantityOrdered) * 100) / 100).toFixed(2), currencyCode: i.ItemPrice.CurrencyCode } },
+        },
+        ...(sets.has("FULFILLMENT") ? { fulfillment: { quantityFulfilled: i.QuantityShipped, quantityUnfulfilled: i.QuantityOrdered - i.QuantityShipped } } : {}),
+      })),
+    };
+  }
+
+  function searchOrders(sellerId: string, q: URLSearchParams): { status: number; body: unknown } {
+    const included = includedDataOf(q);
+    if ("error" in included) return { status: included.status, body: included.error };
+    const token = q.get("paginationToken");
+    let t: { sellerId: string; ids: string[]; offset: number; pageSize: number } | undefined;
+    if (token) {
+      t = nextTokens.get(token);
+      if (!t || t.sellerId !== sellerId) return { status: 400, body: invalidInput("Invalid paginationToken.") };
+    } else {
+      const marketplaceIds = (q.get("marketplaceIds") ?? "").split(",").filter(Boolean);
+      const createdAfter = q.get("createdAfter");
+      const updatedAfter = q.get("lastUpdatedAfter");
+      if ((createdAfter ? 1 : 0) + (updatedAfter ? 1 : 0) !== 1) return { status: 400, body: invalidInput("Exactly one of createdAfter and lastUpdatedAfter must be specified.") };
+      const afterName = createdAfter ? "createdAfter" : "lastUpdatedAfter";
+      const beforeName = createdAfter ? "createdBefore" : "lastUpdatedBefore";
+      if (q.get(createdAfter ? "lastUpdatedBefore" : "createdBefore")) return { status: 400, body: invalidInput(`${beforeName} must go with ${afterName}.`) };
+      const afterMs = Date.parse(q.get(afterName)!);
+      const beforeText = q.get(beforeName);
+      const beforeMs = beforeText ? Date.parse(beforeText) : null;
+      if (Number.isNaN(afterMs) || (beforeMs !== null && Number.isNaN(beforeMs))) return { status: 400, body: invalidInput("Dates must be ISO 8601.") };
+      if (beforeMs !== null && beforeMs > clock.now() - BEFORE_LAG_MS) return { status: 400, body: invalidInput("The before date must be no later than two minutes before the request time.") };
+      const sizeText = q.get("maxResultsPerPage");
+      const pageSize = sizeText === null ? 100 : Number(sizeText);
+      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) return { status: 400, body: invalidInput("maxResultsPerPage must be between 1 and 100.") };
+      const statuses = q.get("fulfillmentStatuses")?.split(",").filter(Boolean);
+      const field = createdAfter ? "PurchaseDate" : "LastUpdateDate";
+      const upper = beforeMs ?? Number.POSITIVE_INFINITY;
+      const ids = [...orders.values()]
+        .filter((o) => o.sellerId === sellerId && (marketplaceIds.length === 0 || marketplaceIds.includes(o.MarketplaceId)))
+        .filter((o) => !statuses || statuses.includes(STATUS_2026[o.OrderStatus] ?? ""))
+        .filter((o) => Date.parse(o[field]) >= afterMs && Date.parse(o[field]) <= upper)
+        .sort((a, b) => Date.parse(a[field]) - Date.parse(b[field]) || a.AmazonOrderId.localeCompare(b.AmazonOrderId))
+        .map((o) => o.AmazonOrderId);
+      t = { sellerId, ids, offset: 0, pageSize };
+    }
+    const slice = t.ids.slice(t.offset, t.offset + t.pageSize).map((id) => orders.get(id)).filter((o): o is SimAmazonOrder => Boolean(o));
+    const body: Record<string, unknown> = { orders: slice.map((o) => order20260101(o, included.sets)) };
+    if (t.offset + t.pageSize < t.ids.length) {
+      const next = randomBytes(24).toString("base64url");
+      nextTokens.set(next, { ...t, offset: t.offset + t.pageSize });
+      body.pagination = { nextToken: next };
+    }
+    return { status: 200, body };
   }
 
   function confirmShipment(sellerId: string, orderId: string, body: unknown): { status: number; body?: unknown } {
@@ -494,7 +795,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
     }
     const patch = b.patches.find((p) => p.path === "/attributes/fulfillment_availability");
     const value = patch?.value?.[0];
-    const known = [...orders.values()].some((o) => o.sellerId === sellerId && o.items.some((i) => i.SellerSKU === sku)) || stock.some((s) => s.sku === sku);
+    const known = [...orders.values()].some((o) => o.sellerId === sellerId && o.items.some((i) => i.SellerSKU === sku)) || stock.some((s) => s.sku === sku) || listings.has(`${sellerId}:${sku}`);
     const submissionId = randomBytes(16).toString("hex");
     if (!known) {
       return {
@@ -502,12 +803,26 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
         body: { sku, status: "INVALID", submissionId, issues: [{ code: "4000001", message: `SKU ${sku} does not exist in this marketplace.`, severity: "ERROR" }] },
       };
     }
-    if (!patch || patch.op !== "replace" || !value || !Number.isInteger(value.quantity) || value.quantity! < 0) {
+    if (!patch || (patch.op !== "replace" && patch.op !== "merge") || !value || !Number.isInteger(value.quantity) || value.quantity! < 0) {
       return {
         status: 200,
         body: { sku, status: "INVALID", submissionId, issues: [{ code: "90220", message: "fulfillment_availability.quantity must be a whole number ≥ 0.", severity: "ERROR" }] },
       };
     }
+    // JSON-Patch semantics as the Listings Items API applies them: `replace` sets the attribute to exactly
+    // the value given (other properties such as lead_time_to_ship_max_days and restock_date are gone),
+    // `merge` updates the properties given on the entry with the same fulfillment_channel_code.
+    const key = `${sellerId}:${sku}`;
+    const current = listings.get(key) ?? { fulfillment_availability: [] };
+    if (patch.op === "replace") current.fulfillment_availability = (patch.value ?? []).map((v) => ({ ...v }));
+    else {
+      for (const v of patch.value ?? []) {
+        const same = current.fulfillment_availability.find((x) => x.fulfillment_channel_code === v.fulfillment_channel_code);
+        if (same) Object.assign(same, v);
+        else current.fulfillment_availability.push({ ...v });
+      }
+    }
+    listings.set(key, current);
     stock.push({ sellerId, sku, marketplaceIds, quantity: value.quantity!, submissionId, at: iso(clock.now()) });
     return { status: 200, body: { sku, status: "ACCEPTED", submissionId, issues: [] } };
   }
@@ -520,8 +835,12 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
       ["GET", /^\/orders\/v0\/orders\/([^/]+)$/, "getOrder"],
       ["GET", /^\/orders\/v0\/orders\/([^/]+)\/orderItems$/, "getOrderItems"],
       ["GET", /^\/orders\/v0\/orders\/([^/]+)\/address$/, "getOrderAddress"],
+      ["GET", /^\/orders\/v0\/orders\/([^/]+)\/buyerInfo$/, "getOrderBuyerInfo"],
+      ["POST", /^\/tokens\/2021-03-01\/restrictedDataToken$/, "createRestrictedDataToken"],
       ["POST", /^\/orders\/v0\/orders\/([^/]+)\/shipmentConfirmation$/, "confirmShipment"],
       ["PATCH", /^\/listings\/2021-08-01\/items\/([^/]+)\/([^/]+)$/, "patchListingsItem"],
+      ["GET", /^\/orders\/2026-01-01\/orders$/, "searchOrders"],
+      ["GET", /^\/orders\/2026-01-01\/orders\/([^/]+)$/, "getOrder20260101"],
     ];
     for (const [m, re, op] of routes) {
       const match = m === method ? re.exec(path) : null;
@@ -530,7 +849,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
     return null;
   }
 
-  async function spApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, op: string, params: string[]) {
+  async function spApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, path: string, region: SimRegion, op: string, params: string[]) {
     const s = stat(op);
     s.requests++;
     const fault = faults.take(op);
@@ -546,10 +865,14 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
       ),
     );
     if (answered) return;
-    const auth = authenticate(req);
+    const auth = authenticate(req, region, op, path);
     if ("error" in auth) return sendJson(res, 403, auth.error);
+    const elements = auth.elements ?? new Set<string>();
     const rateHeader = { "x-amzn-RateLimit-Limit": String(plans[op]?.rate ?? 1), "x-amzn-RequestId": randomBytes(8).toString("hex") };
-    if (!throttle(auth.sellerId, op)) {
+    const allowed = throttle(auth.sellerId, op);
+    calls.push({ sellerId: auth.sellerId, op, at: clock.now(), throttled: !allowed });
+    if (calls.length > 10_000) calls.splice(0, calls.length - 10_000);
+    if (!allowed) {
       s.throttled++;
       return sendJson(res, 429, { errors: [{ code: "QuotaExceeded", message: "You exceeded your quota for the requested resource.", details: "" }] }, rateHeader);
     }
@@ -588,13 +911,13 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
           rateHeader,
         );
       case "getOrders": {
-        const r = getOrders(auth.sellerId, url.searchParams);
+        const r = getOrders(auth.sellerId, url.searchParams, elements);
         return sendJson(res, r.status, r.body, rateHeader);
       }
       case "getOrder": {
         const o = orders.get(params[0]!);
         if (!o || o.sellerId !== auth.sellerId) return sendJson(res, 404, notFound(`Order ${params[0]} not found.`), rateHeader);
-        return sendJson(res, 200, { payload: publicOrder(o) }, rateHeader);
+        return sendJson(res, 200, { payload: publicOrder(o, elements) }, rateHeader);
       }
       case "getOrderItems": {
         const o = orders.get(params[0]!);
@@ -608,12 +931,36 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
       case "getOrderAddress": {
         const o = orders.get(params[0]!);
         if (!o || o.sellerId !== auth.sellerId) return sendJson(res, 404, notFound(`Order ${params[0]} not found.`), rateHeader);
-        const released = !["Pending", "PendingAvailability"].includes(o.OrderStatus);
-        return sendJson(res, 200, { payload: { AmazonOrderId: o.AmazonOrderId, ShippingAddress: released ? o.address : {} } }, rateHeader);
+        // A restricted operation: the full address only with an RDT for it (and once Amazon releases it);
+        // a plain LWA token gets the part without personal data.
+        const full = auth.elements !== null && addressReleased(o);
+        return sendJson(res, 200, { payload: { AmazonOrderId: o.AmazonOrderId, ShippingAddress: full ? o.address : addressReleased(o) ? nonPiiAddress(o.address) : {} } }, rateHeader);
+      }
+      case "getOrderBuyerInfo": {
+        const o = orders.get(params[0]!);
+        if (!o || o.sellerId !== auth.sellerId) return sendJson(res, 404, notFound(`Order ${params[0]} not found.`), rateHeader);
+        const payload = auth.elements !== null ? { AmazonOrderId: o.AmazonOrderId, BuyerEmail: o.BuyerInfo.BuyerEmail, BuyerName: o.BuyerInfo.BuyerName } : { AmazonOrderId: o.AmazonOrderId };
+        return sendJson(res, 200, { payload }, rateHeader);
+      }
+      case "createRestrictedDataToken": {
+        if (auth.elements !== null) return sendJson(res, 403, unauthorized("A Restricted Data Token cannot create another."), rateHeader);
+        const r = createRdt(auth.sellerId, region, body);
+        return sendJson(res, r.status, r.body, rateHeader);
       }
       case "confirmShipment": {
         const r = confirmShipment(auth.sellerId, params[0]!, body);
         return sendJson(res, r.status, r.body, rateHeader);
+      }
+      case "searchOrders": {
+        const r = searchOrders(auth.sellerId, url.searchParams);
+        return sendJson(res, r.status, r.body, rateHeader);
+      }
+      case "getOrder20260101": {
+        const o = orders.get(params[0]!);
+        if (!o || o.sellerId !== auth.sellerId) return sendJson(res, 404, notFound(`Order ${params[0]} not found.`), rateHeader);
+        const included = includedDataOf(url.searchParams);
+        if ("error" in included) return sendJson(res, included.status, included.error, rateHeader);
+        return sendJson(res, 200, { order: order20260101(o, included.sets) }, rateHeader);
       }
       case "patchListingsItem": {
         const r = patchListing(auth.sellerId, params[0]!, params[1]!, url.searchParams, body);
@@ -695,17 +1042,29 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
   function revoke(sellerId: string) {
     for (const r of refreshTokens.values()) if (r.sellerId === sellerId) r.revoked = true;
     for (const [k, t] of accessTokens) if (t.sellerId === sellerId) accessTokens.delete(k);
+    for (const [k, t] of rdts) if (t.sellerId === sellerId) rdts.delete(k);
   }
 
   const server = await listen(async (req, res, url) => {
     const method = req.method ?? "GET";
     if (url.pathname.startsWith("/__sim/")) return control(req, res, url);
-    if (url.pathname === "/apps/authorize/consent") {
+    // `/<amazon host>/<path>`: that host of its region; the bare base: North America's three at once.
+    const first = url.pathname.split("/")[1] ?? "";
+    const named = SIM_HOSTS.get(first);
+    const host = named ?? LEGACY_HOST;
+    const prefix = named ? `/${first}` : "";
+    const path = named ? url.pathname.slice(prefix.length) || "/" : url.pathname;
+    const serves = (role: SimHost["role"]) => host.role === "any" || host.role === role;
+    if (path === "/apps/authorize/consent" && serves("sellerCentral")) {
       if (method === "GET") {
         if (url.searchParams.get("application_id") !== app.applicationId) {
           return sendHtml(res, 400, "<h1>We're sorry</h1><p>The application id is not valid (simulator).</p>");
         }
-        return sendHtml(res, 200, consentPage(url));
+        const redirect = url.searchParams.get("redirect_uri");
+        if (redirect && !registeredRedirect(redirect)) {
+          return sendHtml(res, 400, "<h1>We're sorry</h1><p>The redirect_uri is not one of the application's registered OAuth Redirect URIs (simulator).</p>");
+        }
+        return sendHtml(res, 200, consentPage(url, host, prefix));
       }
       const form = new URLSearchParams(await readBody(req));
       try {
@@ -714,6 +1073,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
           state: form.get("state") ?? "",
           redirectUri: form.get("redirect_uri") ?? "",
           sellerId: form.get("selling_partner_id") ?? undefined,
+          region: host.region,
         });
         res.writeHead(302, { location });
         return void res.end();
@@ -721,14 +1081,17 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
         return sendHtml(res, 400, `<h1>Authorization failed</h1><p>${escapeHtml((e as Error).message)}</p>`);
       }
     }
-    if (url.pathname === "/auth/o2/token" && method === "POST") return tokenEndpoint(req, res);
-    const route = operationOf(method, url.pathname);
-    if (route) return spApi(req, res, url, route.op, route.params);
-    return sendJson(res, 404, { errors: [{ code: "NotFound", message: `No route for ${method} ${url.pathname}`, details: "" }] });
+    if (path === "/auth/o2/token" && method === "POST" && serves("lwa")) return tokenEndpoint(req, res, host.region);
+    const route = serves("spApi") ? operationOf(method, path) : null;
+    if (route) return spApi(req, res, url, path, host.region, route.op, route.params);
+    return sendJson(res, 404, { errors: [{ code: "NotFound", message: `No route for ${method} ${path} on ${named ? first : "the base URL"}`, details: "" }] });
   }, options.port ?? 0);
 
   return {
     baseUrl: server.baseUrl,
+    /** Where a named Amazon host (e.g. sellingpartnerapi-eu.amazon.com) is served. */
+    hostUrl: (host: string) => `${server.baseUrl}/${host}`,
+    regions: SIM_REGIONS,
     close: server.close,
     app,
     clock,
@@ -739,6 +1102,12 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
     shipments,
     stock,
     stats,
+    calls,
+    listings,
+    /** The seller edits a listing in Seller Central (e.g. sets the handling time). */
+    setListing(sellerId: string, sku: string, fulfillmentAvailability: Record<string, unknown>[]) {
+      listings.set(`${sellerId}:${sku}`, { fulfillment_availability: fulfillmentAvailability.map((x) => ({ ...x })) });
+    },
     seedOrders,
     setStatus,
     advanceOrders,

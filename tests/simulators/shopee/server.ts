@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type http from "node:http";
-import { SHOPEE_SIMULATOR_PARTNER } from "@/server/channels/shopee/config";
-import { sameHexSignature, shopeePushSignature, shopeeSign } from "@/server/channels/shopee/sign";
+import { SIM_SHOPEE_PARTNER, simPushAuthorization, simSign, simSignMatches } from "./signing";
 import {
   applyFault,
   escapeHtml,
@@ -20,10 +19,16 @@ import {
  * auth/token/get, single-use refresh tokens via auth/access_token/get), request signing with Shopee's
  * own error envelope (`error_sign` "Wrong sign.", `error_auth` "Invalid access_token.", `error_param`
  * "Invalid timestamp"), get_order_list with ≤15-day windows (`order.order_list_invalid_time`), page_size
- * 1–100 and cursor paging, get_order_detail (≤50, optional fields only when asked), logistics
- * get_shipping_parameter / ship_order / get_tracking_number, product search_item / get_model_list /
- * update_stock, throttling (HTTP 429 `error_too_frequent`), injected faults, and signed push messages to
- * a callback URL — with duplicates and out-of-order delivery on request. Lifetimes follow a controllable
+ * 1–100 and cursor paging, get_order_detail (≤50, optional fields only when asked), split orders
+ * (package_list with two or more packages) and logistics get_shipping_parameter / ship_order /
+ * get_tracking_number per package with the documented errors (package_number required for a split
+ * order and refused for an unsplit one, a pickup channel that also needs the seller's tracking_number,
+ * one shipping method per call), product search_item / get_model_list /
+ * update_stock, per-second call limits per partner and per shop on by default (`error_rate_limit`) and an
+ * optional daily quota (`error_limit`), lost-push retrieval (v2.push.get_lost_push_message /
+ * confirm_consumed_lost_push_message), injected faults, and signed push messages to
+ * a callback URL, retried on the simulator clock until acknowledged with a 2xx and an empty body — with
+ * duplicates and out-of-order delivery on request. Lifetimes follow a controllable
  * clock: codes 10 minutes, access tokens 4 hours (the old one lives 5 more minutes after a refresh),
  * refresh tokens 30 days and single-use, timestamps ±5 minutes.
  */
@@ -41,7 +46,23 @@ export const SHOPEE_STATUSES = [
   "COMPLETED",
 ] as const;
 
-export type LogisticsMode = "non_integrated" | "dropoff" | "pickup";
+/**
+ * How the shop's logistics channel ships (what get_shipping_parameter's info_needed asks for):
+ * non_integrated ["tracking_no"], dropoff ["tracking_no"], pickup ["address_id", "pickup_time_id"], and
+ * pickup_tracking — a pickup channel whose 3PL needs the seller's tracking number too (the guide: pickup
+ * "could contain tracking_number … for some channels, please also add it when init").
+ */
+export type LogisticsMode = "non_integrated" | "dropoff" | "pickup" | "pickup_tracking";
+
+/** A package of an order (get_order_detail package_list); a split order has two or more. */
+export type SimPackage = {
+  package_number: string;
+  logistics_status: string;
+  shipping_carrier: string;
+  item_list: { item_id: number; model_id: number; model_quantity: number; order_item_id: number; promotion_group_id: number }[];
+  /** Not part of package_list on the wire: what get_tracking_number answers for this package. */
+  tracking_number: string;
+};
 
 export type SimShop = { shopId: number; shopName: string; region: string; currency: string; logistics: LogisticsMode };
 
@@ -89,23 +110,62 @@ export type SimShopeeOrder = {
     full_address: string;
   };
   item_list: SimShopeeItem[];
-  package_list: { package_number: string; logistics_status: string }[];
+  package_list: SimPackage[];
   tracking_number: string;
 };
 
 export type CatalogItem = { shopId: number; item_id: number; item_name: string; item_sku: string; stock: number; models: { model_id: number; model_sku: string; stock: number }[] };
 
-export type RecordedShopeeShipment = { shopId: number; orderSn: string; mode: LogisticsMode; trackingNumber: string; body: unknown; at: number };
+export type RecordedShopeeShipment = { shopId: number; orderSn: string; packageNumber: string; mode: LogisticsMode; trackingNumber: string; body: unknown; at: number };
 export type RecordedStockUpdate = { shopId: number; itemId: number; modelId: number; sku: string; stock: number; at: number };
-export type PushDelivery = { body: string; signature: string; status: number | null; error: string | null; at: number };
+export type PushAttempt = { at: number; status: number | null; responseBody: string; error: string | null; ok: boolean };
+/**
+ * One push message: its attempts, and whether it was acknowledged, is waiting for a retry, or was
+ * given up on (then it is a "lost push" that v2.push.get_lost_push_message returns for 3 days).
+ */
+export type PushDelivery = {
+  id: number;
+  url: string;
+  body: string;
+  signature: string;
+  /** The last attempt's HTTP status / error. */
+  status: number | null;
+  error: string | null;
+  at: number;
+  attempts: PushAttempt[];
+  state: "pending" | "delivered" | "lost";
+  nextAt: number | null;
+};
+
+/**
+ * Per-second call limits (fixed one-second windows) per partner app and per shop, and an optional
+ * daily call quota per app. Shopee publishes no numbers (every API's rate_limit is [0,0,0] in the
+ * reference; marketplace-apis.md: "not published … use a configurable limit"), so these defaults are
+ * this simulator's assumption, kept small enough that a pull meets them.
+ */
+export type SimRateLimit = { perShopPerSecond: number; perPartnerPerSecond: number; dailyCallLimit: number | null };
+export const SIM_SHOPEE_RATE_LIMIT: SimRateLimit = { perShopPerSecond: 10, perPartnerPerSecond: 50, dailyCallLimit: null };
+
+/**
+ * Push delivery. Documented (Push Mechanism guide): a push counts as received only on an HTTP 2xx with
+ * an EMPTY body within the timeout, else it is retried; each push type has its own maximum count and
+ * intervals (on per-push pages that are not in the stored docs, so the numbers below are this
+ * simulator's assumption); pushes that stay undelivered are "lost" and can be read for 3 days with
+ * v2.push.get_lost_push_message; above 600 pushes in 6 hours a success rate under 70% warns and under
+ * 30% disables the subscription.
+ */
+export type SimPushRetry = { retryDelaysSec: number[]; timeoutMs: number };
+export const SIM_SHOPEE_PUSH_RETRY: SimPushRetry = { retryDelaysSec: [60, 300, 1800], timeoutMs: 3_000 };
 
 export type ShopeeSimulatorOptions = {
   port?: number;
   partnerId?: number;
   partnerKey?: string;
   seed?: number;
-  /** Requests per second per shop before 429 (Shopee publishes none; default effectively unlimited). */
-  rateLimit?: { rate: number; burst: number };
+  /** Call limits (default SIM_SHOPEE_RATE_LIMIT, on); `false` turns them off. */
+  rateLimit?: Partial<SimRateLimit> | false;
+  /** Push retry schedule (default SIM_SHOPEE_PUSH_RETRY). */
+  pushRetry?: Partial<SimPushRetry>;
 };
 
 const DEFAULT_SHOP: SimShop = { shopId: 600001, shopName: "Manifold Demo Shopee Shop", region: "SG", currency: "SGD", logistics: "non_integrated" };
@@ -121,11 +181,14 @@ type Envelope = { error: string; message: string };
 const fail = (error: string, message: string): Envelope => ({ error, message });
 
 export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {}) {
-  const partner = { partnerId: options.partnerId ?? SHOPEE_SIMULATOR_PARTNER.partnerId, partnerKey: options.partnerKey ?? SHOPEE_SIMULATOR_PARTNER.partnerKey };
+  const partner = { partnerId: options.partnerId ?? SIM_SHOPEE_PARTNER.partnerId, partnerKey: options.partnerKey ?? SIM_SHOPEE_PARTNER.partnerKey };
   const clock = new SimClock();
   const faults = new FaultQueue();
   const random = seededRandom(options.seed ?? 20260315);
-  let rateLimit = options.rateLimit ?? { rate: 10_000, burst: 10_000 };
+  const limitsFrom = (l: Partial<SimRateLimit> | false | undefined): SimRateLimit =>
+    l === false ? { perShopPerSecond: Infinity, perPartnerPerSecond: Infinity, dailyCallLimit: null } : { ...SIM_SHOPEE_RATE_LIMIT, ...l };
+  let rateLimit = limitsFrom(options.rateLimit);
+  const pushRetry: SimPushRetry = { ...SIM_SHOPEE_PUSH_RETRY, ...options.pushRetry };
   const nowSec = () => Math.floor(clock.now() / 1000);
 
   const shops = new Map<number, SimShop>([[DEFAULT_SHOP.shopId, { ...DEFAULT_SHOP }]]);
@@ -133,10 +196,13 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
   const catalog = new Map<number, CatalogItem>();
   const codes = new Map<string, { shopId: number; expiresAt: number; used: boolean }>();
   const accessTokens = new Map<string, { shopId: number; expiresAt: number }>();
-  const refreshTokens = new Map<string, { shopId: number; expiresAt: number; used: boolean }>();
+  const refreshTokens = new Map<string, { shopId: number; expiresAt: number; used: boolean; revoked?: boolean }>();
   const shipments: RecordedShopeeShipment[] = [];
+  /** pickup_time_ids get_shipping_parameter offered per order: ship_order takes only one of those. */
+  const offeredSlots = new Map<string, Set<string>>();
   const stockUpdates: RecordedStockUpdate[] = [];
-  const buckets = new Map<number, { tokens: number; at: number }>();
+  /** Calls in the current one-second window per key ("partner", "shop:<id>"), and per UTC+8 day for the quota. */
+  const windows = new Map<string, { w: number; n: number }>();
   const stats: Record<string, { requests: number; throttled: number; faults: number; errors: Record<string, number> }> = {};
   const push = {
     callbackUrl: null as string | null,
@@ -144,6 +210,10 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     hold: false,
     queue: [] as string[],
     deliveries: [] as PushDelivery[],
+    lost: [] as { message_id: number; shop_id?: number; code: number; timestamp: number; data: string; consumed: boolean }[],
+    nextMessageId: 1,
+    disabled: false,
+    warnings: 0,
     inflight: new Set<Promise<void>>(),
   };
 
@@ -263,12 +333,50 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
           full_address: `${random.int(1, 300)} Orchard Road, #${random.int(1, 30)}-${random.int(1, 99)}, Singapore`,
         },
         item_list: items,
-        package_list: [{ package_number: `OFG${hex(6)}`, logistics_status: "LOGISTICS_NOT_START" }],
+        package_list: [],
         tracking_number: status === "SHIPPED" || status === "COMPLETED" ? `SG${hex(5).toUpperCase()}` : "",
       });
+      const o = orders.get(sn)!;
+      o.package_list = [newPackage(o, items, packageStatusFor(status), o.tracking_number)];
       sns.push(sn);
     }
     return sns;
+  }
+
+  function packageStatusFor(orderStatus: string): string {
+    if (orderStatus === "UNPAID") return "LOGISTICS_NOT_START";
+    if (["READY_TO_SHIP", "RETRY_SHIP"].includes(orderStatus)) return "LOGISTICS_READY";
+    if (orderStatus === "PROCESSED") return "LOGISTICS_REQUEST_CREATED";
+    if (["SHIPPED", "TO_CONFIRM_RECEIVE", "TO_RETURN"].includes(orderStatus)) return "LOGISTICS_PICKUP_DONE";
+    if (orderStatus === "COMPLETED") return "LOGISTICS_DELIVERY_DONE";
+    return "LOGISTICS_INVALID";
+  }
+
+  function newPackage(o: SimShopeeOrder, items: SimShopeeItem[], status: string, tracking = ""): SimPackage {
+    return {
+      package_number: `OFG${random.int(10 ** 14, 10 ** 15 - 1)}`,
+      logistics_status: status,
+      shipping_carrier: o.shipping_carrier,
+      item_list: items.map((i) => ({ item_id: i.item_id, model_id: i.model_id, model_quantity: i.model_quantity_purchased, order_item_id: i.order_item_id, promotion_group_id: 0 })),
+      tracking_number: tracking,
+    };
+  }
+
+  /**
+   * v2.order.split_order as the order-management guide describes it: only READY_TO_SHIP, at least two
+   * packages, every item of the order in exactly one of them (item/model level). `groups` lists each
+   * package's items as their index in item_list.
+   */
+  function splitOrder(sn: string, groups: number[][]): SimPackage[] {
+    const o = orders.get(sn);
+    if (!o) throw new Error(`unknown order ${sn}`);
+    if (o.order_status !== "READY_TO_SHIP") throw new Error("Orders can be split only when the order status is READY_TO_SHIP");
+    if (groups.length < 2) throw new Error("there should be at least two parcels in an order");
+    const all = groups.flat().sort((a, b) => a - b);
+    if (all.length !== o.item_list.length || all.some((v, i) => v !== i)) throw new Error("the requested items must contain all the items in the order, once");
+    o.package_list = groups.map((g) => newPackage(o, g.map((i) => o.item_list[i]!), "LOGISTICS_READY"));
+    o.update_time = Math.max(o.update_time + 1, nowSec());
+    return o.package_list;
   }
 
   function setStatus(sn: string, status: string, opts: { push?: boolean } = {}) {
@@ -277,6 +385,7 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     if (!(SHOPEE_STATUSES as readonly string[]).includes(status)) throw new Error(`unknown status ${status}`);
     o.order_status = status;
     o.update_time = Math.max(o.update_time + 1, nowSec());
+    for (const p of o.package_list) if (!ARRANGED.has(p.logistics_status)) p.logistics_status = packageStatusFor(status);
     if (status !== "UNPAID" && o.pay_time === null) o.pay_time = o.update_time;
     if (opts.push !== false) enqueuePush({ shop_id: o.shop_id, code: 3, timestamp: o.update_time, data: { ordersn: sn, status, update_time: o.update_time } });
     return o;
@@ -304,41 +413,112 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
   // ---------- push ----------
 
   function enqueuePush(message: Record<string, unknown>) {
-    if (!push.callbackUrl) return;
+    if (!push.callbackUrl || push.disabled) return;
     const body = JSON.stringify(message);
     for (let i = 0; i <= push.duplicates; i++) push.queue.push(body);
-    if (!push.hold) flushPushes();
+    if (!push.hold) void flushPushes();
   }
 
-  function deliver(body: string): Promise<void> {
-    const url = push.callbackUrl!;
-    const signature = shopeePushSignature(partner.partnerKey, url, body);
-    const record: PushDelivery = { body, signature, status: null, error: null, at: clock.now() };
-    push.deliveries.push(record);
+  /** One delivery attempt; a failure schedules the next retry on the simulator clock, the last one makes the push lost. */
+  function attempt(record: PushDelivery): Promise<void> {
+    record.nextAt = null;
     const p = (async () => {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: signature }, body, signal: AbortSignal.timeout(10_000) });
-          record.status = res.status;
-          await res.text();
-          if (res.ok) return;
-        } catch (e) {
-          record.error = (e as Error).message;
-        }
-        await new Promise((r) => setTimeout(r, 50));
+      const at = clock.now();
+      let result: PushAttempt;
+      try {
+        const res = await fetch(record.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: record.signature },
+          body: record.body,
+          signal: AbortSignal.timeout(pushRetry.timeoutMs),
+        });
+        const responseBody = await res.text();
+        // Received only with a 2xx AND an empty body.
+        result = { at, status: res.status, responseBody: responseBody.slice(0, 200), error: null, ok: res.ok && responseBody === "" };
+      } catch (e) {
+        result = { at, status: null, responseBody: "", error: (e as Error).message, ok: false };
       }
+      record.attempts.push(result);
+      record.status = result.status;
+      record.error = result.error;
+      if (result.ok) record.state = "delivered";
+      else if (record.attempts.length <= pushRetry.retryDelaysSec.length) record.nextAt = clock.now() + pushRetry.retryDelaysSec[record.attempts.length - 1]! * 1000;
+      else {
+        record.state = "lost";
+        const m = JSON.parse(record.body) as { shop_id?: number; code: number };
+        push.lost.push({ message_id: push.nextMessageId++, shop_id: m.shop_id, code: m.code, timestamp: nowSec(), data: record.body, consumed: false });
+      }
+      judgeSuccessRate();
     })();
     push.inflight.add(p);
     void p.finally(() => push.inflight.delete(p));
     return p;
   }
 
-  /** Deliver queued pushes (in reverse to simulate out-of-order delivery) and wait for them. */
+  /** Warning / disable logic: more than 600 pushes in the past 6 hours and a success rate under 70% / 30%. */
+  function judgeSuccessRate() {
+    const since = clock.now() - 6 * 3600_000;
+    const recent = push.deliveries.flatMap((d) => d.attempts).filter((a) => a.at >= since);
+    if (recent.length <= 600) return;
+    const rate = recent.filter((a) => a.ok).length / recent.length;
+    if (rate < 0.3) push.disabled = true;
+    else if (rate < 0.7) push.warnings++;
+  }
+
+  function deliver(body: string): Promise<void> {
+    const url = push.callbackUrl!;
+    const record: PushDelivery = {
+      id: push.deliveries.length + 1,
+      url,
+      body,
+      signature: simPushAuthorization(partner.partnerKey, url, body),
+      status: null,
+      error: null,
+      at: clock.now(),
+      attempts: [],
+      state: "pending",
+      nextAt: null,
+    };
+    push.deliveries.push(record);
+    return attempt(record);
+  }
+
+  /** Retries whose time has come on the simulator clock (also run every second in the background). */
+  async function deliverDuePushes() {
+    if (push.disabled) return;
+    const due = push.deliveries.filter((d) => d.state === "pending" && d.nextAt !== null && d.nextAt <= clock.now());
+    for (const d of due) await attempt(d);
+    await Promise.all([...push.inflight]);
+  }
+
+  /** Deliver queued pushes (in reverse to simulate out-of-order delivery) and due retries, and wait for them. */
   async function flushPushes(opts: { reverse?: boolean } = {}) {
     const batch = push.queue.splice(0);
     if (opts.reverse) batch.reverse();
     for (const body of batch) await deliver(body);
-    await Promise.all([...push.inflight]);
+    await deliverDuePushes();
+  }
+
+  const retryTimer = setInterval(() => void deliverDuePushes(), 1_000);
+  retryTimer.unref();
+
+  /** v2.push.get_lost_push_message: the earliest 100 lost, unconfirmed pushes of the past 3 days. */
+  function lostPushes(): Result {
+    const since = nowSec() - 3 * 86400;
+    const open = push.lost.filter((m) => !m.consumed && m.timestamp >= since);
+    const page = open.slice(0, 100);
+    return ok({
+      push_message_list: page.map(({ message_id: _id, consumed: _c, ...m }) => m),
+      has_next_page: open.length > page.length,
+      last_message_id: page.at(-1)?.message_id ?? 0,
+    });
+  }
+
+  async function confirmLost(req: http.IncomingMessage): Promise<Result> {
+    const body = JSON.parse((await readBody(req)) || "{}") as { last_message_id?: number };
+    if (!Number.isInteger(body.last_message_id)) return err(400, "error_param", "Wrong parameters, detail: last_message_id is required.");
+    for (const m of push.lost) if (m.message_id <= body.last_message_id!) m.consumed = true;
+    return ok(undefined);
   }
 
   // ---------- auth ----------
@@ -356,15 +536,15 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     const sign = q.get("sign");
     if (!sign) return { ok: false, status: 400, body: fail("error_param", "There is no sign in query.") };
     if (!shopApi) {
-      const expected = shopeeSign({ partnerKey: partner.partnerKey, partnerId: partner.partnerId, path, timestamp: Number(ts) });
-      return sameHexSignature(sign, expected) ? { ok: true, shopId: null } : { ok: false, status: 403, body: fail("error_sign", "Wrong sign.") };
+      const expected = simSign(partner.partnerKey, { kind: "public", partnerId: partnerId, path, timestamp: ts });
+      return simSignMatches(sign, expected) ? { ok: true, shopId: null } : { ok: false, status: 403, body: fail("error_sign", "Wrong sign.") };
     }
     const token = q.get("access_token");
     if (!token) return { ok: false, status: 400, body: fail("error_param", "There is no access_token in query.") };
     const shopIdText = q.get("shop_id");
     if (!shopIdText || !/^\d+$/.test(shopIdText)) return { ok: false, status: 400, body: fail("error_param", "There is no shop_id in query.") };
-    const expected = shopeeSign({ partnerKey: partner.partnerKey, partnerId: partner.partnerId, path, timestamp: Number(ts), accessToken: token, shopId: shopIdText });
-    if (!sameHexSignature(sign, expected)) return { ok: false, status: 403, body: fail("error_sign", "Wrong sign.") };
+    const expected = simSign(partner.partnerKey, { kind: "shop", partnerId: partnerId, path, timestamp: ts, accessToken: token, shopId: shopIdText });
+    if (!simSignMatches(sign, expected)) return { ok: false, status: 403, body: fail("error_sign", "Wrong sign.") };
     const t = accessTokens.get(token);
     if (!t || t.expiresAt <= nowSec()) return { ok: false, status: 403, body: fail("error_auth", "Invalid access_token.") };
     if (t.shopId !== Number(shopIdText)) return { ok: false, status: 403, body: fail("error_shop", "shopid is invalid") };
@@ -394,7 +574,7 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
   /** The seller cancels the authorization in Seller Centre. */
   function revoke(shopId: number) {
     for (const [k, t] of accessTokens) if (t.shopId === shopId) accessTokens.delete(k);
-    for (const r of refreshTokens.values()) if (r.shopId === shopId) r.used = true;
+    for (const r of refreshTokens.values()) if (r.shopId === shopId) r.revoked = true;
     enqueuePush({ shop_id: shopId, code: 2, timestamp: nowSec(), data: { shop_id: shopId } });
   }
 
@@ -460,20 +640,52 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
       .map((o) => {
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(o)) if (ALWAYS.includes(k) || optional.has(k)) out[k] = v;
+        if (out.package_list) out.package_list = o.package_list.map(({ tracking_number: _internal, ...wire }) => wire);
         return out;
       });
     return ok({ order_list: list });
   }
 
+  /**
+   * The package a logistics call is about (get_shipping_parameter, ship_order, get_tracking_number): a
+   * split order needs package_number, an unsplit one must not send it (ship_order) — the errors are the
+   * documented ones of each API.
+   */
+  function packageFor(
+    o: SimShopeeOrder,
+    packageNumber: string | null | undefined,
+    api: "get_shipping_parameter" | "ship_order" | "get_tracking_number",
+  ): { ok: true; pkg: SimPackage } | { ok: false; result: Result } {
+    const split = o.package_list.length > 1;
+    if (packageNumber === "") return { ok: false, result: err(400, "error_param", "Wrong parameters, detail: package_number should not be empty string.") };
+    if (packageNumber === undefined || packageNumber === null) {
+      if (!split) return { ok: true, pkg: o.package_list[0]! };
+      return api === "ship_order"
+        ? { ok: false, result: err(400, "logistics.ship_order_need_pacakge_number", "Please request with package_number for this split order.") }
+        : { ok: false, result: err(400, "logistics.package_number_not_exist", "Please request with package_number for this split order.") };
+    }
+    if (!split && api === "ship_order") return { ok: false, result: err(400, "logistics.ship_order_not_need_pacakge_number", "Please don’t request with package_number for this unsplit order.") };
+    const pkg = o.package_list.find((p) => p.package_number === packageNumber);
+    if (!pkg) return { ok: false, result: err(400, "logistics.package_not_exist", "The package is not exist.") };
+    return { ok: true, pkg };
+  }
+
   function shippingParameter(shopId: number, q: URLSearchParams): Result {
     const o = orders.get(q.get("order_sn") ?? "");
-    if (!o || o.shop_id !== shopId) return err(400, "logistics.error_order_not_found", "Order is not found.");
+    if (!o || o.shop_id !== shopId) return err(400, "error_not_found", "Wrong parameters, detail: the order is not found.");
+    if (o.order_status === "CANCELLED") return err(400, "error_status", "The order has been cancelled.");
+    const found = packageFor(o, q.get("package_number"), "get_shipping_parameter");
+    if (!found.ok) return found.result;
     const mode = shops.get(shopId)!.logistics;
     if (mode === "non_integrated") return ok({ info_needed: { non_integrated: ["tracking_no"] } });
     if (mode === "dropoff") return ok({ info_needed: { dropoff: ["tracking_no"] }, dropoff: { branch_list: [], slug_list: [] } });
     const base = nowSec() + 86400;
+    const slots = offeredSlots.get(o.order_sn) ?? new Set<string>();
+    slots.add(String(base)).add(String(base + 86400));
+    offeredSlots.set(o.order_sn, slots);
     return ok({
-      info_needed: { pickup: ["address_id", "pickup_time_id"] },
+      info_needed: { dropoff: [], pickup: mode === "pickup_tracking" ? ["address_id", "pickup_time_id", "tracking_number"] : ["address_id", "pickup_time_id"] },
+      dropoff: null,
       pickup: {
         address_list: [
           {
@@ -487,8 +699,8 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
             town: "",
             address_flag: ["default_address", "pickup_address"],
             time_slot_list: [
-              { date: base, time_text: "09:00-12:00", pickup_time_id: String(base) },
-              { date: base + 86400, time_text: "09:00-12:00", pickup_time_id: String(base + 86400) },
+              { date: base, time_text: "09:00-12:00", pickup_time_id: String(base), flags: [] },
+              { date: base + 86400, time_text: "09:00-12:00", pickup_time_id: String(base + 86400), flags: ["recommended"] },
             ],
           },
         ],
@@ -496,15 +708,34 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     });
   }
 
+  const ARRANGED = new Set(["LOGISTICS_REQUEST_CREATED", "LOGISTICS_PICKUP_DONE", "LOGISTICS_PICKUP_RETRY", "LOGISTICS_DELIVERY_DONE"]);
+
+  /**
+   * ship_order with the documented checks: exactly one of pickup / dropoff / non_integrated, the one the
+   * channel supports; package_number for split orders (and only for them); what info_needed asked for.
+   * Non-integrated packages go straight to LOGISTICS_PICKUP_DONE, pickup/dropoff to
+   * LOGISTICS_REQUEST_CREATED (order-management guide, 8.1); the order is PROCESSED once every package
+   * is arranged.
+   */
   function shipOrder(shopId: number, body: Record<string, unknown> | null): Result {
     const sn = typeof body?.order_sn === "string" ? body.order_sn : "";
     const o = orders.get(sn);
     if (!o || o.shop_id !== shopId) return err(400, "logistics.error_order_not_found", "Order is not found.");
+    const methods = (["pickup", "dropoff", "non_integrated"] as const).filter((k) => body?.[k] !== undefined && body?.[k] !== null);
+    if (methods.length !== 1) return err(400, "logistics.ship_order_only_support_one_type", "Please select just one way to ship order: pickup or dropoff or non_integrated.");
+    const found = packageFor(o, body?.package_number as string | undefined, "ship_order");
+    if (!found.ok) return found.result;
+    const pkg = found.pkg;
+    if (o.package_list.length > 1 && ARRANGED.has(pkg.logistics_status)) {
+      return err(400, "logistics.package_already_shipped", "This package has already been arranged shipment and you can't call this API again.");
+    }
     if (["PROCESSED", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"].includes(o.order_status)) {
       return err(400, "logistics.error_param", "Order has been shipped.");
     }
     if (!["READY_TO_SHIP", "RETRY_SHIP"].includes(o.order_status)) return err(400, "logistics.error_order_state", "Operation is not allow with current order status.");
     const mode = shops.get(shopId)!.logistics;
+    const wanted = mode === "pickup_tracking" ? "pickup" : mode;
+    if (methods[0] !== wanted) return err(400, `logistics.ship_order_unsupport_${methods[0]}`, `This order does not support ship with ${methods[0]}.`);
     let tracking: string;
     if (mode === "non_integrated") {
       const t = (body?.non_integrated as { tracking_number?: string } | undefined)?.tracking_number;
@@ -512,22 +743,43 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
       tracking = t;
     } else if (mode === "dropoff") {
       const t = (body?.dropoff as { tracking_number?: string } | undefined)?.tracking_number;
-      if (!t) return err(400, "logistics.error_traceno_required", "Trace number is required.");
+      if (!t) return err(400, "logistics.ship_order_need_tracking_number", "Parameter tracking_number can not be null.");
       tracking = t;
     } else {
-      const p = body?.pickup as { address_id?: number; pickup_time_id?: string } | undefined;
-      if (p?.address_id !== 7001) return err(400, "logistics.address_not_found", "Address is not found.");
-      if (!p.pickup_time_id) return err(400, "logistics.error_pickup_time", "Pickup time is invalid. Please check the pick up time.");
-      tracking = `SPXSG${hex(6).toUpperCase()}`;
+      const p = body?.pickup as { address_id?: number; pickup_time_id?: string; tracking_number?: string } | undefined;
+      if (!p?.address_id || !p.pickup_time_id) return err(400, "logistics.ship_order_need_address_pickup_time", "Parameter address_id and pickup_time_id are required.");
+      if (p.address_id !== 7001) return err(400, "logistics.address_not_found", "Address is not found.");
+      if (!offeredSlots.get(sn)?.has(p.pickup_time_id)) {
+        return err(400, "logistics.ship_order_pickup_time_invalid", "Invalid pickup time id. Please check the pick up time id.");
+      }
+      if (mode === "pickup_tracking") {
+        if (!p.tracking_number) return err(400, "logistics.ship_order_need_tracking_number", "Parameter tracking_number can not be null.");
+        tracking = p.tracking_number;
+      } else {
+        if (p.tracking_number) return err(400, "error_param", "Please do not request with tracking_no for this channel which does not require tracking_no.");
+        tracking = `SPXSG${hex(6).toUpperCase()}`;
+      }
     }
-    o.tracking_number = tracking;
-    o.order_status = "PROCESSED";
+    pkg.tracking_number = tracking;
+    pkg.logistics_status = mode === "non_integrated" ? "LOGISTICS_PICKUP_DONE" : "LOGISTICS_REQUEST_CREATED";
     o.update_time = Math.max(o.update_time + 1, nowSec());
-    o.package_list = o.package_list.map((p) => ({ ...p, logistics_status: "LOGISTICS_READY" }));
-    shipments.push({ shopId, orderSn: sn, mode, trackingNumber: tracking, body, at: clock.now() });
-    enqueuePush({ shop_id: shopId, code: 3, timestamp: o.update_time, data: { ordersn: sn, status: "PROCESSED", update_time: o.update_time } });
-    enqueuePush({ shop_id: shopId, code: 4, timestamp: o.update_time, data: { ordersn: sn, package_number: o.package_list[0]?.package_number ?? "", tracking_no: tracking } });
+    if (o.package_list.every((x) => ARRANGED.has(x.logistics_status))) {
+      o.order_status = "PROCESSED";
+      o.tracking_number = o.package_list[0]!.tracking_number;
+      enqueuePush({ shop_id: shopId, code: 3, timestamp: o.update_time, data: { ordersn: sn, status: "PROCESSED", update_time: o.update_time } });
+    }
+    shipments.push({ shopId, orderSn: sn, packageNumber: pkg.package_number, mode, trackingNumber: tracking, body, at: clock.now() });
+    enqueuePush({ shop_id: shopId, code: 4, timestamp: o.update_time, data: { ordersn: sn, package_number: pkg.package_number, tracking_no: tracking } });
     return ok(undefined);
+  }
+
+  function trackingNumber(shopId: number, q: URLSearchParams): Result {
+    const o = orders.get(q.get("order_sn") ?? "");
+    if (!o || o.shop_id !== shopId) return err(400, "logistics.invalid_error", "The order is not exist.");
+    const found = packageFor(o, q.get("package_number"), "get_tracking_number");
+    if (!found.ok) return found.result;
+    const tracking = found.pkg.tracking_number || (o.package_list.length === 1 ? o.tracking_number : "");
+    return ok({ tracking_number: tracking, plp_number: "", first_mile_tracking_number: "", last_mile_tracking_number: "", hint: "" });
   }
 
   function updateStock(shopId: number, body: Record<string, unknown> | null): Result {
@@ -585,11 +837,8 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
         return shippingParameter(shopId, q);
       case "logistics.ship_order":
         return shipOrder(shopId, body);
-      case "logistics.get_tracking_number": {
-        const o = orders.get(q.get("order_sn") ?? "");
-        if (!o || o.shop_id !== shopId) return err(400, "logistics.error_order_not_found", "Order is not found.");
-        return ok({ tracking_number: o.tracking_number, plp_number: "", first_mile_tracking_number: "", last_mile_tracking_number: "", hint: "" });
-      }
+      case "logistics.get_tracking_number":
+        return trackingNumber(shopId, q);
       case "product.search_item": {
         const size = Number(q.get("page_size"));
         if (!Number.isInteger(size) || size < 1 || size > 100) return err(400, "product.error_param", "invalid field PageSize: value must  Not Null");
@@ -613,6 +862,13 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     return err(404, "error_not_found", `Unknown API ${op}`);
   }
 
+  const PUBLIC_ROUTES: Record<string, { method: "GET" | "POST"; op: string }> = {
+    "/api/v2/auth/token/get": { method: "POST", op: "auth.token.get" },
+    "/api/v2/auth/access_token/get": { method: "POST", op: "auth.access_token.get" },
+    "/api/v2/push/get_lost_push_message": { method: "GET", op: "push.get_lost_push_message" },
+    "/api/v2/push/confirm_consumed_lost_push_message": { method: "POST", op: "push.confirm_consumed_lost_push_message" },
+  };
+
   const SHOP_ROUTES: Record<string, { method: "GET" | "POST"; op: string }> = {
     "/api/v2/shop/get_shop_info": { method: "GET", op: "shop.get_shop_info" },
     "/api/v2/order/get_order_list": { method: "GET", op: "order.get_order_list" },
@@ -625,15 +881,29 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     "/api/v2/product/update_stock": { method: "POST", op: "product.update_stock" },
   };
 
-  function throttled(shopId: number): boolean {
-    const now = clock.now();
-    const b = buckets.get(shopId) ?? { tokens: rateLimit.burst, at: now };
-    b.tokens = Math.min(rateLimit.burst, b.tokens + ((now - b.at) / 1000) * rateLimit.rate);
-    b.at = now;
-    buckets.set(shopId, b);
-    if (b.tokens < 1) return true;
-    b.tokens -= 1;
+  /** A fixed one-second window per key; true when this call is over the limit (then it is not counted). */
+  function overLimit(key: string, limit: number, windowId: number): boolean {
+    const c = windows.get(key);
+    const n = c && c.w === windowId ? c.n : 0;
+    if (n >= limit) return true;
+    windows.set(key, { w: windowId, n: n + 1 });
     return false;
+  }
+
+  /** The gateway's limits for an authenticated call: daily quota, then per partner, then per shop. */
+  function limited(shopId: number | null): Result | null {
+    const now = clock.now();
+    if (rateLimit.dailyCallLimit !== null) {
+      const day = Math.floor((now + 8 * 3600_000) / 86400_000); // the quota resets at 00:00 UTC+8
+      if (overLimit("daily", rateLimit.dailyCallLimit, day)) {
+        return err(200, "error_limit", "The total API call number made by your APP has reached the daily API call limit, please try again after 00: 00 (UTC+08:00)");
+      }
+    }
+    const second = Math.floor(now / 1000);
+    const tooMany = () => err(200, "error_rate_limit", "Too many requests. You have reached the rate limit. Please try again later.");
+    if (overLimit("partner", rateLimit.perPartnerPerSecond, second)) return tooMany();
+    if (shopId !== null && overLimit(`shop:${shopId}`, rateLimit.perShopPerSecond, second)) return tooMany();
+    return null;
   }
 
   async function tokenGet(req: http.IncomingMessage): Promise<Result> {
@@ -641,8 +911,8 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     if (Number(body.partner_id) !== partner.partnerId) return err(400, "error_param", "Invalid partner_id.");
     if (!body.code) return err(400, "error_param", "Wrong parameters, detail: code is required.");
     const c = codes.get(body.code);
-    if (!c || c.used || c.expiresAt <= nowSec()) return err(403, "error_auth", "Invalid code.");
-    if (Number(body.shop_id) !== c.shopId) return err(403, "error_auth", "Invalid code.");
+    if (!c || c.used || c.expiresAt <= nowSec()) return err(403, "invalid_code", "The code is expired or used or invalid, please check the code.");
+    if (Number(body.shop_id) !== c.shopId) return err(403, "invalid_shop_id", "The code or shop_id is wrong, please check the code or the shop_id.");
     c.used = true;
     return ok(undefined, issueTokens(c.shopId));
   }
@@ -651,7 +921,9 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     const body = JSON.parse((await readBody(req)) || "{}") as { refresh_token?: string; shop_id?: number; partner_id?: number };
     if (Number(body.partner_id) !== partner.partnerId) return err(400, "error_param", "Invalid partner_id.");
     const r = body.refresh_token ? refreshTokens.get(body.refresh_token) : undefined;
-    if (!r || r.used || r.expiresAt <= nowSec() || r.shopId !== Number(body.shop_id)) return err(403, "error_auth", "Invalid refresh_token.");
+    if (r && r.revoked) return err(403, "shop_no_linked", "Partner and shop has no linked.");
+    if (r && !r.used && r.expiresAt <= nowSec()) return err(403, "refresh_token_expired", "Your refresh_token expired.");
+    if (!r || r.used || r.shopId !== Number(body.shop_id)) return err(403, "error_shop_refresh_token", "Your refresh token is error ,please check refresh token or shopid.");
     // Single use: this refresh token is spent; access tokens issued before live five more minutes.
     r.used = true;
     for (const t of accessTokens.values()) if (t.shopId === r.shopId) t.expiresAt = Math.min(t.expiresAt, nowSec() + OLD_TOKEN_GRACE);
@@ -684,6 +956,8 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     }
     const statusMatch = /^\/orders\/([^/]+)\/status$/.exec(path);
     if (m === "POST" && statusMatch) return sendJson(res, 200, setStatus(decodeURIComponent(statusMatch[1]!), String(body.status)));
+    const splitMatch = /^\/orders\/([^/]+)\/split$/.exec(path);
+    if (m === "POST" && splitMatch) return sendJson(res, 200, { package_list: splitOrder(decodeURIComponent(splitMatch[1]!), body.groups as number[][]) });
     if (m === "POST" && path === "/orders/advance") return sendJson(res, 200, { changed: advanceOrders(Number(body.count ?? 1), body.shopId as number | undefined) });
     if (m === "POST" && path === "/catalog") return sendJson(res, 200, addCatalogItem(body as Parameters<typeof addCatalogItem>[0]));
     if (m === "POST" && path === "/clock") {
@@ -700,8 +974,8 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
       return sendJson(res, 200, { pending: 0 });
     }
     if (m === "POST" && path === "/rate-limit") {
-      rateLimit = { rate: Number(body.rate), burst: Number(body.burst) };
-      buckets.clear();
+      rateLimit = limitsFrom(body.off ? false : (body as Partial<SimRateLimit>));
+      windows.clear();
       return sendJson(res, 200, rateLimit);
     }
     if (m === "POST" && path === "/push") {
@@ -712,7 +986,11 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
       await flushPushes({ reverse: Boolean(body.reverse) });
       return sendJson(res, 200, { delivered: push.deliveries.length });
     }
-    if (m === "GET" && path === "/pushes") return sendJson(res, 200, { deliveries: push.deliveries, queued: push.queue.length });
+    if (m === "POST" && path === "/push/retry") {
+      await deliverDuePushes();
+      return sendJson(res, 200, { pending: push.deliveries.filter((d) => d.state === "pending").length });
+    }
+    if (m === "GET" && path === "/pushes") return sendJson(res, 200, { deliveries: push.deliveries, queued: push.queue.length, lost: push.lost, disabled: push.disabled });
     if (m === "POST" && path === "/authorize") return sendJson(res, 200, { callbackUrl: approve({ redirect: String(body.redirect), shopId: body.shopId as number | undefined }) });
     if (m === "POST" && path === "/revoke") {
       revoke(Number(body.shopId ?? DEFAULT_SHOP.shopId));
@@ -762,7 +1040,8 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
       }
     }
 
-    const publicOp = path === "/api/v2/auth/token/get" ? "auth.token.get" : path === "/api/v2/auth/access_token/get" ? "auth.access_token.get" : null;
+    const publicRoute = PUBLIC_ROUTES[path];
+    const publicOp = publicRoute?.op ?? null;
     const route = SHOP_ROUTES[path];
     const op = publicOp ?? route?.op;
     if (!op) return reply(err(404, "error_not_found", `No API at ${path}`));
@@ -771,7 +1050,7 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     const fault = faults.take(op);
     if (fault) s.faults++;
     const answered = await applyFault(fault, res, (status) =>
-      reply(status === 429 ? err(429, "error_too_frequent", "Too many requests, please try again later.") : err(status, "error_server", "System error. Please try again later.")),
+      reply(status === 429 ? err(429, "error_rate_limit", "Too many requests. You have reached the rate limit. Please try again later.") : err(status, "error_server", "System error. Please try again later.")),
     );
     if (answered) return;
     const record = (r: Result) => {
@@ -780,25 +1059,34 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
       return reply(r);
     };
 
+    const throttled = (shopId: number | null) => {
+      const refusal = limited(shopId);
+      if (refusal) s.throttled++;
+      return refusal;
+    };
     if (publicOp) {
-      if (req.method !== "POST") return record(err(405, "error_param", "Method not allowed"));
+      if (req.method !== publicRoute!.method) return record(err(405, "error_param", "Method not allowed"));
       const check = checkCommon(path, q, false);
       if (!check.ok) return record({ status: check.status, body: { request_id: requestId(), ...check.body } });
-      return record(publicOp === "auth.token.get" ? await tokenGet(req) : await refreshGet(req));
+      const refusal = throttled(null);
+      if (refusal) return record(refusal);
+      if (publicOp === "auth.token.get") return record(await tokenGet(req));
+      if (publicOp === "auth.access_token.get") return record(await refreshGet(req));
+      if (publicOp === "push.get_lost_push_message") return record(lostPushes());
+      return record(await confirmLost(req));
     }
     if (req.method !== route!.method) return record(err(405, "error_param", "Method not allowed"));
     const check = checkCommon(path, q, true);
     if (!check.ok) return record({ status: check.status, body: { request_id: requestId(), ...check.body } });
-    if (throttled(check.shopId!)) {
-      s.throttled++;
-      return record(err(429, "error_too_frequent", "Too many requests, please try again later."));
-    }
+    const refusal = throttled(check.shopId!);
+    if (refusal) return record(refusal);
     return record(await shopApi(op, check.shopId!, req, q));
   }, options.port ?? 0);
 
   return {
     baseUrl: server.baseUrl,
     async close() {
+      clearInterval(retryTimer);
       await Promise.all([...push.inflight]);
       await server.close();
     },
@@ -815,6 +1103,7 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     pushes: push.deliveries,
     seedOrders,
     setStatus,
+    splitOrder,
     advanceOrders,
     addCatalogItem,
     approve,
@@ -823,9 +1112,13 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     addShop,
     setPush,
     flushPushes,
-    setRateLimit(next: { rate: number; burst: number }) {
-      rateLimit = next;
-      buckets.clear();
+    deliverDuePushes,
+    lostPushes: push.lost,
+    pushState: () => ({ disabled: push.disabled, warnings: push.warnings }),
+    /** New limits (merged over the defaults); no argument: the defaults; `false`: off. */
+    setRateLimit(next?: Partial<SimRateLimit> | false) {
+      rateLimit = limitsFrom(next);
+      windows.clear();
     },
     setLogistics(shopId: number, mode: LogisticsMode) {
       shops.get(shopId)!.logistics = mode;

@@ -1,17 +1,24 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { SimStore, type NewOrderInput, type SimOrder } from "./store";
+import { execute, GraphQLError as GraphQLErrorClass, Kind, parse, validate, type DocumentNode, type FragmentDefinitionNode, type GraphQLError, type GraphQLResolveInfo, type OperationDefinitionNode } from "graphql";
+import { adminSchema, CostError, MAX_QUERY_COST, maxCostMessage, queryCost, SUPPORTED_API_VERSIONS } from "./admin-schema";
+import { SimStore, type NewOrderInput, type SimFulfillment, type SimFulfillmentOrder, type SimLineItem, type SimOrder } from "./store";
 
 /**
  * A local Shopify that enforces the rules a connector must get right (../../../../shared/marketplace-apis.md §1):
  * - OAuth: authorize page → redirect with code, hmac (hex HMAC-SHA256 of the sorted query), shop, state,
  *   timestamp; single-use codes; `access_token` exchange with client secret; expiring offline tokens
  *   (1 h access / 90 d refresh, rotating refresh tokens) on a controllable clock.
- * - Admin GraphQL at /admin/api/<version>/graphql.json with X-Shopify-Access-Token; operations are
- *   dispatched on `operationName` (Orders, ShopInfo, FulfillmentOrders, FulfillmentCreate,
- *   InventorySet, VariantBySku, WebhookSubscriptionCreate); `orders(first ≤ 250)` with cursor pages and
- *   `updated_at` search; a cost-based leaky bucket answering THROTTLED with `extensions.cost.throttleStatus`.
+ * - Admin GraphQL at /admin/api/<version>/graphql.json with X-Shopify-Access-Token, for the supported
+ *   versions only (admin-schema.ts): every document is parsed and validated against the Admin schema with
+ *   the `graphql` reference implementation (unknown fields, arguments and removed inputs are refused as
+ *   Shopify refuses them), priced as shopify.dev documents (2 + first × node, nested; mutations 10) and
+ *   refused over 1,000 points with MAX_COST_EXCEEDED, then executed by graphql-js, so the answer holds what
+ *   was asked. A leaky bucket per shop (default Shopify's real 1,000 points restoring 100/s) takes the
+ *   requested cost and refunds the difference to the actual cost; THROTTLED with `throttleStatus`.
+ * - Several locations; one fulfillment order per location per order; partial fulfilment by line and
+ *   quantity; inventorySetQuantities with changeFromQuantity (compare-and-set) and @idempotent(key:).
  * - Webhooks signed base64 HMAC-SHA256 of the raw body, delivered at least once and in any order when asked.
  * - Fault injection: HTTP 429 (Retry-After), 500, and requests that never answer (timeouts).
  * Stores live under /store/<shop>/…; /_sim/… is the control API for tests, the demo and the bench.
@@ -68,6 +75,8 @@ export class ShopifySimulator {
   heldWebhooks: PendingWebhook[] = [];
   deliveries: { webhookId: string; topic: string; status: number }[] = [];
   requestLog: { shop: string; operation: string; outcome: string }[] = [];
+  /** Test hook: runs just before an admitted operation executes (e.g. the merchant changes stock meanwhile). */
+  beforeExecute: ((store: SimStore, operation: string, variables: Record<string, unknown>) => void) | null = null;
   private openSockets = new Set<Socket>();
 
   constructor(opts: SimOptions = {}) {
@@ -139,7 +148,7 @@ export class ShopifySimulator {
     if (change.close) o.closed = true;
     if (change.cancel) {
       o.cancelledAt = this.now();
-      o.fulfillmentOrder.status = "CANCELLED";
+      for (const fo of o.fulfillmentOrders) fo.status = "CANCELLED";
     }
     s.touch(o, this.now());
     this.emit(s, change.cancel ? "orders/cancelled" : "orders/updated", orderPayload(o));
@@ -190,6 +199,12 @@ export class ShopifySimulator {
           "x-shopify-webhook-id": wh.webhookId,
           "x-shopify-event-id": wh.eventId,
           "x-shopify-triggered-at": wh.triggeredAt,
+          // The newer event headers Shopify sends alongside.
+          "shopify-topic": wh.topic,
+          "shopify-shop-domain": wh.shop,
+          "shopify-webhook-id": wh.webhookId,
+          "shopify-event-id": wh.eventId,
+          "shopify-triggered-at": wh.triggeredAt,
         },
         body: wh.body,
         signal: AbortSignal.timeout(5000),
@@ -259,7 +274,8 @@ export class ShopifySimulator {
     if (rest === "/admin/oauth/authorize") return this.authorizePage(s, url, res);
     if (rest === "/admin/oauth/approve") return this.approve(s, url, res);
     if (rest === "/admin/oauth/access_token" && req.method === "POST") return this.accessToken(s, body, req, res);
-    if (/^\/admin\/api\/[0-9-]+\/graphql\.json$/.test(rest) && req.method === "POST") return this.graphql(s, req, body, res);
+    const api = /^\/admin\/api\/([0-9a-z-]+)\/graphql\.json$/.exec(rest);
+    if (api && req.method === "POST") return this.graphql(s, api[1]!, req, body, res);
     return sendJson(res, 404, { errors: "Not Found" });
   }
 
@@ -297,7 +313,8 @@ export class ShopifySimulator {
     s.installed = true;
     const params: Record<string, string> = {
       code,
-      host: Buffer.from(`admin.shopify.com/store/${s.shop}`).toString("base64url"),
+      // Standard base64, which can end in `=` padding: the signature covers values form-encoded.
+      host: Buffer.from(`admin.shopify.com/store/${s.shop}`).toString("base64"),
       shop: s.domain,
       state: q.get("state") ?? "",
       timestamp: String(Math.floor(this.now().getTime() / 1000)),
@@ -309,12 +326,17 @@ export class ShopifySimulator {
     res.end();
   }
 
-  /** Shopify's callback signature: hex HMAC-SHA256 over `k=v` pairs sorted by key, joined with `&`. */
+  /**
+   * Shopify's callback signature: the parameters but hmac/signature, sorted by key, form-encoded
+   * (application/x-www-form-urlencoded, as a URL query carries them: `=` in a value is `%3D`), hex
+   * HMAC-SHA256 with the app secret. Written here from shopify.dev's "Verify a request" steps.
+   */
   queryHmac(params: Record<string, string>) {
+    const enc = (v: string) => encodeURIComponent(v).replace(/%20/g, "+").replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     const message = Object.keys(params)
       .filter((k) => k !== "hmac" && k !== "signature")
       .sort()
-      .map((k) => `${k}=${params[k]}`)
+      .map((k) => `${enc(k)}=${enc(params[k]!)}`)
       .join("&");
     return createHmac("sha256", this.clientSecret).update(message).digest("hex");
   }
@@ -359,7 +381,7 @@ export class ShopifySimulator {
     s.tokens.push(t);
     return {
       access_token: t.accessToken,
-      scope: "read_orders,write_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_inventory,write_inventory",
+      scope: "read_orders,read_all_orders,write_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_inventory,write_inventory",
       expires_in: ACCESS_TOKEN_TTL_MS / 1000,
       refresh_token: t.refreshToken,
       refresh_token_expires_in: REFRESH_TOKEN_TTL_MS / 1000,
@@ -389,19 +411,54 @@ export class ShopifySimulator {
     return b;
   }
 
-  private async graphql(s: SimStore, req: http.IncomingMessage, raw: string, res: http.ServerResponse) {
+  private async graphql(s: SimStore, version: string, req: http.IncomingMessage, raw: string, res: http.ServerResponse) {
     let body: { query?: string; operationName?: string; variables?: Record<string, unknown> };
     try {
       body = JSON.parse(raw);
     } catch {
       return sendJson(res, 400, { errors: "Invalid JSON in request body" });
     }
-    const op = body.operationName ?? "";
     const token = String(req.headers["x-shopify-access-token"] ?? "");
     const t = s.tokenByAccess(token);
     if (!t || t.revoked || t.accessExpiresAt <= this.now() || !s.installed) {
-      this.requestLog.push({ shop: s.shop, operation: op, outcome: "401" });
+      this.requestLog.push({ shop: s.shop, operation: body.operationName ?? "", outcome: "401" });
       return sendJson(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+    }
+    if (!SUPPORTED_API_VERSIONS.includes(version)) {
+      this.requestLog.push({ shop: s.shop, operation: body.operationName ?? "", outcome: "bad_version" });
+      return sendJson(res, 404, { errors: `API version ${version} is not supported (supported: ${SUPPORTED_API_VERSIONS.join(", ")})` });
+    }
+    // Parse and validate the document against the schema, the way Shopify's GraphQL front end does.
+    let doc: DocumentNode;
+    try {
+      doc = parse(body.query ?? "");
+    } catch (e) {
+      return sendJson(res, 200, { errors: [{ message: (e as GraphQLError).message, locations: (e as GraphQLError).locations, extensions: { code: "GRAPHQL_PARSE_FAILED" } }] });
+    }
+    const invalid = validate(adminSchema, doc);
+    if (invalid.length) {
+      this.requestLog.push({ shop: s.shop, operation: body.operationName ?? "", outcome: "invalid" });
+      return sendJson(res, 200, { errors: invalid.map((e) => ({ message: e.message, locations: e.locations, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })) });
+    }
+    const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const opNode = body.operationName ? ops.find((o) => o.name?.value === body.operationName) : ops.length === 1 ? ops[0] : undefined;
+    if (!opNode) return sendJson(res, 200, { errors: [{ message: `Unknown operation named "${body.operationName ?? ""}".`, extensions: { code: "BAD_REQUEST" } }] });
+    const op = opNode.name?.value ?? "";
+    const vars = body.variables ?? {};
+    const fragments = doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
+    let cost: number;
+    try {
+      cost = queryCost(opNode, fragments, vars);
+    } catch (e) {
+      if (e instanceof CostError) return sendJson(res, 200, { errors: [{ message: e.message, extensions: { code: e.code } }] });
+      throw e;
+    }
+    if (cost > MAX_QUERY_COST) {
+      this.requestLog.push({ shop: s.shop, operation: op, outcome: "max_cost" });
+      return sendJson(res, 200, {
+        errors: [{ message: maxCostMessage(cost), extensions: { code: "MAX_COST_EXCEEDED", cost, maxCost: MAX_QUERY_COST } }],
+        extensions: { cost: { requestedQueryCost: cost, actualQueryCost: null, throttleStatus: this.throttleExt(this.throttleStatus(s.shop)) } },
+      });
     }
     const fault = this.takeFault(s, op);
     if (fault) this.requestLog.push({ shop: s.shop, operation: op, outcome: fault });
@@ -415,8 +472,6 @@ export class ShopifySimulator {
       setTimeout(() => req.socket.destroy(), this.timeoutHoldMs).unref();
       return;
     }
-    const vars = body.variables ?? {};
-    const cost = op === "Orders" ? 2 + Math.min(Number(vars.first ?? 50), MAX_PAGE_SIZE) : /Create|Set/.test(op) ? 10 : 1;
     const bucket = this.throttleStatus(s.shop);
     if (fault === "throttle" || bucket.available < cost) {
       if (fault !== "throttle") this.requestLog.push({ shop: s.shop, operation: op, outcome: "throttled" });
@@ -425,77 +480,149 @@ export class ShopifySimulator {
         extensions: { cost: { requestedQueryCost: cost, actualQueryCost: null, throttleStatus: this.throttleExt(bucket) } },
       });
     }
+    // The requested cost is taken up front; after the run the difference to the actual cost is refunded.
     bucket.available -= cost;
     this.requestLog.push({ shop: s.shop, operation: op, outcome: "ok" });
-    let data: unknown;
-    try {
-      data = this.execute(s, op, vars);
-    } catch (e) {
-      if (e instanceof GraphqlError) return sendJson(res, 200, { errors: [{ message: e.message, extensions: { code: e.code } }] });
-      throw e;
-    }
-    sendJson(res, 200, { data, extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: this.throttleExt(bucket) } } });
+    this.beforeExecute?.(s, op, vars);
+    const result = await execute({ schema: adminSchema, document: doc, operationName: op || undefined, variableValues: vars, rootValue: this.root(s), contextValue: { store: s } });
+    const actual = result.data && opNode.operation === "query" ? queryCost(opNode, fragments, vars, result.data) : cost;
+    bucket.available = Math.min(this.bucketSize, bucket.available + Math.max(0, cost - actual));
+    const errors = result.errors?.map((e) => ({ message: e.message, locations: e.locations, path: e.path, extensions: e.extensions }));
+    sendJson(res, 200, {
+      ...(errors?.length ? { errors } : {}),
+      data: result.data ?? null,
+      extensions: { cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: this.throttleExt(bucket) } },
+    });
   }
 
   private throttleExt(b: { available: number }) {
     return { maximumAvailable: this.bucketSize, currentlyAvailable: Math.floor(b.available), restoreRate: this.restoreRate };
   }
 
-  private execute(s: SimStore, op: string, vars: Record<string, unknown>): unknown {
-    switch (op) {
-      case "ShopInfo":
-        return { shop: { name: s.name, myshopifyDomain: s.domain }, locations: { nodes: [{ id: `gid://shopify/Location/${s.locationId}` }] } };
-      case "Orders":
-        return this.ordersQuery(s, vars);
-      case "FulfillmentOrders": {
-        const o = s.orders.get(gidNum(vars.id));
-        if (!o) return { order: null };
+  // ---------------------------------------------------------------- resolvers (graphql-js default resolvers call functions with args)
+
+  private root(s: SimStore) {
+    const locationObj = (id: number) => {
+      const l = s.locations.find((x) => x.id === id);
+      return l ? { id: gid("Location", l.id), name: l.name, isActive: true } : null;
+    };
+    const lineItemObj = (o: SimOrder, l: SimLineItem) => ({
+      id: gid("LineItem", l.id),
+      sku: l.sku,
+      title: l.title,
+      name: l.title,
+      quantity: l.quantity,
+      currentQuantity: l.quantity,
+      originalUnitPriceSet: moneyBag(l.price, o.currency),
+      variant: variantObj(l.sku),
+    });
+    const inventoryItemObj = (itemId: number, sku: string) => ({
+      id: gid("InventoryItem", itemId),
+      sku,
+      tracked: true,
+      inventoryLevel: ({ locationId }: { locationId: string }) => {
+        const q = s.level(itemId, gidNum(locationId));
+        if (q === undefined) return null;
         return {
-          order: {
-            id: gid("Order", o.id),
-            fulfillments: o.fulfillments.map((f) => ({ id: gid("Fulfillment", f.id), trackingInfo: [{ number: f.trackingNumber, company: f.company }] })),
-            fulfillmentOrders: {
-              nodes: [
-                {
-                  id: gid("FulfillmentOrder", o.fulfillmentOrder.id),
-                  status: o.fulfillmentOrder.status,
-                  lineItems: { nodes: o.lineItems.map((l) => ({ id: gid("FulfillmentOrderLineItem", l.id), remainingQuantity: o.fulfillmentOrder.status === "OPEN" ? l.quantity : 0 })) },
-                },
-              ],
-            },
-          },
+          id: `gid://shopify/InventoryLevel/${itemId}?inventory_item_id=${itemId}`,
+          location: locationObj(gidNum(locationId)),
+          quantities: ({ names }: { names: string[] }) => names.filter((n) => n === "available" || n === "on_hand").map((name) => ({ name, quantity: q })),
         };
-      }
-      case "FulfillmentCreate":
-        return this.fulfillmentCreate(s, vars);
-      case "InventorySet":
-        return this.inventorySet(s, vars);
-      case "VariantBySku": {
-        const sku = /sku:"?([^"]+)"?/.exec(String(vars.query ?? ""))?.[1] ?? "";
-        const v = s.variants.get(sku);
-        return { productVariants: { nodes: v ? [{ id: gid("ProductVariant", v.variantId), sku, inventoryItem: { id: gid("InventoryItem", v.inventoryItemId) } }] : [] } };
-      }
-      case "WebhookSubscriptionCreate": {
-        const topic = String(vars.topic ?? "");
-        const callbackUrl = String((vars.webhookSubscription as { callbackUrl?: string } | undefined)?.callbackUrl ?? "");
-        if (!/^https?:\/\//.test(callbackUrl)) return { webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [{ field: ["callbackUrl"], message: "Address is invalid" }] } };
+      },
+    });
+    const variantObj = (sku: string) => {
+      const v = s.variants.get(sku);
+      return v ? { id: gid("ProductVariant", v.variantId), sku, title: sku, inventoryItem: inventoryItemObj(v.inventoryItemId, sku) } : null;
+    };
+    const fulfillmentObj = (o: SimOrder, f: SimFulfillment) => ({
+      id: gid("Fulfillment", f.id),
+      status: "SUCCESS",
+      createdAt: f.createdAt.toISOString(),
+      trackingInfo: () => [{ number: f.trackingNumber, company: f.company, url: null }],
+      fulfillmentLineItems: (args: ConnArgs) =>
+        connection(
+          f.lines.map((x) => ({ id: gid("FulfillmentLineItem", x.lineItemId), quantity: x.quantity, lineItem: lineItemObj(o, o.lineItems.find((l) => l.id === x.lineItemId)!) })),
+          args,
+        ),
+    });
+    const fulfillmentOrderObj = (o: SimOrder, fo: SimFulfillmentOrder) => ({
+      id: gid("FulfillmentOrder", fo.id),
+      status: fo.status,
+      assignedLocation: { name: s.locations.find((l) => l.id === fo.locationId)?.name ?? "", location: locationObj(fo.locationId) },
+      lineItems: (args: ConnArgs) =>
+        connection(
+          fo.lineItems.map((x) => ({
+            id: gid("FulfillmentOrderLineItem", x.id),
+            totalQuantity: x.totalQuantity,
+            remainingQuantity: fo.status === "CANCELLED" ? 0 : x.remainingQuantity,
+            lineItem: lineItemObj(o, o.lineItems.find((l) => l.id === x.lineItemId)!),
+          })),
+          args,
+        ),
+    });
+    const orderObj = (o: SimOrder) => ({
+      ...orderNode(o),
+      shippingLine: { id: null, title: o.shippingLine, code: null },
+      shippingLines: (args: ConnArgs) => connection([{ id: null, title: o.shippingLine, code: null }], args),
+      lineItems: (args: ConnArgs) => connection(o.lineItems.map((l) => lineItemObj(o, l)), args),
+      fulfillments: ({ first }: { first?: number }) => o.fulfillments.slice(0, first ?? 250).map((f) => fulfillmentObj(o, f)),
+      fulfillmentOrders: (args: ConnArgs) => connection(o.fulfillmentOrders.map((fo) => fulfillmentOrderObj(o, fo)), args),
+    });
+    return {
+      shop: { id: gid("Shop", 1), name: s.name, myshopifyDomain: s.domain, email: null, currencyCode: "USD" },
+      locations: (args: ConnArgs) => connection(s.locations.map((l) => locationObj(l.id)), args),
+      orders: (args: ConnArgs & { query?: string }) => this.ordersQuery(s, args, orderObj),
+      order: ({ id }: { id: string }) => {
+        const o = s.orders.get(gidNum(id));
+        return o && id.startsWith("gid://shopify/Order/") ? orderObj(o) : null;
+      },
+      fulfillmentOrder: ({ id }: { id: string }) => {
+        for (const o of s.orders.values()) {
+          const fo = o.fulfillmentOrders.find((f) => f.id === gidNum(id));
+          if (fo) return fulfillmentOrderObj(o, fo);
+        }
+        return null;
+      },
+      productVariants: (args: ConnArgs & { query?: string }) => {
+        const sku = /sku:"?([^"]+)"?/.exec(String(args.query ?? ""))?.[1];
+        const list = [...s.variants.keys()].filter((k) => sku === undefined || k === sku).map(variantObj);
+        return connection(list, args);
+      },
+      inventoryItem: ({ id }: { id: string }) => {
+        const itemId = gidNum(id);
+        const entry = [...s.variants.entries()].find(([, v]) => v.inventoryItemId === itemId);
+        return entry ? inventoryItemObj(itemId, entry[0]) : null;
+      },
+      fulfillmentCreate: (args: { fulfillment: FulfillmentInput }) => this.fulfillmentCreate(s, args.fulfillment, fulfillmentObj),
+      inventorySetQuantities: (args: { input: InventoryInput }, _ctx: unknown, info: GraphQLResolveInfo) => {
+        const key = idempotencyKey(info);
+        if (!key) {
+          return {
+            inventoryAdjustmentGroup: null,
+            userErrors: [{ code: "IDEMPOTENCY_KEY_REQUIRED", field: null, message: "The @idempotent directive with a key is required for this mutation." }],
+          };
+        }
+        const seen = s.idempotencyKeys.get(`inventorySetQuantities:${key}`);
+        if (seen) return seen;
+        const result = this.inventorySet(s, args.input);
+        s.idempotencyKeys.set(`inventorySetQuantities:${key}`, result);
+        return result;
+      },
+      webhookSubscriptionCreate: ({ topic, webhookSubscription }: { topic: string; webhookSubscription: { callbackUrl?: string } }) => {
+        const callbackUrl = String(webhookSubscription.callbackUrl ?? "");
+        if (!/^https?:\/\//.test(callbackUrl)) return { webhookSubscription: null, userErrors: [{ field: ["callbackUrl"], message: "Address is invalid" }] };
         const existing = s.webhookSubscriptions.find((w) => w.topic === topic && w.callbackUrl === callbackUrl);
         const sub = existing ?? { id: s.nextId(), topic, callbackUrl };
         if (!existing) s.webhookSubscriptions.push(sub);
-        return { webhookSubscriptionCreate: { webhookSubscription: { id: gid("WebhookSubscription", sub.id), topic }, userErrors: [] } };
-      }
-      default:
-        throw new GraphqlError(`Unknown operation ${op || "(none)"}`, "UNKNOWN_OPERATION");
-    }
+        return { webhookSubscription: { id: gid("WebhookSubscription", sub.id), topic }, userErrors: [] };
+      },
+    };
   }
 
-  private ordersQuery(s: SimStore, vars: Record<string, unknown>) {
-    const first = Number(vars.first ?? 50);
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new GraphqlError(`The page size must be between 1 and ${MAX_PAGE_SIZE}; requested ${vars.first}`, "BAD_REQUEST");
-    }
-    const conds = parseUpdatedAtQuery(String(vars.query ?? ""));
-    const after = vars.after ? decodeSimCursor(String(vars.after)) : null;
+  private ordersQuery(s: SimStore, args: ConnArgs & { query?: string }, orderObj: (o: SimOrder) => unknown) {
+    const first = args.first ?? 0;
+    const conds = parseUpdatedAtQuery(String(args.query ?? ""));
+    const after = args.after ? decodeSimCursor(String(args.after)) : null;
     const nodes: SimOrder[] = [];
     let hasNext = false;
     for (const o of s.sorted()) {
@@ -509,50 +636,93 @@ export class ShopifySimulator {
       nodes.push(o);
     }
     const last = nodes[nodes.length - 1];
+    const objs = nodes.map(orderObj);
     return {
-      orders: {
-        nodes: nodes.map(orderNode),
-        pageInfo: { hasNextPage: hasNext, endCursor: last ? encodeSimCursor(last) : null },
-      },
+      nodes: objs,
+      edges: objs.map((node, i) => ({ cursor: encodeSimCursor(nodes[i]!), node })),
+      pageInfo: { hasNextPage: hasNext, hasPreviousPage: !!after, startCursor: nodes[0] ? encodeSimCursor(nodes[0]) : null, endCursor: last ? encodeSimCursor(last) : null },
     };
   }
 
-  private fulfillmentCreate(s: SimStore, vars: Record<string, unknown>) {
-    const input = (vars.fulfillment ?? {}) as {
-      lineItemsByFulfillmentOrder?: { fulfillmentOrderId: string }[];
-      trackingInfo?: { number?: string; company?: string };
-    };
-    const foIds = (input.lineItemsByFulfillmentOrder ?? []).map((x) => gidNum(x.fulfillmentOrderId));
-    const order = [...s.orders.values()].find((o) => foIds.includes(o.fulfillmentOrder.id));
-    if (!order) return { fulfillmentCreate: { fulfillment: null, userErrors: [{ field: ["fulfillment"], message: "Fulfillment order does not exist." }] } };
-    if (order.fulfillmentOrder.status !== "OPEN") {
-      return { fulfillmentCreate: { fulfillment: null, userErrors: [{ field: ["fulfillment"], message: "Invalid fulfillment order line item quantity requested." }] } };
+  /**
+   * fulfillmentCreate: the fulfillment orders named must all be open and assigned to one location;
+   * each named line item at most its remaining quantity; no line items = everything remaining on that
+   * fulfillment order. Fulfillment orders and the order move to IN_PROGRESS/PARTIALLY_FULFILLED or
+   * CLOSED/FULFILLED by what is left.
+   */
+  private fulfillmentCreate(s: SimStore, input: FulfillmentInput, fulfillmentObj: (o: SimOrder, f: SimFulfillment) => unknown) {
+    const fail = (message: string, field = ["fulfillment"]) => ({ fulfillment: null, userErrors: [{ field, message }] });
+    const groups = input.lineItemsByFulfillmentOrder ?? [];
+    if (groups.length === 0) return fail("Line items by fulfillment order must not be empty.", ["fulfillment", "lineItemsByFulfillmentOrder"]);
+    const found = groups.map((g) => {
+      const foId = gidNum(g.fulfillmentOrderId);
+      for (const o of s.orders.values()) {
+        const fo = o.fulfillmentOrders.find((f) => f.id === foId);
+        if (fo) return { order: o, fo, g };
+      }
+      return null;
+    });
+    if (found.some((x) => !x)) return fail("Fulfillment order does not exist.");
+    const list = found as { order: SimOrder; fo: SimFulfillmentOrder; g: FulfillmentInput["lineItemsByFulfillmentOrder"][number] }[];
+    const order = list[0]!.order;
+    if (list.some((x) => x.order !== order)) return fail("All fulfillment orders must belong to the same order.");
+    if (new Set(list.map((x) => x.fo.locationId)).size > 1) return fail("All fulfillment orders must be assigned to the same location.");
+    const take: { foLine: SimFulfillmentOrder["lineItems"][number]; quantity: number }[] = [];
+    for (const { fo, g } of list) {
+      if (fo.status !== "OPEN" && fo.status !== "IN_PROGRESS") return fail("Invalid fulfillment order line item quantity requested.");
+      const wanted = g.fulfillmentOrderLineItems;
+      if (!wanted || wanted.length === 0) {
+        for (const l of fo.lineItems) if (l.remainingQuantity > 0) take.push({ foLine: l, quantity: l.remainingQuantity });
+        continue;
+      }
+      for (const w of wanted) {
+        const l = fo.lineItems.find((x) => x.id === gidNum(w.id));
+        if (!l) return fail("Fulfillment order line item does not exist.");
+        if (!Number.isInteger(w.quantity) || w.quantity <= 0 || w.quantity > l.remainingQuantity) return fail("Invalid fulfillment order line item quantity requested.");
+        take.push({ foLine: l, quantity: w.quantity });
+      }
     }
-    const f = { id: s.nextId(), trackingNumber: input.trackingInfo?.number ?? "", company: input.trackingInfo?.company ?? "", createdAt: this.now() };
+    if (take.length === 0) return fail("Invalid fulfillment order line item quantity requested.");
+    const f: SimFulfillment = {
+      id: s.nextId(),
+      trackingNumber: input.trackingInfo?.number ?? input.trackingInfo?.numbers?.[0] ?? "",
+      company: input.trackingInfo?.company ?? "",
+      createdAt: this.now(),
+      lines: take.map((t) => ({ lineItemId: t.foLine.lineItemId, quantity: t.quantity })),
+    };
+    for (const t of take) t.foLine.remainingQuantity -= t.quantity;
+    for (const { fo } of list) fo.status = fo.lineItems.every((l) => l.remainingQuantity === 0) ? "CLOSED" : "IN_PROGRESS";
     order.fulfillments.push(f);
-    order.fulfillmentOrder.status = "CLOSED";
-    order.fulfillmentStatus = "FULFILLED";
+    const open = order.fulfillmentOrders.filter((fo) => fo.status !== "CANCELLED");
+    order.fulfillmentStatus = open.every((fo) => fo.status === "CLOSED") ? "FULFILLED" : "PARTIALLY_FULFILLED";
     s.touch(order, this.now());
     this.emit(s, "orders/updated", orderPayload(order));
-    return { fulfillmentCreate: { fulfillment: { id: gid("Fulfillment", f.id), status: "SUCCESS", trackingInfo: [{ number: f.trackingNumber, company: f.company }] }, userErrors: [] } };
+    return { fulfillment: fulfillmentObj(order, f), userErrors: [] };
   }
 
-  private inventorySet(s: SimStore, vars: Record<string, unknown>) {
-    const input = (vars.input ?? {}) as { name?: string; quantities?: { inventoryItemId: string; locationId: string; quantity: number }[] };
-    if (input.name !== "available") return { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors: [{ field: ["input", "name"], message: "Name is invalid", code: "INVALID_NAME" }] } };
+  /** inventorySetQuantities (2026-04+): `changeFromQuantity` on every quantity — compare-and-set, null opts out. */
+  private inventorySet(s: SimStore, input: InventoryInput) {
+    const fail = (errors: { code: string; field: string[]; message: string }[]) => ({ inventoryAdjustmentGroup: null, userErrors: errors });
+    if (input.name !== "available" && input.name !== "on_hand") return fail([{ field: ["input", "name"], message: "The quantity name must be either 'available' or 'on_hand'.", code: "INVALID_NAME" }]);
     const errors = [];
-    for (const q of input.quantities ?? []) {
+    for (const [i, q] of input.quantities.entries()) {
+      const field = ["input", "quantities", String(i)];
       const item = gidNum(q.inventoryItemId);
-      if (!s.inventory.has(item)) errors.push({ field: ["input", "quantities"], message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
-      else if (gidNum(q.locationId) !== s.locationId) errors.push({ field: ["input", "quantities"], message: "The specified location could not be found.", code: "INVALID_LOCATION" });
-      else if (!Number.isInteger(q.quantity)) errors.push({ field: ["input", "quantities"], message: "Quantity must be an integer", code: "INVALID_QUANTITY" });
+      const current = s.level(item, gidNum(q.locationId));
+      if (![...s.variants.values()].some((v) => v.inventoryItemId === item)) errors.push({ field, message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
+      else if (!s.locations.some((l) => l.id === gidNum(q.locationId))) errors.push({ field, message: "The specified location could not be found.", code: "INVALID_LOCATION" });
+      else if (current === undefined) errors.push({ field, message: "The item is not stocked at the location.", code: "ITEM_NOT_STOCKED_AT_LOCATION" });
+      else if (!("changeFromQuantity" in q)) errors.push({ field: [...field, "changeFromQuantity"], message: "changeFromQuantity is required; pass null to skip the check.", code: "CHANGE_FROM_QUANTITY_REQUIRED" });
+      else if (q.changeFromQuantity !== null && q.changeFromQuantity !== current) {
+        errors.push({ field: [...field, "changeFromQuantity"], message: "The specified compare quantity does not match the current quantity.", code: "CHANGE_FROM_QUANTITY_STALE" });
+      } else if (q.quantity < 0 && input.name === "on_hand") errors.push({ field, message: "The quantity can't be negative.", code: "INVALID_QUANTITY_NEGATIVE" });
     }
-    if (errors.length) return { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors: errors } };
-    for (const q of input.quantities ?? []) {
-      s.inventory.set(gidNum(q.inventoryItemId), q.quantity);
-      s.inventorySets.push({ inventoryItemId: gidNum(q.inventoryItemId), quantity: q.quantity, at: this.now() });
+    if (errors.length) return fail(errors);
+    for (const q of input.quantities) {
+      s.levels.set(`${gidNum(q.inventoryItemId)}:${gidNum(q.locationId)}`, q.quantity);
+      s.inventorySets.push({ inventoryItemId: gidNum(q.inventoryItemId), locationId: gidNum(q.locationId), quantity: q.quantity, at: this.now() });
     }
-    return { inventorySetQuantities: { inventoryAdjustmentGroup: { id: gid("InventoryAdjustmentGroup", s.nextId()) }, userErrors: [] } };
+    return { inventoryAdjustmentGroup: { id: gid("InventoryAdjustmentGroup", s.nextId()), reason: input.reason, createdAt: this.now().toISOString() }, userErrors: [] };
   }
 
   // ---------------------------------------------------------------- control API (/_sim)
@@ -610,7 +780,7 @@ export class ShopifySimulator {
         cancelled: !!o.cancelledAt,
         fulfillments: o.fulfillments.map((f) => ({ trackingNumber: f.trackingNumber, company: f.company })),
       })),
-      inventory: Object.fromEntries([...s.variants.entries()].map(([sku, v]) => [sku, s.inventory.get(v.inventoryItemId) ?? 0])),
+      inventory: Object.fromEntries([...s.variants.entries()].map(([sku, v]) => [sku, s.level(v.inventoryItemId) ?? 0])),
       inventorySets: s.inventorySets.length,
       webhookSubscriptions: s.webhookSubscriptions.map((w) => ({ topic: w.topic, callbackUrl: w.callbackUrl })),
       activeTokens: s.tokens.filter((t) => !t.revoked).length,
@@ -618,16 +788,53 @@ export class ShopifySimulator {
   }
 }
 
-class GraphqlError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
+/** An error raised while resolving: graphql-js places it in `errors` with its path; `code` as Shopify's extensions.code. */
+class GraphqlError extends GraphQLErrorClass {
+  constructor(message: string, code: string) {
+    super(message, { extensions: { code } });
   }
 }
 
 // -------------------------------------------------------------------- helpers
+
+type ConnArgs = { first?: number; last?: number; after?: string; before?: string };
+type FulfillmentInput = {
+  lineItemsByFulfillmentOrder: { fulfillmentOrderId: string; fulfillmentOrderLineItems?: { id: string; quantity: number }[] | null }[];
+  notifyCustomer?: boolean;
+  trackingInfo?: { number?: string; numbers?: string[]; company?: string; url?: string } | null;
+};
+type InventoryInput = { name: string; reason: string; quantities: { inventoryItemId: string; locationId: string; quantity: number; changeFromQuantity?: number | null }[] };
+
+/** A Relay connection over an in-memory list; cursors are positions (the cost check already bounded first/last). */
+function connection<T>(all: T[], args: ConnArgs) {
+  const pos = (c: string | undefined) => (c ? Number(Buffer.from(c, "base64").toString("utf8").replace(/^pos:/, "")) : NaN);
+  let start = Number.isFinite(pos(args.after)) ? pos(args.after) + 1 : 0;
+  let end = Number.isFinite(pos(args.before)) ? pos(args.before) : all.length;
+  if (args.first !== undefined) end = Math.min(end, start + args.first);
+  else if (args.last !== undefined) start = Math.max(start, end - args.last);
+  const slice = all.slice(start, end);
+  const cursor = (i: number) => Buffer.from(`pos:${i}`).toString("base64");
+  return {
+    nodes: slice,
+    edges: slice.map((node, i) => ({ cursor: cursor(start + i), node })),
+    pageInfo: { hasNextPage: end < all.length, hasPreviousPage: start > 0, startCursor: slice.length ? cursor(start) : null, endCursor: slice.length ? cursor(end - 1) : null },
+  };
+}
+
+/** The key of an `@idempotent(key: …)` directive on the mutation field, or null. */
+function idempotencyKey(info: GraphQLResolveInfo): string | null {
+  const d = info.fieldNodes[0]?.directives?.find((x) => x.name.value === "idempotent");
+  const arg = d?.arguments?.find((a) => a.name.value === "key")?.value;
+  if (!arg) return null;
+  if (arg.kind === Kind.STRING) return arg.value || null;
+  if (arg.kind === Kind.VARIABLE) {
+    const v = info.variableValues[arg.name.value];
+    return typeof v === "string" && v ? v : null;
+  }
+  return null;
+}
+
+const moneyBag = (amount: string, currencyCode: string) => ({ shopMoney: { amount, currencyCode }, presentmentMoney: { amount, currencyCode } });
 
 const gid = (type: string, id: number) => `gid://shopify/${type}/${id}`;
 const gidNum = (v: unknown) => Number(String(v ?? "").split("/").pop());

@@ -12,7 +12,22 @@ export type SimLineItem = {
   inventoryItemId: number;
 };
 
-export type SimFulfillment = { id: number; trackingNumber: string; company: string; createdAt: Date };
+export type SimFulfillment = {
+  id: number;
+  trackingNumber: string;
+  company: string;
+  createdAt: Date;
+  /** What this fulfillment shipped: line item id → quantity. */
+  lines: { lineItemId: number; quantity: number }[];
+};
+
+/** One location's share of an order (Shopify creates one fulfillment order per assigned location). */
+export type SimFulfillmentOrder = {
+  id: number;
+  locationId: number;
+  status: "OPEN" | "IN_PROGRESS" | "CLOSED" | "CANCELLED";
+  lineItems: { id: number; lineItemId: number; totalQuantity: number; remainingQuantity: number }[];
+};
 
 export type SimOrder = {
   id: number;
@@ -31,7 +46,7 @@ export type SimOrder = {
   shipping: { name: string; phone: string; address1: string; address2: string; city: string; province: string; countryCode: string; zip: string };
   shippingLine: string;
   lineItems: SimLineItem[];
-  fulfillmentOrder: { id: number; status: "OPEN" | "CLOSED" | "CANCELLED" };
+  fulfillmentOrders: SimFulfillmentOrder[];
   fulfillments: SimFulfillment[];
 };
 
@@ -44,7 +59,8 @@ export type SimToken = {
 };
 
 export type NewOrderInput = {
-  lineItems: { sku: string; quantity: number; price?: string; title?: string }[];
+  /** `locationId`: the location that fulfils the line (default: the shop's first location). */
+  lineItems: { sku: string; quantity: number; price?: string; title?: string; locationId?: number }[];
   financialStatus?: SimOrder["financialStatus"];
   customerName?: string;
   shipping?: Partial<SimOrder["shipping"]>;
@@ -58,15 +74,17 @@ export class SimStore {
   readonly domain: string;
   name: string;
   orders = new Map<number, SimOrder>();
-  /** SKU → inventory item id; levels per inventory item at the one location. */
+  /** SKU → inventory item id; `available` per inventory item and location (key `${item}:${location}`). */
   variants = new Map<string, { variantId: number; inventoryItemId: number }>();
-  inventory = new Map<number, number>();
-  inventorySets: { inventoryItemId: number; quantity: number; at: Date }[] = [];
+  levels = new Map<string, number>();
+  inventorySets: { inventoryItemId: number; locationId: number; quantity: number; at: Date }[] = [];
+  /** @idempotent keys already used → the result they produced. */
+  idempotencyKeys = new Map<string, unknown>();
   codes = new Map<string, { expiresAt: Date; used: boolean }>();
   tokens: SimToken[] = [];
   webhookSubscriptions: { id: number; topic: string; callbackUrl: string }[] = [];
   installed = true;
-  locationId = 7001;
+  locations: { id: number; name: string }[] = [{ id: 7001, name: "Shop location" }];
   private seq = 1000;
   private sortedCache: SimOrder[] | null = null;
 
@@ -84,9 +102,24 @@ export class SimStore {
     if (!v) {
       v = { variantId: this.nextId(), inventoryItemId: this.nextId() };
       this.variants.set(sku, v);
-      this.inventory.set(v.inventoryItemId, 0);
+      for (const l of this.locations) this.levels.set(`${v.inventoryItemId}:${l.id}`, 0);
     }
     return v;
+  }
+
+  get locationId() {
+    return this.locations[0]!.id;
+  }
+
+  addLocation(name: string) {
+    const loc = { id: this.nextId(), name };
+    this.locations.push(loc);
+    for (const v of this.variants.values()) this.levels.set(`${v.inventoryItemId}:${loc.id}`, 0);
+    return loc;
+  }
+
+  level(inventoryItemId: number, locationId = this.locationId) {
+    return this.levels.get(`${inventoryItemId}:${locationId}`);
   }
 
   addOrder(input: NewOrderInput, now: Date): SimOrder {
@@ -99,6 +132,15 @@ export class SimStore {
       price: l.price ?? "10.00",
       inventoryItemId: this.variantFor(l.sku).inventoryItemId,
     }));
+    const fulfillmentOrders: SimFulfillmentOrder[] = [];
+    input.lineItems.forEach((l, i) => {
+      const locationId = l.locationId ?? this.locationId;
+      if (!this.locations.some((x) => x.id === locationId)) throw new Error(`no location ${locationId}`);
+      let fo = fulfillmentOrders.find((f) => f.locationId === locationId);
+      if (!fo) fulfillmentOrders.push((fo = { id: this.nextId(), locationId, status: "OPEN", lineItems: [] }));
+      const li = lineItems[i]!;
+      fo.lineItems.push({ id: this.nextId(), lineItemId: li.id, totalQuantity: li.quantity, remainingQuantity: li.quantity });
+    });
     const total = lineItems.reduce((a, l) => a + Number(l.price) * l.quantity, 0).toFixed(2);
     const order: SimOrder = {
       id,
@@ -126,7 +168,7 @@ export class SimStore {
       },
       shippingLine: input.shippingLine ?? "Standard Shipping",
       lineItems,
-      fulfillmentOrder: { id: this.nextId(), status: "OPEN" },
+      fulfillmentOrders,
       fulfillments: [],
     };
     this.orders.set(id, order);

@@ -13,7 +13,7 @@ export async function generateMetadata() {
 
 export default async function SkuMappingsPage() {
   const { svc } = await requirePageContext();
-  const [t, accounts, precision] = await Promise.all([getTranslations("channels"), listAccounts(svc), getPrecision(svc.db, svc.orgId)]);
+  const [t, accounts, precision] = await Promise.all([getTranslations("channels"), listAccounts(svc), getPrecision(svc)]);
   return (
     <>
       <PageHeader title={t("mappingsTitle")} description={t("mappingsHelp")} />

@@ -9,7 +9,7 @@ import { getPrecision } from "@/server/services/_lib/precision";
 export default async function NewInboundPage() {
   const { svc } = await requirePageContext();
   if (!can(svc.role, "inbound.write")) redirect("/inbound");
-  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("inbound")]);
+  const [precision, t] = await Promise.all([getPrecision(svc), getTranslations("inbound")]);
   return (
     <>
       <PageHeader title={t("newReceipt")} description={t("help")} />

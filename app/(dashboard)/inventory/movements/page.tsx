@@ -12,7 +12,7 @@ export async function generateMetadata() {
 
 export default async function MovementsPage() {
   const { svc } = await requirePageContext();
-  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("inventory")]);
+  const [precision, t] = await Promise.all([getPrecision(svc), getTranslations("inventory")]);
   return (
     <>
       <PageHeader title={t("title")} description={t("movementsHelp")} />

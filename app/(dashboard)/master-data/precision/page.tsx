@@ -12,7 +12,7 @@ export async function generateMetadata() {
 
 export default async function PrecisionPage() {
   const { svc } = await requirePageContext();
-  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("masterData")]);
+  const [precision, t] = await Promise.all([getPrecision(svc), getTranslations("masterData")]);
   return (
     <>
       <PageHeader title={t("precisionTitle")} description={t("precisionHelp")} />

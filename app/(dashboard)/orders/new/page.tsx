@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/layout/page-header";
-import { loadFormOptions } from "@/components/orders/form-options";
+import { orderFormOptions } from "@/server/services/orders/form-options";
 import { OrderForm } from "@/components/orders/order-form";
 import { can } from "@/lib/permissions";
 import { requirePageContext } from "@/server/auth/page-context";
@@ -14,7 +14,7 @@ export async function generateMetadata() {
 export default async function NewOrderPage() {
   const { svc } = await requirePageContext();
   if (!can(svc.role, "orders.write")) redirect("/orders");
-  const [options, t] = await Promise.all([loadFormOptions(svc), getTranslations("orders")]);
+  const [options, t] = await Promise.all([orderFormOptions(svc), getTranslations("orders")]);
   return (
     <>
       <PageHeader title={t("newOrder")} />

@@ -1,3 +1,4 @@
+import { tableFileResponse } from "@/server/api/file-response";
 import { writeTable } from "@/server/services/_lib/tabular";
 import { TRACKING_COLUMNS } from "@/server/services/outbound/ship";
 
@@ -7,14 +8,5 @@ export const runtime = "nodejs";
 export async function GET(req: Request) {
   const format = new URL(req.url).searchParams.get("format") === "csv" ? "csv" : "xlsx";
   const body = await writeTable(format, TRACKING_COLUMNS, []);
-  return new Response(new Uint8Array(body), {
-    headers: {
-      "content-type":
-        format === "csv"
-          ? "text/csv; charset=utf-8"
-          : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "content-disposition": `attachment; filename="tracking-template.${format}"`,
-      "cache-control": "no-store",
-    },
-  });
+  return tableFileResponse(body, format, `tracking-template.${format}`);
 }

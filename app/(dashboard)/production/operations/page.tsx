@@ -12,7 +12,7 @@ export async function generateMetadata() {
 
 export default async function OperationsPage() {
   const { svc } = await requirePageContext();
-  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("production")]);
+  const [precision, t] = await Promise.all([getPrecision(svc), getTranslations("production")]);
   return (
     <>
       <PageHeader title={t("operationsTitle")} description={t("operationsHelp")} />

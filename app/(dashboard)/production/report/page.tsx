@@ -12,7 +12,7 @@ export async function generateMetadata() {
 
 export default async function QuickReportPage() {
   const { svc } = await requirePageContext();
-  const [precision, t, tc] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("production"), getTranslations("common")]);
+  const [precision, t, tc] = await Promise.all([getPrecision(svc), getTranslations("production"), getTranslations("common")]);
   return (
     <>
       <PageHeader title={t("quickTitle")} description={t("quickHelp")} />

@@ -3,10 +3,9 @@ import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/layout/page-header";
 import { ReturnForm } from "@/components/returns/return-form";
 import { can } from "@/lib/permissions";
+import { isUuid } from "@/lib/validators/common";
 import { requirePageContext } from "@/server/auth/page-context";
 import { getPrecision } from "@/server/services/_lib/precision";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** /returns/new?orderId=… | ?outboundId=… | ?number=… — record a return, optionally for a given order. */
 export default async function NewReturnPage({
@@ -17,10 +16,10 @@ export default async function NewReturnPage({
   const { svc } = await requirePageContext();
   if (!can(svc.role, "returns.write")) redirect("/returns");
   const sp = await searchParams;
-  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("returns")]);
+  const [precision, t] = await Promise.all([getPrecision(svc), getTranslations("returns")]);
   const initial = {
-    orderId: sp.orderId && UUID.test(sp.orderId) ? sp.orderId : undefined,
-    outboundId: sp.outboundId && UUID.test(sp.outboundId) ? sp.outboundId : undefined,
+    orderId: isUuid(sp.orderId) ? sp.orderId : undefined,
+    outboundId: isUuid(sp.outboundId) ? sp.outboundId : undefined,
     number: sp.number?.slice(0, 40) || undefined,
   };
   return (

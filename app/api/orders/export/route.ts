@@ -1,6 +1,7 @@
 import { OrderFilterInput, parseOrderNos } from "@/lib/validators/orders";
 import { exportOrders } from "@/server/services/orders/bulk";
-import { asCaller } from "../_shared";
+import { tableFileResponse } from "@/server/api/file-response";
+import { handleRoute } from "@/server/api/handle-route";
 
 export const runtime = "nodejs";
 
@@ -10,7 +11,7 @@ export const runtime = "nodejs";
  * rows are exported as `nos`.
  */
 export function GET(req: Request) {
-  return asCaller(req, null, async (svc) => {
+  return handleRoute(req, null, async ({ svc }) => {
     const q = new URL(req.url).searchParams;
     const format = q.get("format") === "csv" ? "csv" : "xlsx";
     const filter = OrderFilterInput.parse({
@@ -28,11 +29,6 @@ export function GET(req: Request) {
     });
     const body = await exportOrders(svc, format, filter);
     const stamp = new Date().toISOString().slice(0, 10);
-    return new Response(new Uint8Array(body), {
-      headers: {
-        "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "content-disposition": `attachment; filename="orders-${stamp}.${format}"`,
-      },
-    });
+    return tableFileResponse(body, format, `orders-${stamp}.${format}`);
   });
 }

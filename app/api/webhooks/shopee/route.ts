@@ -1,6 +1,8 @@
 import { db } from "@/db";
+import { appUrlOrRefusal } from "@/server/channels/app-url";
 import { CALLBACK_URL_HEADER } from "@/server/channels/shopee/push";
 import { dispatchPull } from "@/server/jobs/boss";
+import { systemContext } from "@/server/context";
 import { startPull } from "@/server/services/channels/pull";
 import { receiveWebhook } from "@/server/services/channels/webhooks";
 
@@ -12,20 +14,22 @@ const PATH = "/api/webhooks/shopee";
 /**
  * Shopee push (developer guide "Push Mechanism"). The signature is `hex HMAC-SHA256(partner_key,
  * callback_url + "|" + raw_body)` in `Authorization`; the connector checks it on the raw body (401
- * otherwise) against the callback URL registered in the Shopee console: SHOPEE_PUSH_CALLBACK_URL, else
- * APP_URL + this path, else the URL this request arrived at. The route sets that URL itself, overwriting
+ * otherwise) against the callback URL registered in the Shopee console: this server's public origin (`appUrlOf`:
+ * APP_URL, required in production unless trusted proxies say it) + this path. The route sets that URL itself, overwriting
  * anything a caller sent in the same header. Duplicates are dropped by the webhook inbox; order pushes
  * are hints that start a pull of the shop (the pull reconciles, so out-of-order pushes do no harm).
  * Shopee wants a 2xx with an empty body, or it retries.
  */
 export async function POST(req: Request) {
+  const { appUrl, refusal } = appUrlOrRefusal(req);
+  if (refusal) return refusal;
   const rawBody = await req.text();
   const headers = new Headers(req.headers);
-  headers.set(CALLBACK_URL_HEADER, callbackUrl(req));
+  headers.set(CALLBACK_URL_HEADER, `${appUrl}${PATH}`);
   const outcome = await receiveWebhook(db, "shopee", headers, rawBody, {
     onPullHint: async ({ orgId, accountId }) => {
       try {
-        const { run, joined } = await startPull(db, { orgId, accountId, trigger: "webhook" });
+        const { run, joined } = await startPull(systemContext(db, orgId, "channels.webhook"), { accountId, trigger: "webhook" });
         if (!joined) await dispatchPull(db, { orgId, accountId, runId: run.id });
       } catch {
         // The account's next scheduled pull picks it up.
@@ -34,15 +38,4 @@ export async function POST(req: Request) {
   });
   if (outcome.status === 200) return new Response(null, { status: 204 });
   return Response.json({ error: outcome.message ?? "rejected" }, { status: outcome.status });
-}
-
-/** The public URL Shopee posted to (behind a proxy, as configured or forwarded), without a query. */
-function callbackUrl(req: Request): string {
-  if (process.env.APP_URL) return `${process.env.APP_URL.replace(/\/+$/, "")}${PATH}`;
-  const url = new URL(req.url);
-  const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
-  const host = req.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
-  if (proto) url.protocol = `${proto}:`;
-  if (host) url.host = host;
-  return `${url.origin}${url.pathname}`;
 }

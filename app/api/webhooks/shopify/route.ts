@@ -1,5 +1,6 @@
 import { db } from "@/db";
 import { dispatchPull } from "@/server/jobs/boss";
+import { systemContext } from "@/server/context";
 import { startPull } from "@/server/services/channels/pull";
 import { receiveWebhook } from "@/server/services/channels/webhooks";
 
@@ -14,7 +15,7 @@ export async function POST(req: Request) {
   const out = await receiveWebhook(db, "shopify", req.headers, rawBody, {
     onPullHint: async ({ orgId, accountId }) => {
       try {
-        const { run, joined } = await startPull(db, { orgId, accountId, trigger: "webhook" });
+        const { run, joined } = await startPull(systemContext(db, orgId, "channels.webhook"), { accountId, trigger: "webhook" });
         if (!joined) await dispatchPull(db, { orgId, accountId, runId: run.id });
       } catch {
         // The account's next scheduled pull picks it up.

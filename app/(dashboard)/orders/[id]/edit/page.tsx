@@ -1,13 +1,11 @@
-import { notFound, redirect } from "next/navigation";
+import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
-import { z } from "zod";
 import { PageHeader } from "@/components/layout/page-header";
-import { loadFormOptions } from "@/components/orders/form-options";
+import { orderFormOptions } from "@/server/services/orders/form-options";
 import { OrderForm, type OrderFormValues } from "@/components/orders/order-form";
 import { formatDecimal } from "@/lib/decimal";
 import { can } from "@/lib/permissions";
-import { requirePageContext } from "@/server/auth/page-context";
-import { DomainError } from "@/server/errors";
+import { loadOrNotFound, requirePageContext } from "@/server/auth/page-context";
 import { getCustomerByNum } from "@/server/services/catalog/customers";
 import { getOrderDetail } from "@/server/services/orders/queries";
 
@@ -19,16 +17,12 @@ export async function generateMetadata() {
 /** Edit a pending order with the same form as a new one; other statuses go back to the order page. */
 export default async function EditOrderPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!z.uuid().safeParse(id).success) notFound();
   const { svc } = await requirePageContext();
   if (!can(svc.role, "orders.write")) redirect(`/orders/${id}`);
-  const order = await getOrderDetail(svc, id).catch((e: unknown) => {
-    if (e instanceof DomainError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  });
+  const order = await loadOrNotFound(id, (id) => getOrderDetail(svc, id));
   if (order.status !== "pending") redirect(`/orders/${id}`);
   const [options, customer, t] = await Promise.all([
-    loadFormOptions(svc),
+    orderFormOptions(svc),
     order.clientNum ? getCustomerByNum(svc, order.clientNum) : null,
     getTranslations("orders"),
   ]);

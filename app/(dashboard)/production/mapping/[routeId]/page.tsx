@@ -5,8 +5,7 @@ import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/layout/page-header";
 import { MappingEditor } from "@/components/production/mapping-editor";
 import { can } from "@/lib/permissions";
-import { requirePageContext } from "@/server/auth/page-context";
-import { DomainError } from "@/server/errors";
+import { loadOrNotFound, requirePageContext } from "@/server/auth/page-context";
 import { listProgrammes } from "@/server/services/production/programmes";
 import { getRoute } from "@/server/services/production/routes";
 
@@ -15,18 +14,10 @@ export async function generateMetadata() {
   return { title: t("mappingTitle") };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export default async function RouteMappingPage({ params, searchParams }: { params: Promise<{ routeId: string }>; searchParams: Promise<{ programme?: string }> }) {
   const [{ routeId }, { programme }] = await Promise.all([params, searchParams]);
   const { svc } = await requirePageContext();
-  if (!UUID.test(routeId)) notFound();
-  try {
-    await getRoute(svc, routeId);
-  } catch (e) {
-    if (e instanceof DomainError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  }
+  await loadOrNotFound(routeId, (id) => getRoute(svc, id));
   const [t, programmes] = await Promise.all([getTranslations("production"), listProgrammes(svc)]);
   const current = programmes.find((p) => p.id === programme) ?? programmes[0];
   if (!current) notFound();

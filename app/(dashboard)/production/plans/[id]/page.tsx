@@ -1,11 +1,9 @@
 import { ChevronLeft } from "lucide-react";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { PlanDetail } from "@/components/production/plan-detail";
 import { can } from "@/lib/permissions";
-import { requirePageContext } from "@/server/auth/page-context";
-import { DomainError } from "@/server/errors";
+import { loadOrNotFound, requirePageContext } from "@/server/auth/page-context";
 import { getPrecision } from "@/server/services/_lib/precision";
 import { getPlan } from "@/server/services/production/plans";
 
@@ -14,20 +12,12 @@ export async function generateMetadata() {
   return { title: t("plansTitle") };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export default async function PlanPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { svc } = await requirePageContext();
-  if (!UUID.test(id)) notFound();
   // Not the merchant's (or not a plan at all): a plain 404, never another merchant's data.
-  try {
-    await getPlan(svc, id);
-  } catch (e) {
-    if (e instanceof DomainError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  }
-  const [precision, t] = await Promise.all([getPrecision(svc.db, svc.orgId), getTranslations("production")]);
+  await loadOrNotFound(id, (id) => getPlan(svc, id));
+  const [precision, t] = await Promise.all([getPrecision(svc), getTranslations("production")]);
   return (
     <>
       <Link href="/production/plans" className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">

@@ -1,11 +1,9 @@
 import { ChevronLeft } from "lucide-react";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { RouteForm } from "@/components/production/route-form";
 import { can } from "@/lib/permissions";
-import { requirePageContext } from "@/server/auth/page-context";
-import { DomainError } from "@/server/errors";
+import { loadOrNotFound, requirePageContext } from "@/server/auth/page-context";
 import { getRoute } from "@/server/services/production/routes";
 
 export async function generateMetadata() {
@@ -13,19 +11,10 @@ export async function generateMetadata() {
   return { title: t("editRoute") };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export default async function RoutePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { svc } = await requirePageContext();
-  if (!UUID.test(id)) notFound();
-  let route;
-  try {
-    route = await getRoute(svc, id);
-  } catch (e) {
-    if (e instanceof DomainError && e.code === "NOT_FOUND") notFound();
-    throw e;
-  }
+  const route = await loadOrNotFound(id, (id) => getRoute(svc, id));
   const t = await getTranslations("production");
   return (
     <>

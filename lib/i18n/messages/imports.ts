@@ -1,0 +1,61 @@
+/** The one import dialog (CSV / Excel upload, preview, confirm), row by row or all or nothing. */
+const messages = {
+  "zh-CN": {
+    title: "导入{entity}",
+    help: {
+      rowByRow: "上传 CSV 或 Excel 文件。先预览，确认后导入：有错误的行不会导入，其余各行在一个事务中写入。",
+      allOrNothing:
+        "上传 CSV 或 Excel。先预览并逐行检查；只有全部行都正确时才能导入，所有行在一个事务中写入，不会只导入一部分。",
+    },
+    chooseFile: "选择文件",
+    chooseAnother: "重新选择文件",
+    recheck: "重新校验",
+    reading: "正在读取文件…",
+    checking: "正在校验…",
+    importing: "正在导入 {count} 行…",
+    previewFirst: "前 {count} 行预览",
+    confirm: "导入 {count} 行",
+    rows: "共 {total} 行：可导入 {valid} 行，错误 {errors} 行",
+    skipNote: "有错误的行将被跳过",
+    blocked: "请修正错误后重新上传：有错误时不会导入任何行",
+    allValid: "全部可导入",
+    done: "导入完成：新增 {created}，更新 {updated}",
+    skipped: "跳过 {count} 行",
+    another: "继续导入",
+    moreErrors: "还有 {count} 条错误未显示",
+    errorRow: "行",
+    errorColumn: "列",
+    errorReason: "原因",
+    downloadTemplate: "下载模板",
+  },
+  en: {
+    title: "Import {entity}",
+    help: {
+      rowByRow:
+        "Upload a CSV or Excel file. Preview first, then import: rows with errors are skipped; the rest is written in one transaction.",
+      allOrNothing:
+        "Upload CSV or Excel. Every row is checked first; the file is imported only when all rows are right, in one transaction — never partly.",
+    },
+    chooseFile: "Choose file",
+    chooseAnother: "Choose another file",
+    recheck: "Check again",
+    reading: "Reading the file…",
+    checking: "Checking…",
+    importing: "Importing {count} rows…",
+    previewFirst: "First {count} rows",
+    confirm: "Import {count} rows",
+    rows: "{total} rows: {valid} importable, {errors} with errors",
+    skipNote: "Rows with errors will be skipped",
+    blocked: "Fix the errors and upload again: nothing is imported while a row is wrong",
+    allValid: "All rows can be imported",
+    done: "Imported: {created} created, {updated} updated",
+    skipped: "{count} rows skipped",
+    another: "Import another file",
+    moreErrors: "{count} more errors not shown",
+    errorRow: "Row",
+    errorColumn: "Column",
+    errorReason: "Reason",
+    downloadTemplate: "Download template",
+  },
+};
+export default messages;

@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { uuidInput } from "@/lib/validators/common";
+import {
+  ExchangeRateInput,
+  ExchangeRateListInput,
+  OrderChargeInput,
+  OrderProfitFilter,
+  OrderProfitListInput,
+  CustomerStatementInput,
+  PaymentInput,
+  ReceivablesListInput,
+  ReportingCurrencyInput,
+  VoidPaymentInput,
+  SkuCostInput,
+  SkuCostListInput,
+} from "@/lib/validators/finance";
+import { FinanceDashboardInput } from "@/lib/validators/finance-dashboard";
+import { ImportInput } from "@/lib/validators/tabular";
+import { addOrderCharge, chargesOfOrder, deleteOrderCharge } from "@/server/services/finance/charges";
+import { financeDashboard } from "@/server/services/finance/dashboard";
+import { deleteSkuCost, importSkuCosts, listSkuCosts, setSkuCost } from "@/server/services/finance/costs";
+import { listOrderProfit, orderProfit, orderProfitTotals } from "@/server/services/finance/profit";
+import { deleteExchangeRate, importExchangeRates, listExchangeRates, setExchangeRate } from "@/server/services/finance/rates";
+import { customerStatement, listReceivables, paymentsOfOrder, receivablesTotals, recordPayment, voidPayment } from "@/server/services/finance/receivables";
+import { reportingCurrency, setReportingCurrency } from "@/server/services/finance/settings";
+import { translateImport } from "../i18n";
+import { createTRPCRouter, permitted } from "../trpc";
+
+const read = permitted("finance.read");
+const write = permitted("finance.write");
+
+/** 财务管理: costs, exchange rates, order charges and order profit — only with the finance permissions. */
+export const financeRouter = createTRPCRouter({
+  reportingCurrency: read.query(async ({ ctx }) => ({ currency: await reportingCurrency(ctx.svc) })),
+  setReportingCurrency: write.input(ReportingCurrencyInput).mutation(({ ctx, input }) => setReportingCurrency(ctx.svc, input)),
+  dashboard: read.input(FinanceDashboardInput).query(({ ctx, input }) => financeDashboard(ctx.svc, input)),
+  costs: createTRPCRouter({
+    list: read.input(SkuCostListInput).query(({ ctx, input }) => listSkuCosts(ctx.svc, input)),
+    set: write.input(SkuCostInput).mutation(({ ctx, input }) => setSkuCost(ctx.svc, input)),
+    remove: write.input(z.object({ id: uuidInput })).mutation(({ ctx, input }) => deleteSkuCost(ctx.svc, input.id)),
+    import: write.input(ImportInput).mutation(async ({ ctx, input }) => translateImport(await importSkuCosts(ctx.svc, input), ctx.locale)),
+  }),
+  rates: createTRPCRouter({
+    list: read.input(ExchangeRateListInput).query(({ ctx, input }) => listExchangeRates(ctx.svc, input)),
+    set: write.input(ExchangeRateInput).mutation(({ ctx, input }) => setExchangeRate(ctx.svc, input)),
+    remove: write.input(z.object({ id: uuidInput })).mutation(({ ctx, input }) => deleteExchangeRate(ctx.svc, input.id)),
+    import: write.input(ImportInput).mutation(async ({ ctx, input }) => translateImport(await importExchangeRates(ctx.svc, input), ctx.locale)),
+  }),
+  charges: createTRPCRouter({
+    ofOrder: read.input(z.object({ orderId: uuidInput })).query(({ ctx, input }) => chargesOfOrder(ctx.svc, input.orderId)),
+    add: write.input(OrderChargeInput).mutation(({ ctx, input }) => addOrderCharge(ctx.svc, input)),
+    remove: write.input(z.object({ id: uuidInput })).mutation(({ ctx, input }) => deleteOrderCharge(ctx.svc, input.id)),
+  }),
+  profit: createTRPCRouter({
+    list: read.input(OrderProfitListInput).query(({ ctx, input }) => listOrderProfit(ctx.svc, input)),
+    totals: read.input(OrderProfitFilter).query(({ ctx, input }) => orderProfitTotals(ctx.svc, input)),
+    byOrder: read.input(z.object({ orderId: uuidInput })).query(({ ctx, input }) => orderProfit(ctx.svc, input.orderId)),
+  }),
+  receivables: createTRPCRouter({
+    list: read.input(ReceivablesListInput).query(({ ctx, input }) => listReceivables(ctx.svc, input)),
+    totals: read.query(({ ctx }) => receivablesTotals(ctx.svc)),
+    statement: read.input(CustomerStatementInput).query(({ ctx, input }) => customerStatement(ctx.svc, input)),
+    payments: read.input(z.object({ orderId: uuidInput })).query(({ ctx, input }) => paymentsOfOrder(ctx.svc, input.orderId)),
+    record: write.input(PaymentInput).mutation(({ ctx, input }) => recordPayment(ctx.svc, input)),
+    void: write.input(VoidPaymentInput).mutation(({ ctx, input }) => voidPayment(ctx.svc, input)),
+  }),
+});
