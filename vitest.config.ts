@@ -16,6 +16,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // CI retries a failed test once and names every test that needed it (tests/setup/flaky-reporter.ts).
+    retry: process.env.CI ? 1 : 0,
+    reporters: ["default", "./tests/setup/flaky-reporter.ts"],
     env: { TZ: "UTC", MANIFOLD_TEST: "1" },
   },
 });

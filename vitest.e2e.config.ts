@@ -18,6 +18,9 @@ export default defineConfig({
     hookTimeout: 300_000,
     fileParallelism: false,
     pool: "forks",
+    // CI retries a failed test once and names every test that needed it (tests/setup/flaky-reporter.ts).
+    retry: process.env.CI ? 1 : 0,
+    reporters: ["default", "./tests/setup/flaky-reporter.ts"],
     env: { TZ: "UTC" },
   },
 });
