@@ -2,12 +2,17 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
+import { builtinBackup, builtinRestore, BuiltinRestoreRefused, isBuiltinBackup } from "./backup-builtin";
 
 /**
  * `manifold backup` / `restore`: pg_dump's custom format (-Fc), made and read by the pg_dump /
  * pg_restore of the server's own major version, found in this order: MANIFOLD_PG_BIN, the embedded
  * package's binaries (when it ships them), /usr/lib/postgresql/<major>/bin, /usr/pgsql-<major>/bin,
- * then PATH (its --version checked). A restore into a database that already holds tables is refused
+ * then PATH (its --version checked). Where no such pg_dump exists (the embedded PostgreSQL 18 on a
+ * machine with only Node.js: its npm package ships no client tools), the backup is Manifold's own
+ * logical format (`backup-builtin.ts`: one snapshot, every row, checksums; restored by re-running the
+ * migrations and loading the rows); `MANIFOLD_BACKUP_FORMAT=pg_dump|builtin` forces one. A restore
+ * recognises either format from the file. A restore into a database that already holds tables is refused
  * unless `force` (then it replaces what the dump contains), and runs in one transaction: it either
  * fully succeeds or leaves the target as it was.
  */
@@ -77,18 +82,39 @@ function libpqEnv(url: string): NodeJS.ProcessEnv {
 
 export const defaultBackupFile = (now = new Date()) => path.resolve("backups", `manifold-${now.toISOString().slice(0, 19).replace(/[:T]/g, "-")}.dump`);
 
-export async function backupDatabase(url: string, out: string): Promise<{ file: string; bytes: number; major: number }> {
+export type BackupFormat = "pg_dump" | "builtin";
+
+export async function backupDatabase(url: string, out: string): Promise<{ file: string; bytes: number; major: number; format: BackupFormat }> {
   const major = await serverMajor(url);
-  const pgDump = await pgTool("pg_dump", major);
+  const wanted = process.env.MANIFOLD_BACKUP_FORMAT;
+  if (wanted && wanted !== "pg_dump" && wanted !== "builtin") throw new Error(`MANIFOLD_BACKUP_FORMAT must be pg_dump or builtin, not ${wanted}`);
+  let pgDump: string | null = null;
+  if (wanted !== "builtin") {
+    try {
+      pgDump = await pgTool("pg_dump", major);
+    } catch (e) {
+      if (wanted === "pg_dump") throw e;
+    }
+  }
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   const tmp = `${out}.partial`;
+  if (!pgDump) {
+    try {
+      await builtinBackup(url, tmp);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+    fs.renameSync(tmp, out);
+    return { file: path.resolve(out), bytes: fs.statSync(out).size, major, format: "builtin" };
+  }
   const r = await run(pgDump, ["--format=custom", "--compress=6", "--no-password", `--file=${tmp}`], libpqEnv(url));
   if (r.code !== 0) {
     fs.rmSync(tmp, { force: true });
     throw new Error(`pg_dump failed: ${r.stderr.trim()}`);
   }
   fs.renameSync(tmp, out); // a half-written dump never carries the final name
-  return { file: path.resolve(out), bytes: fs.statSync(out).size, major };
+  return { file: path.resolve(out), bytes: fs.statSync(out).size, major, format: "pg_dump" };
 }
 
 /** Tables (and other relations) in the target outside the system schemas. */
@@ -111,6 +137,15 @@ export async function restoreDatabase(url: string, file: string, opts: { force?:
   const existing = await userRelationCount(url);
   if (existing > 0 && !opts.force) {
     throw new RestoreRefused(`the target database is not empty (${existing} tables); restore into an empty database, or pass --force to replace its contents`);
+  }
+  if (await isBuiltinBackup(file)) {
+    try {
+      const r = await builtinRestore(url, file, { replace: existing > 0 });
+      return { tables: r.tables };
+    } catch (e) {
+      if (e instanceof BuiltinRestoreRefused) throw new RestoreRefused(e.message);
+      throw new Error(`restore failed (nothing was changed): ${(e as Error).message}`);
+    }
   }
   const major = await serverMajor(url);
   const pgRestore = await pgTool("pg_restore", major);

