@@ -34,6 +34,11 @@ export type PullSummary =
   | { key: "done"; params: { fetched: number; created: number; updated: number; converted: number; blocked: number; failed: number } }
   | { key: "failed"; params: { reason: string; error: string; failures?: number } };
 
+/** A settlement pull's outcome, translated where shown (the counts, or the error as in PullSummary). */
+export type SettlementPullSummary =
+  | { key: "settlementsDone"; params: { settlements: number; lines: number } }
+  | { key: "failed"; params: { reason: string; error: string; failures?: number } };
+
 /**
  * 平台账号: one authorized shop of a marketplace. Tokens are stored only as AES-256-GCM ciphertext
  * (server/crypto/tokens.ts) with the key version that sealed them.
@@ -75,6 +80,12 @@ export const channelAccounts = pgTable(
     /** The last pull's outcome as a message key + params, translated where shown. */
     lastPullSummary: jsonb().$type<PullSummary>(),
     nextPullAt: timestamp({ withTimezone: true }),
+    /** Settlements (平台结算) pulled up to here: their own cursor, schedule and outcome beside the orders'. */
+    settlementCursor: timestamp({ withTimezone: true }),
+    settlementNextPullAt: timestamp({ withTimezone: true }),
+    lastSettlementPullAt: timestamp({ withTimezone: true }),
+    lastSettlementPullResult: text().$type<PullResult>(),
+    lastSettlementPullSummary: jsonb().$type<SettlementPullSummary>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -88,6 +99,7 @@ export const channelAccounts = pgTable(
     index("channel_accounts_org_platform_idx").on(t.orgId, t.platform, t.createdAt),
     // The scheduler's scan: enabled auto accounts due for a pull (across merchants, by design).
     index("channel_accounts_due_idx").on(t.nextPullAt).where(sql`${t.status} = 'enabled' and ${t.pullMode} = 'auto'`),
+    index("channel_accounts_settlement_due_idx").on(t.settlementNextPullAt).where(sql`${t.status} = 'enabled' and ${t.pullMode} = 'auto'`),
     index("channel_accounts_token_expiry_idx").on(t.accessTokenExpiresAt).where(sql`${t.status} = 'enabled'`),
   ],
 );

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, date, foreignKey, index, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import type { OrderChargeKind, PaymentMethod, SkuCostKind } from "@/lib/finance/kinds";
+import type { OrderChargeKind, OrderChargeSource, PaymentMethod, SkuCostKind } from "@/lib/finance/kinds";
 import { createdAt, decimal, tenantId, updatedAt } from "./_columns";
 import { organizations, users } from "./auth";
 import { customers, products } from "./catalog";
@@ -80,6 +80,8 @@ export const orderCharges = pgTable(
     currency: text().notNull(),
     amount: decimal().notNull(),
     remark: text().notNull().default(""),
+    /** manual, or settlement: written from the order's settlement lines (replacing typed platform fees). */
+    source: text().$type<OrderChargeSource>().notNull().default("manual"),
     createdBy: userRef(),
     createdAt: createdAt(),
   },
@@ -87,7 +89,8 @@ export const orderCharges = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     foreignKey({ name: "order_charges_order_id_fk", columns: [t.orgId, t.orderId], foreignColumns: [orders.orgId, orders.id] }).onDelete("cascade"),
     index("order_charges_org_order_idx").on(t.orgId, t.orderId),
-    check("order_charges_amount_nonneg", sql`${t.amount} >= 0`),
+    // A settlement's net platform fee can be below zero (a shipping subsidy above the fees): profit adds it back.
+    check("order_charges_amount_nonneg", sql`${t.amount} >= 0 or ${t.source} = 'settlement'`),
   ],
 );
 

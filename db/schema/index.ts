@@ -7,3 +7,4 @@ export * from "./channels";
 export * from "./warehouse";
 export * from "./production";
 export * from "./finance";
+export * from "./settlements";

@@ -4,6 +4,8 @@
  * Connectors never touch the database; tokens come in and refreshed tokens go out.
  */
 
+import type { SettlementLineType, SettlementStatus } from "@/lib/finance/kinds";
+
 export const PLATFORMS = ["shopify", "amazon", "shopee"] as const;
 export type PlatformCode = (typeof PLATFORMS)[number];
 
@@ -71,6 +73,35 @@ export type NormalizedOrder = {
 
 export type OrdersPage = { orders: NormalizedOrder[]; nextCursor: string | null };
 
+/** One line of a payout as the platform reports it, signed as credited to the seller. */
+export type NormalizedSettlementLine = {
+  /** The platform's id of the line, or one built only from the platform's ids (stable across pulls). */
+  externalLineId: string;
+  /** The platform order it belongs to ("" when none). */
+  platformOrderId: string;
+  type: SettlementLineType;
+  /** The platform's own name for it (ChargeType/FeeType, escrow field, balance transaction type). */
+  platformType: string;
+  currency: string;
+  amount: string;
+  postedAt: Date | null;
+  description: string;
+};
+
+/** A payout (Amazon financial event group, Shopify Payments payout, Shopee escrow release) with its lines. */
+export type NormalizedSettlement = {
+  externalId: string;
+  settledAt: Date;
+  currency: string;
+  /** What the platform says it paid out (null while open / not reported). */
+  receivedAmount: string | null;
+  status: SettlementStatus;
+  platformStatus: string;
+  lines: NormalizedSettlementLine[];
+};
+
+export type SettlementsPage = { settlements: NormalizedSettlement[]; nextCursor: string | null };
+
 /** Errors a connector raises; the channels service retries, refreshes or gives up on their kind. */
 export class ChannelError extends Error {
   constructor(
@@ -132,6 +163,17 @@ export interface ChannelConnector {
     listing: { platformSku: string; externalListingId: string | null };
     quantity: number;
   }): Promise<void>;
+  /**
+   * Optional: one page of the payouts settled (or opened) in [from, to), each with all its lines (the
+   * settlement pull walks pages; a payout may come again on a later pull and is upserted).
+   */
+  listSettlements?(args: {
+    account: ChannelAccountRef;
+    credentials: ChannelCredentials;
+    from: Date;
+    to: Date;
+    cursor: string | null;
+  }): Promise<SettlementsPage>;
   /** Optional: after authorization, e.g. subscribe the shop's webhooks to `${appUrl}/api/webhooks/<platform>`. */
   afterAuthorization?(args: { account: ChannelAccountRef; credentials: ChannelCredentials; appUrl: string }): Promise<void>;
   /** Optional: verify a webhook's signature on the raw body (throw ChannelError "signature") and read it. */

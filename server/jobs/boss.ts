@@ -3,10 +3,12 @@ import { databaseUrl, type Db } from "@/db";
 import { systemContext } from "@/server/context";
 import { accountsNeedingRefresh, refreshAccountTokens } from "@/server/services/channels/accounts";
 import { claimDuePulls, executePull, startPull } from "@/server/services/channels/pull";
+import { claimDueSettlementPulls, executeSettlementPull, startSettlementPull } from "@/server/services/channels/settlement-pull";
+import { connectorFor, implementedPlatforms } from "@/server/channels/registry";
 import { currentContext, runWithContext } from "@/server/observability/context";
 import { housekeeping } from "./housekeeping";
 
-export const QUEUES = { tick: "channels.tick", pull: "channels.pull", refresh: "channels.refresh-tokens", prune: "channels.prune" } as const;
+export const QUEUES = { tick: "channels.tick", pull: "channels.pull", settlements: "channels.settlements", refresh: "channels.refresh-tokens", prune: "channels.prune" } as const;
 
 const g = globalThis as unknown as { __manifoldBoss?: PgBoss };
 
@@ -23,7 +25,7 @@ export const SCHEDULES: { queue: string; cron: string }[] = [
 export async function scheduleJobs(boss: PgBoss) {
   for (const name of Object.values(QUEUES)) {
     // A first pull of a large shop can take a while; its run row shows progress meanwhile.
-    await boss.createQueue(name, { name, ...(name === QUEUES.pull ? { expireInSeconds: 3600 } : {}) }).catch(() => {});
+    await boss.createQueue(name, { name, ...(name === QUEUES.pull || name === QUEUES.settlements ? { expireInSeconds: 3600 } : {}) }).catch(() => {});
   }
   for (const s of SCHEDULES) await boss.schedule(s.queue, s.cron);
 }
@@ -38,6 +40,14 @@ export const pullConcurrency = () => Math.max(1, Number(process.env.PULL_CONCURR
 export async function sendDuePulls(boss: PgBoss, db: Db): Promise<number> {
   const due = await claimDuePulls(db);
   for (const a of due) await boss.send(QUEUES.pull, { orgId: a.orgId, accountId: a.id } satisfies PullJob, { singletonKey: a.id });
+  return due.length;
+}
+
+/** The tick's settlement work: the same, for the accounts whose settlement pull is due (own cursor and interval). */
+export async function sendDueSettlementPulls(boss: PgBoss, db: Db): Promise<number> {
+  const platforms = implementedPlatforms().filter((p) => connectorFor(p)?.listSettlements);
+  const due = await claimDueSettlementPulls(db, platforms);
+  for (const a of due) await boss.send(QUEUES.settlements, { orgId: a.orgId, accountId: a.id } satisfies PullJob, { singletonKey: a.id });
   return due.length;
 }
 
@@ -62,6 +72,8 @@ export async function startBoss(db: Db, log: (m: string) => void = () => {}) {
   await boss.work(QUEUES.tick, async () => {
     const n = await sendDuePulls(boss, db);
     if (n) log(`[jobs] ${n} scheduled pull(s)`);
+    const m = await sendDueSettlementPulls(boss, db);
+    if (m) log(`[jobs] ${m} scheduled settlement pull(s)`);
   });
 
   const pullWorker = async ([job]: PgBoss.Job<PullJob>[]) => {
@@ -81,6 +93,20 @@ export async function startBoss(db: Db, log: (m: string) => void = () => {}) {
   // twice: singletonKey): a shop that hangs holds one worker for its page budget at most
   // (PULL_PAGE_BUDGET_MS, pull.ts), the others keep pulling the other shops.
   for (let i = 0; i < pullConcurrency(); i++) await boss.work<PullJob>(QUEUES.pull, { batchSize: 1, pollingIntervalSeconds: 1 }, pullWorker);
+
+  // Settlement pulls: one worker per process (they are few: one per account every few hours).
+  await boss.work<PullJob>(QUEUES.settlements, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+    if (!job) return;
+    const { orgId, accountId, runId } = job.data;
+    return runWithContext({ requestId: job.data.requestId ?? job.id, orgId, job: QUEUES.settlements }, async () => {
+      if (runId) return void (await executeSettlementPull(systemContext(db, orgId, "channels.settlements"), runId));
+      const started = await startSettlementPull(systemContext(db, orgId, "channels.schedule"), { accountId, trigger: "schedule" }).catch((e) => {
+        log(`[jobs] settlement pull of ${accountId} not started: ${e instanceof Error ? e.message : e}`);
+        return null;
+      });
+      if (started && !started.joined) await executeSettlementPull(systemContext(db, orgId, "channels.settlements"), started.run.id);
+    });
+  });
 
   await boss.work(QUEUES.refresh, async () => {
     for (const a of await accountsNeedingRefresh(db)) {
@@ -106,4 +132,16 @@ export async function dispatchPull(db: Db, job: { orgId: string; accountId: stri
     return;
   }
   void executePull(systemContext(db, job.orgId, "channels.pull"), job.runId).catch((e) => log(`[jobs] pull run ${job.runId} of account ${job.accountId} failed: ${e instanceof Error ? e.message : e}`));
+}
+
+/** Run a settlement pull that was just started (the accounts page's 拉取结算): a job, or in the background here. */
+export async function dispatchSettlementPull(db: Db, job: { orgId: string; accountId: string; runId: string }, log: (m: string) => void = (m) => console.error(m)) {
+  const boss = runningBoss();
+  if (boss) {
+    await boss.send(QUEUES.settlements, { ...job, requestId: currentContext()?.requestId } satisfies PullJob);
+    return;
+  }
+  void executeSettlementPull(systemContext(db, job.orgId, "channels.settlements"), job.runId).catch((e) =>
+    log(`[jobs] settlement pull run ${job.runId} of account ${job.accountId} failed: ${e instanceof Error ? e.message : e}`),
+  );
 }

@@ -32,6 +32,7 @@ const messages = {
     skuCost: "SKU成本",
     exchangeRate: "汇率",
     orderCharge: "订单费用",
+    settlement: "结算单",
     payment: "收款",
   },
   en: {
@@ -65,6 +66,7 @@ const messages = {
     skuCost: "SKU cost",
     exchangeRate: "Exchange rate",
     orderCharge: "Order charge",
+    settlement: "Payout",
     payment: "Payment",
   },
 };

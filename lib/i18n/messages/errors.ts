@@ -181,6 +181,11 @@ const messages = {
     paymentExceedsBalance: "{fieldLabel}：超过未收余额 {open}，请核对金额",
     paymentAttachmentNotOfOrder: "{fieldLabel}：附件不属于该订单",
     paymentAlreadyVoided: "该收款已作废",
+    platformUnknown: "{fieldLabel}：应为小写的平台代码，如 shopify、amazon、shopee、lazada",
+    settlementTypeUnknown: "{fieldLabel}：未知的结算类型（可用：{values}）",
+    settlementRowDisagrees: "{fieldLabel}：与同一结算单第 {row} 行不一致",
+    settlementNoCurrency: "结算单 {id} 没有币种，且其订单尚未拉取",
+    settlementsNotSupported: "该平台暂不支持拉取结算，请导入结算文件",
   },
   en: {
     ...warehouse.errors.en,
@@ -362,6 +367,11 @@ const messages = {
     paymentExceedsBalance: "{fieldLabel}: more than the open balance {open}; check the amount",
     paymentAttachmentNotOfOrder: "{fieldLabel}: the attachment is not one of this order's",
     paymentAlreadyVoided: "This payment is already voided",
+    platformUnknown: "{fieldLabel}: use a lower-case platform code such as shopify, amazon, shopee, lazada",
+    settlementTypeUnknown: "{fieldLabel}: unknown settlement line type (use: {values})",
+    settlementRowDisagrees: "{fieldLabel}: differs from row {row} of the same payout",
+    settlementNoCurrency: "Payout {id} names no currency and its orders are not pulled yet",
+    settlementsNotSupported: "Settlements cannot be pulled from this platform yet; import a settlement file",
   },
 };
 export default messages;

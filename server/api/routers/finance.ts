@@ -23,6 +23,19 @@ import { listOrderProfit, orderProfit, orderProfitTotals } from "@/server/servic
 import { deleteExchangeRate, importExchangeRates, listExchangeRates, setExchangeRate } from "@/server/services/finance/rates";
 import { customerStatement, listReceivables, paymentsOfOrder, receivablesTotals, recordPayment, voidPayment } from "@/server/services/finance/receivables";
 import { reportingCurrency, setReportingCurrency } from "@/server/services/finance/settings";
+import { MissingSettlementListInput, SettlementFilter, SettlementListInput, SettlementPullInput, UnmatchedLineListInput } from "@/lib/validators/settlements";
+import { db as rootDb, tenantDb } from "@/db";
+import { dispatchSettlementPull } from "@/server/jobs/boss";
+import { getAccount } from "@/server/services/channels/accounts";
+import { getSettlementPullRun, startSettlementPull } from "@/server/services/channels/settlement-pull";
+import {
+  getSettlement,
+  importSettlements,
+  listOrdersMissingSettlement,
+  listSettlements,
+  listUnmatchedLines,
+  reconciliationSummary,
+} from "@/server/services/finance/settlements";
 import { translateImport } from "../i18n";
 import { createTRPCRouter, permitted } from "../trpc";
 
@@ -55,6 +68,23 @@ export const financeRouter = createTRPCRouter({
     list: read.input(OrderProfitListInput).query(({ ctx, input }) => listOrderProfit(ctx.svc, input)),
     totals: read.input(OrderProfitFilter).query(({ ctx, input }) => orderProfitTotals(ctx.svc, input)),
     byOrder: read.input(z.object({ orderId: uuidInput })).query(({ ctx, input }) => orderProfit(ctx.svc, input.orderId)),
+  }),
+  /** 平台结算 / 对账: payouts, their lines, the two exception lists, files, and the manual pull of a shop. */
+  settlements: createTRPCRouter({
+    list: read.input(SettlementListInput).query(({ ctx, input }) => listSettlements(ctx.svc, input)),
+    summary: read.input(SettlementFilter).query(({ ctx, input }) => reconciliationSummary(ctx.svc, input)),
+    byId: read.input(z.object({ id: uuidInput })).query(({ ctx, input }) => getSettlement(ctx.svc, input.id)),
+    unmatched: read.input(UnmatchedLineListInput).query(({ ctx, input }) => listUnmatchedLines(ctx.svc, input)),
+    missing: read.input(MissingSettlementListInput).query(({ ctx, input }) => listOrdersMissingSettlement(ctx.svc, input)),
+    import: write.input(ImportInput).mutation(async ({ ctx, input }) => translateImport(await importSettlements(ctx.svc, input), ctx.locale)),
+    /** 拉取结算: start a settlement pull of one shop; the page polls `pullRun`. */
+    pull: write.input(SettlementPullInput).mutation(async ({ ctx, input }) => {
+      await getAccount(ctx.svc, input.id);
+      const { run, joined } = await startSettlementPull({ ...ctx.svc, db: tenantDb(rootDb, ctx.svc.orgId) }, { accountId: input.id, trigger: "manual", from: input.from, to: input.to });
+      if (!joined) await dispatchSettlementPull(rootDb, { orgId: ctx.svc.orgId, accountId: input.id, runId: run.id });
+      return { runId: run.id, joined };
+    }),
+    pullRun: read.input(z.object({ id: uuidInput })).query(({ ctx, input }) => getSettlementPullRun(ctx.svc, input.id)),
   }),
   receivables: createTRPCRouter({
     list: read.input(ReceivablesListInput).query(({ ctx, input }) => listReceivables(ctx.svc, input)),

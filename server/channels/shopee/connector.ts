@@ -11,6 +11,7 @@ import {
   type ShopeeOrderDetail,
 } from "./orders";
 import { verifyShopeePush } from "./push";
+import { decodeEscrowCursor, encodeEscrowCursor, escrowSettlement, type ShopeeEscrowItem, type ShopeeOrderIncome } from "./settlements";
 import { shopeeSign } from "./sign";
 
 /*
@@ -317,6 +318,47 @@ export function createShopeeConnector(config: ShopeePartnerConfig = shopeePartne
       });
       const failed = res.response?.failure_list?.[0];
       if (failed) throw new ChannelError("invalid_request", `Shopee refused the stock of ${listing.platformSku}: ${failed.failed_reason}`);
+    },
+
+    /**
+     * Released escrows in [from, to) (≤15-day slices, page_no paging), each with its income breakdown
+     * (get_escrow_detail, one call per order) in the order's currency (get_order_detail, ≤50 per call).
+     * See settlements.ts for what was verified of these APIs.
+     */
+    async listSettlements({ account, credentials, from, to, cursor }) {
+      const state = cursor ? decodeEscrowCursor(cursor) : { w: from.getTime(), p: 1 };
+      if (!state) throw new ChannelError("invalid_request", "Unreadable Shopee settlement cursor");
+      const sliceEnd = Math.min(state.w + SHOPEE_MAX_WINDOW_MS, to.getTime());
+      const { timeFrom, timeTo } = toShopeeSeconds(state.w, sliceEnd);
+      let more = false;
+      const settlements = [];
+      if (timeTo >= timeFrom) {
+        const list = await shopCall<{ escrow_list?: ShopeeEscrowItem[]; orders?: ShopeeEscrowItem[]; more?: boolean }>(cfg, account, credentials, {
+          operation: "payment.get_escrow_list",
+          method: "GET",
+          path: "/api/v2/payment/get_escrow_list",
+          query: { release_time_from: timeFrom, release_time_to: timeTo, page_size: Math.min(100, Math.max(1, cfg.pageSize)), page_no: state.p },
+        });
+        const items = list.response?.escrow_list ?? list.response?.orders ?? [];
+        more = Boolean(list.response?.more);
+        const sns = items.map((i) => i.order_sn ?? i.ordersn ?? "").filter(Boolean);
+        const currencyOf = new Map((await details(account, credentials, sns)).map((o) => [o.order_sn, o.currency ?? ""]));
+        for (const item of items) {
+          const sn = item.order_sn ?? item.ordersn ?? "";
+          if (!sn) continue;
+          const detail = await shopCall<{ order_sn: string; order_income?: ShopeeOrderIncome }>(cfg, account, credentials, {
+            operation: "payment.get_escrow_detail",
+            method: "GET",
+            path: "/api/v2/payment/get_escrow_detail",
+            query: { order_sn: sn },
+          });
+          settlements.push(escrowSettlement(item, currencyOf.get(sn) ?? "", detail.response?.order_income ?? {}));
+        }
+      }
+      let nextCursor: string | null = null;
+      if (more) nextCursor = encodeEscrowCursor({ w: state.w, p: state.p + 1 });
+      else if (sliceEnd < to.getTime()) nextCursor = encodeEscrowCursor({ w: sliceEnd, p: 1 });
+      return { settlements, nextCursor };
     },
 
     verifyWebhook({ headers, rawBody }) {

@@ -24,7 +24,8 @@ import {
  * get_tracking_number per package with the documented errors (package_number required for a split
  * order and refused for an unsplit one, a pickup channel that also needs the seller's tracking_number,
  * one shipping method per call), product search_item / get_model_list /
- * update_stock, per-second call limits per partner and per shop on by default (`error_rate_limit`) and an
+ * update_stock, payment get_escrow_list (release-time window ≤15 days, page_no/page_size paging) and
+ * get_escrow_detail (order_income of an order whose escrow `releaseEscrow` released), per-second call limits per partner and per shop on by default (`error_rate_limit`) and an
  * optional daily quota (`error_limit`), lost-push retrieval (v2.push.get_lost_push_message /
  * confirm_consumed_lost_push_message), injected faults, and signed push messages to
  * a callback URL, retried on the simulator clock until acknowledged with a 2xx and an empty body — with
@@ -112,6 +113,27 @@ export type SimShopeeOrder = {
   item_list: SimShopeeItem[];
   package_list: SimPackage[];
   tracking_number: string;
+};
+
+/**
+ * An order's escrow (v2.payment.get_escrow_detail order_income), in cents so the simulator never sums
+ * floats; answered as Shopee's JSON numbers. Released escrows are what get_escrow_list lists.
+ */
+export type SimEscrow = {
+  shopId: number;
+  orderSn: string;
+  releaseTime: number;
+  /** cents */
+  originalPrice: number;
+  buyerTotal: number;
+  commission: number;
+  service: number;
+  transaction: number;
+  buyerPaidShipping: number;
+  actualShipping: number;
+  shippingRebate: number;
+  refund: number;
+  escrow: number;
 };
 
 export type CatalogItem = { shopId: number; item_id: number; item_name: string; item_sku: string; stock: number; models: { model_id: number; model_sku: string; stock: number }[] };
@@ -203,6 +225,7 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
   const stockUpdates: RecordedStockUpdate[] = [];
   /** Calls in the current one-second window per key ("partner", "shop:<id>"), and per UTC+8 day for the quota. */
   const windows = new Map<string, { w: number; n: number }>();
+  const escrows = new Map<string, SimEscrow>();
   const stats: Record<string, { requests: number; throttled: number; faults: number; errors: Record<string, number> }> = {};
   const push = {
     callbackUrl: null as string | null,
@@ -408,6 +431,43 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
       changed.push(o.order_sn);
     }
     return changed;
+  }
+
+  /**
+   * Release an order's escrow (what Shopee does after the buyer confirms receipt): its income breakdown
+   * from the order's own items and total — commission, service and transaction fees at the given rates
+   * (percent of the buyer's total, rounded half-up to the cent), optional shipping and refund — with
+   * escrow_amount by Shopee's formula. Released escrows are listed by get_escrow_list.
+   */
+  function releaseEscrow(
+    sn: string,
+    opts: { releaseTime?: number; commissionPct?: number; servicePct?: number; transactionPct?: number; buyerPaidShipping?: number; actualShipping?: number; shippingRebate?: number; refund?: number } = {},
+  ): SimEscrow {
+    const o = orders.get(sn);
+    if (!o) throw new Error(`unknown order ${sn}`);
+    const cents = (n: number) => Math.round(n * 100);
+    const pct = (base: number, p: number) => Math.round((base * Math.round(p * 100)) / 10000);
+    const originalPrice = o.item_list.reduce((sum, i) => sum + cents(i.model_original_price) * i.model_quantity_purchased, 0);
+    const buyerTotal = cents(o.total_amount);
+    const e: SimEscrow = {
+      shopId: o.shop_id,
+      orderSn: sn,
+      releaseTime: opts.releaseTime ?? nowSec(),
+      originalPrice,
+      buyerTotal,
+      commission: pct(buyerTotal, opts.commissionPct ?? 6),
+      service: pct(buyerTotal, opts.servicePct ?? 2),
+      transaction: pct(buyerTotal, opts.transactionPct ?? 2),
+      buyerPaidShipping: cents(opts.buyerPaidShipping ?? 0),
+      actualShipping: cents(opts.actualShipping ?? 0),
+      shippingRebate: cents(opts.shippingRebate ?? 0),
+      refund: cents(opts.refund ?? 0),
+      escrow: 0,
+    };
+    const finalShipping = e.buyerPaidShipping + e.shippingRebate - e.actualShipping;
+    e.escrow = e.buyerTotal - e.commission - e.service - e.transaction - e.refund + finalShipping;
+    escrows.set(sn, e);
+    return e;
   }
 
   // ---------- push ----------
@@ -807,6 +867,84 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     return ok({ success_list, failure_list });
   }
 
+  const money = (c: number) => c / 100;
+
+  /**
+   * v2.payment.get_escrow_list: escrows released in [release_time_from, release_time_to] (both required,
+   * at most 15 days apart — Shopee's reference gives no number; this simulator uses the order list's),
+   * page_size 1–100 and page_no from 1; `more` says whether another page follows.
+   */
+  function getEscrowList(shopId: number, q: URLSearchParams): Result {
+    const from = Number(q.get("release_time_from"));
+    const to = Number(q.get("release_time_to"));
+    if (!q.get("release_time_from") || !q.get("release_time_to") || !Number.isInteger(from) || !Number.isInteger(to)) {
+      return err(400, "error_param", "Wrong parameters, detail: release_time_from and release_time_to are required.");
+    }
+    if (to < from || to - from > MAX_WINDOW) return err(400, "error_param", "Wrong parameters, detail: the release time range should be within 15 days.");
+    const size = Number(q.get("page_size"));
+    if (!Number.isInteger(size) || size < 1 || size > 100) return err(400, "error_param", "Wrong parameters, detail: page_size should be between 1 and 100.");
+    const pageNo = Number(q.get("page_no") ?? 1);
+    if (!Number.isInteger(pageNo) || pageNo < 1) return err(400, "error_param", "Wrong parameters, detail: page_no should be 1 or more.");
+    const matching = [...escrows.values()]
+      .filter((e) => e.shopId === shopId && e.releaseTime >= from && e.releaseTime <= to)
+      .sort((a, b) => a.releaseTime - b.releaseTime || a.orderSn.localeCompare(b.orderSn));
+    const page = matching.slice((pageNo - 1) * size, pageNo * size);
+    return ok({
+      escrow_list: page.map((e) => ({ order_sn: e.orderSn, payout_amount: money(e.escrow), escrow_release_time: e.releaseTime })),
+      more: matching.length > pageNo * size,
+    });
+  }
+
+  /** v2.payment.get_escrow_detail: one order's income breakdown (order_income), the fields Shopee names. */
+  function getEscrowDetail(shopId: number, q: URLSearchParams): Result {
+    const sn = q.get("order_sn");
+    if (!sn) return err(400, "error_param", "Wrong parameters, detail: order_sn is required.");
+    const o = orders.get(sn);
+    if (!o || o.shop_id !== shopId) return err(400, "error_not_found", "Order not found.");
+    const e = escrows.get(sn);
+    const z = (c: number | undefined) => money(c ?? 0);
+    return ok({
+      order_sn: sn,
+      buyer_user_name: o.buyer_username,
+      return_order_sn_list: [],
+      order_income: {
+        escrow_amount: z(e?.escrow),
+        buyer_total_amount: money(cents100(o.total_amount)),
+        original_price: z(e?.originalPrice),
+        seller_discount: 0,
+        shopee_discount: 0,
+        voucher_from_seller: 0,
+        voucher_from_shopee: 0,
+        coins: 0,
+        buyer_paid_shipping_fee: z(e?.buyerPaidShipping),
+        buyer_transaction_fee: 0,
+        cross_border_tax: 0,
+        payment_promotion: 0,
+        commission_fee: z(e?.commission),
+        service_fee: z(e?.service),
+        seller_transaction_fee: z(e?.transaction),
+        seller_lost_compensation: 0,
+        seller_coin_cash_back: 0,
+        escrow_tax: 0,
+        final_shipping_fee: money((e?.buyerPaidShipping ?? 0) + (e?.shippingRebate ?? 0) - (e?.actualShipping ?? 0)),
+        actual_shipping_fee: z(e?.actualShipping),
+        shopee_shipping_rebate: z(e?.shippingRebate),
+        drc_adjustable_refund: z(e?.refund),
+        items: o.item_list.map((i) => ({
+          item_id: i.item_id,
+          item_name: i.item_name,
+          item_sku: i.item_sku,
+          model_id: i.model_id,
+          model_sku: i.model_sku,
+          original_price: i.model_original_price,
+          discounted_price: i.model_discounted_price,
+          quantity_purchased: i.model_quantity_purchased,
+        })),
+      },
+    });
+  }
+  const cents100 = (n: number) => Math.round(n * 100);
+
   async function shopApi(op: string, shopId: number, req: http.IncomingMessage, q: URLSearchParams): Promise<Result> {
     let body: Record<string, unknown> | null = null;
     if (req.method === "POST") {
@@ -858,6 +996,10 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
       }
       case "product.update_stock":
         return updateStock(shopId, body);
+      case "payment.get_escrow_list":
+        return getEscrowList(shopId, q);
+      case "payment.get_escrow_detail":
+        return getEscrowDetail(shopId, q);
     }
     return err(404, "error_not_found", `Unknown API ${op}`);
   }
@@ -879,6 +1021,8 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     "/api/v2/product/search_item": { method: "GET", op: "product.search_item" },
     "/api/v2/product/get_model_list": { method: "GET", op: "product.get_model_list" },
     "/api/v2/product/update_stock": { method: "POST", op: "product.update_stock" },
+    "/api/v2/payment/get_escrow_list": { method: "GET", op: "payment.get_escrow_list" },
+    "/api/v2/payment/get_escrow_detail": { method: "GET", op: "payment.get_escrow_detail" },
   };
 
   /** A fixed one-second window per key; true when this call is over the limit (then it is not counted). */
@@ -959,6 +1103,7 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     const splitMatch = /^\/orders\/([^/]+)\/split$/.exec(path);
     if (m === "POST" && splitMatch) return sendJson(res, 200, { package_list: splitOrder(decodeURIComponent(splitMatch[1]!), body.groups as number[][]) });
     if (m === "POST" && path === "/orders/advance") return sendJson(res, 200, { changed: advanceOrders(Number(body.count ?? 1), body.shopId as number | undefined) });
+    if (m === "POST" && path === "/escrows") return sendJson(res, 200, releaseEscrow(String(body.orderSn), body as Parameters<typeof releaseEscrow>[1]));
     if (m === "POST" && path === "/catalog") return sendJson(res, 200, addCatalogItem(body as Parameters<typeof addCatalogItem>[0]));
     if (m === "POST" && path === "/clock") {
       const now = body.nowMs !== undefined ? clock.set(Number(body.nowMs)) : clock.advance(Number(body.advanceMs ?? 0));
@@ -1103,6 +1248,8 @@ export async function startShopeeSimulator(options: ShopeeSimulatorOptions = {})
     pushes: push.deliveries,
     seedOrders,
     setStatus,
+    escrows,
+    releaseEscrow,
     splitOrder,
     advanceOrders,
     addCatalogItem,
