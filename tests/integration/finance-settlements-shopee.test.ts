@@ -4,7 +4,7 @@ import { orderCharges, platformOrders, settlementLines, settlements } from "@/db
 import { dec } from "@/lib/decimal";
 import { createShopeeConnector } from "@/server/channels/shopee/connector";
 import { SHOPEE_SIMULATOR_PARTNER } from "@/server/channels/shopee/config";
-import { ChannelError } from "@/server/channels/types";
+import { ChannelError, type NormalizedSettlement } from "@/server/channels/types";
 import { systemContext } from "@/server/context";
 import { createAccount, getAccountRow, readCredentials } from "@/server/services/channels/accounts";
 import { saveSkuMapping } from "@/server/services/channels/mappings";
@@ -78,7 +78,7 @@ describe("Shopee settlements", () => {
     sim.setRateLimit({ perShopPerSecond: 3 });
     const connector = createShopeeConnector({ ...SHOPEE_SIMULATOR_PARTNER, pageSize: 2, retry: { rateLimitWaitMs: 200 } });
     const before = sim.stats["payment.get_escrow_list"]?.requests ?? 0;
-    const got = [];
+    const got: NormalizedSettlement[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {

@@ -10,6 +10,7 @@ import {
 } from "./config";
 import { spApiCall } from "./http";
 import { lwaToken } from "./lwa";
+import { financialEventLines, groupSettlement, type AmazonFinancialEventGroup, type AmazonFinancialEvents } from "./settlements";
 import { ADDRESS_STATUSES, normalizeAmazonOrder, normalizeAmazonOrder2026, type AmazonAddress, type AmazonOrder, type AmazonOrder2026, type AmazonOrderItem } from "./orders";
 
 type ListArgs = Parameters<ChannelConnector["listOrders"]>[0];
@@ -25,6 +26,13 @@ type Participation = {
   participation: { isParticipating: boolean };
   storeName?: string;
 };
+
+/**
+ * A financial event group spans about two weeks and stays Open meanwhile: a settlement pull asks for the
+ * groups opened since this long before its window, so a group opened before the window is read again
+ * until it closes (idempotent upserts make the re-reads harmless).
+ */
+const GROUP_SPAN_MS = 21 * 24 * 3600_000;
 
 /** Amazon wants LastUpdatedBefore at least two minutes in the past (Orders v0). */
 const LAST_UPDATED_BEFORE_LAG_MS = 2 * 60_000;
@@ -266,6 +274,43 @@ export function createAmazonConnector(config: AmazonAppConfig = amazonAppConfigF
     /** Orders API 2026-01-01 `searchOrders` (items inline); Orders v0 only when the account or app asks for it. */
     listOrders(args): Promise<OrdersPage> {
       return ordersApiOf(cfg, args.account) === "v0" ? listOrdersV0(args) : searchOrders(args);
+    },
+
+    /**
+     * Finances v0: one page of listFinancialEventGroups (opened in [from − 21 days, to), NextToken
+     * paging), each group with all its events (listFinancialEventsByGroupId, NextToken paging), both at
+     * their 0.5/30 usage plans through the shared token buckets. See settlements.ts for what was verified.
+     */
+    async listSettlements({ account, credentials, from, to, cursor }) {
+      const query: Record<string, string | number | undefined> = { MaxResultsPerPage: Math.min(100, Math.max(1, cfg.pageSize)) };
+      if (!cursor) {
+        query.FinancialEventGroupStartedAfter = new Date(from.getTime() - GROUP_SPAN_MS).toISOString();
+        if (to.getTime() <= cfg.now() - LAST_UPDATED_BEFORE_LAG_MS) query.FinancialEventGroupStartedBefore = to.toISOString();
+      }
+      const res = await spApiCall<{ payload?: { FinancialEventGroupList?: AmazonFinancialEventGroup[]; NextToken?: string } }>(cfg, account, credentials, {
+        operation: "listFinancialEventGroups",
+        method: "GET",
+        path: "/finances/v0/financialEventGroups",
+        query: cursor ? { NextToken: cursor } : query,
+      });
+      const settlements = [];
+      for (const g of res.payload?.FinancialEventGroupList ?? []) {
+        const seen = new Map<string, number>();
+        const lines = [];
+        let next: string | undefined;
+        do {
+          const page: { payload?: { FinancialEvents?: AmazonFinancialEvents; NextToken?: string } } = await spApiCall(cfg, account, credentials, {
+            operation: "listFinancialEventsByGroupId",
+            method: "GET",
+            path: `/finances/v0/financialEventGroups/${encodeURIComponent(g.FinancialEventGroupId)}/financialEvents`,
+            query: next ? { NextToken: next } : { MaxResultsPerPage: Math.min(100, Math.max(1, cfg.pageSize)) },
+          });
+          lines.push(...financialEventLines(page.payload?.FinancialEvents ?? {}, g.OriginalTotal?.CurrencyCode ?? "", seen));
+          next = page.payload?.NextToken || undefined;
+        } while (next);
+        settlements.push(groupSettlement(g, lines));
+      }
+      return { settlements, nextCursor: res.payload?.NextToken || null };
     },
 
     async pushShipment({ account, credentials, order, shipment }) {

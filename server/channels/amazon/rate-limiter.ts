@@ -89,6 +89,9 @@ export const AMAZON_USAGE_PLANS = {
   getOrderBuyerInfo: { rate: 0.5, burst: 30 },
   /** Tokens API 2021-03-01 (tokens_2021-03-01.json). */
   createRestrictedDataToken: { rate: 1, burst: 10 },
+  /** Finances v0 (financesV0.json; the same 0.5/30 in the docs corpus' SDK copies of it). */
+  listFinancialEventGroups: { rate: 0.5, burst: 30 },
+  listFinancialEventsByGroupId: { rate: 0.5, burst: 30 },
 } as const satisfies Record<string, UsagePlan>;
 
 export type AmazonOperation = keyof typeof AMAZON_USAGE_PLANS;

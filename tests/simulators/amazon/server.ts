@@ -16,7 +16,9 @@ import {
 /**
  * A local Amazon Selling Partner API: LWA website authorization + token endpoint, Orders v0
  * (getOrders / getOrder / getOrderItems / getOrderAddress / confirmShipment), Listings Items 2021-08-01
- * patch for stock, and Sellers v1 marketplace participations. It enforces what the real one does:
+ * patch for stock, Sellers v1 marketplace participations, and Finances v0 listFinancialEventGroups /
+ * listFinancialEventsByGroupId (groups opened and closed by settleOrders / closeGroup, NextToken paging,
+ * 0.5/30 usage plans). It enforces what the real one does:
  * 1-hour access tokens behind a controllable clock, 5-minute single-use authorization codes, the
  * getOrders parameter rules (exactly one of CreatedAfter / LastUpdatedAfter, MaxResultsPerPage 1–100,
  * "Before" dates at least two minutes old), NextToken paging, per-seller token buckets per operation with
@@ -55,6 +57,28 @@ export const SIM_USAGE_PLANS: Record<string, UsagePlan> = {
   getOrderBuyerInfo: { rate: 0.5, burst: 30 },
   // tokens_2021-03-01.json
   createRestrictedDataToken: { rate: 1, burst: 10 },
+  // financesV0.json
+  listFinancialEventGroups: { rate: 0.5, burst: 30 },
+  listFinancialEventsByGroupId: { rate: 0.5, burst: 30 },
+};
+
+/** One ShipmentEvent / refund event's item: charges and fees (signed as credited), Finances v0 names. */
+export type SimFinanceItem = { SellerSKU: string; OrderItemId: string; quantity: number; charges: [string, number][]; fees: [string, number][] };
+export type SimFinanceEvent = { kind: "shipment" | "refund"; AmazonOrderId: string; PostedDate: string; items: SimFinanceItem[] };
+/**
+ * A financial event group (a settlement period, paid out as one transfer): Open while it collects events,
+ * then Closed; its fund transfer Initiated → Succeeded (or Failed). OriginalTotal is the sum of its events.
+ */
+export type SimFinancialGroup = {
+  sellerId: string;
+  FinancialEventGroupId: string;
+  ProcessingStatus: "Open" | "Closed";
+  FundTransferStatus: "Initiated" | "Processing" | "Succeeded" | "Failed" | "Unknown";
+  currency: string;
+  start: number;
+  end: number | null;
+  fundTransferDate: number | null;
+  events: SimFinanceEvent[];
 };
 
 export type SimRegion = "NA" | "EU" | "FE";
@@ -272,6 +296,8 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
 
   /** Every authenticated SP-API call as the bucket saw it (simulator clock), the last 10,000. */
   const calls: { sellerId: string; op: string; at: number; throttled: boolean }[] = [];
+  const financialGroups = new Map<string, SimFinancialGroup>();
+  const financeTokens = new Map<string, { sellerId: string; kind: "groups" | "events"; ids: string[]; offset: number; pageSize: number; groupId?: string }>();
   const stat = (op: string) => (stats[op] ??= { requests: 0, throttled: 0, faults: 0, served: 0 });
   const iso = (ms: number) => new Date(ms).toISOString();
   const token = (prefix: string) => `${prefix}${randomBytes(24).toString("base64url")}`;
@@ -373,6 +399,195 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
       ids.push(id);
     }
     return ids;
+  }
+
+  // ---------- Finances v0 (financesV0.json) ----------
+
+  const moneyOf = (cents: number, currency: string) => ({ CurrencyCode: currency, CurrencyAmount: cents / 100 });
+  const groupTotal = (g: SimFinancialGroup) =>
+    g.events.reduce((t, e) => t + e.items.reduce((u, i) => u + [...i.charges, ...i.fees].reduce((v, [, c]) => v + c, 0), 0), 0);
+
+  /**
+   * Settle shipped orders into a group (a new Open one unless `groupId` names one): per item a
+   * ShipmentEvent with ItemChargeList Principal (the item price) and ItemFeeList Commission
+   * (−commissionPct % of it, rounded half-up to the cent) and FBAPerUnitFulfillmentFee (−fbaFee × qty).
+   * `refunds` adds RefundEvents: the principal given back and the commission refunded less Amazon's
+   * RefundCommission (20 % of the refunded commission, at most 5.00 — Amazon's rule, kept simple here).
+   */
+  function settleOrders(args: {
+    sellerId?: string;
+    orderIds: string[];
+    groupId?: string;
+    commissionPct?: number;
+    fbaFee?: number;
+    refunds?: { orderId: string; cents: number }[];
+    postedAt?: number;
+    start?: number;
+  }): SimFinancialGroup {
+    const seller = sellers.get(args.sellerId ?? DEFAULT_SELLER.sellerId)!;
+    let g = args.groupId ? financialGroups.get(args.groupId) : undefined;
+    if (!g) {
+      g = {
+        sellerId: seller.sellerId,
+        FinancialEventGroupId: args.groupId ?? `${randomBytes(12).toString("base64url")}`,
+        ProcessingStatus: "Open",
+        FundTransferStatus: "Unknown",
+        currency: seller.currency,
+        start: args.start ?? clock.now() - 3600_000,
+        end: null,
+        fundTransferDate: null,
+        events: [],
+      };
+      financialGroups.set(g.FinancialEventGroupId, g);
+    }
+    const posted = iso(args.postedAt ?? clock.now() - 60_000);
+    const pct = Math.round((args.commissionPct ?? 15) * 100);
+    const fba = Math.round((args.fbaFee ?? 0) * 100);
+    for (const id of args.orderIds) {
+      const o = orders.get(id);
+      if (!o || o.sellerId !== seller.sellerId) throw new Error(`unknown order ${id}`);
+      g.events.push({
+        kind: "shipment",
+        AmazonOrderId: id,
+        PostedDate: posted,
+        items: o.items.map((i) => {
+          const principal = Math.round(Number(i.ItemPrice.Amount) * 100);
+          const fees: [string, number][] = [["Commission", -Math.round((principal * pct) / 10000)]];
+          if (fba) fees.push(["FBAPerUnitFulfillmentFee", -fba * i.QuantityOrdered]);
+          return { SellerSKU: i.SellerSKU, OrderItemId: i.OrderItemId, quantity: i.QuantityOrdered, charges: [["Principal", principal]], fees };
+        }),
+      });
+    }
+    for (const r of args.refunds ?? []) {
+      const o = orders.get(r.orderId)!;
+      const i = o.items[0]!;
+      const principal = Math.round(Number(i.ItemPrice.Amount) * 100);
+      const refundedCommission = Math.round((Math.min(r.cents, principal) * pct) / 10000);
+      const refundCommission = Math.min(500, Math.round(refundedCommission / 5));
+      g.events.push({
+        kind: "refund",
+        AmazonOrderId: r.orderId,
+        PostedDate: posted,
+        items: [{ SellerSKU: i.SellerSKU, OrderItemId: `R${i.OrderItemId}`, quantity: 1, charges: [["Principal", -r.cents]], fees: [["Commission", refundedCommission], ["RefundCommission", -refundCommission]] }],
+      });
+    }
+    return g;
+  }
+
+  /** Close a group (settlement period over) and transfer it: Succeeded pays OriginalTotal, Failed does not. */
+  function closeGroup(id: string, opts: { transfer?: "Succeeded" | "Failed" | "Initiated"; at?: number } = {}) {
+    const g = financialGroups.get(id);
+    if (!g) throw new Error(`unknown group ${id}`);
+    g.ProcessingStatus = "Closed";
+    g.end = opts.at ?? clock.now() - 60_000;
+    g.FundTransferStatus = opts.transfer ?? "Succeeded";
+    g.fundTransferDate = g.FundTransferStatus === "Succeeded" ? g.end : null;
+    return g;
+  }
+
+  function publicGroup(g: SimFinancialGroup) {
+    const total = moneyOf(groupTotal(g), g.currency);
+    return {
+      FinancialEventGroupId: g.FinancialEventGroupId,
+      ProcessingStatus: g.ProcessingStatus,
+      FundTransferStatus: g.FundTransferStatus,
+      OriginalTotal: total,
+      ConvertedTotal: total,
+      ...(g.fundTransferDate !== null ? { FundTransferDate: iso(g.fundTransferDate), TraceId: `T${g.FinancialEventGroupId.slice(0, 8)}`, AccountTail: "1234" } : {}),
+      BeginningBalance: moneyOf(0, g.currency),
+      FinancialEventGroupStart: iso(g.start),
+      ...(g.end !== null ? { FinancialEventGroupEnd: iso(g.end) } : {}),
+    };
+  }
+
+  const pageSizeOf = (q: URLSearchParams) => {
+    const text = q.get("MaxResultsPerPage");
+    const n = text === null ? 100 : Number(text);
+    return Number.isInteger(n) && n >= 1 && n <= 100 ? n : null;
+  };
+
+  /** listFinancialEventGroups: groups opened in [StartedAfter, StartedBefore) (Before ≥ 2 minutes ago), NextToken paging. */
+  function listFinancialEventGroups(sellerId: string, q: URLSearchParams): { status: number; body: unknown } {
+    const next = q.get("NextToken");
+    let t = next ? financeTokens.get(next) : undefined;
+    if (next && (!t || t.sellerId !== sellerId || t.kind !== "groups")) return { status: 400, body: invalidInput("Invalid NextToken.") };
+    if (!t) {
+      const pageSize = pageSizeOf(q);
+      if (pageSize === null) return { status: 400, body: invalidInput("MaxResultsPerPage must be between 1 and 100.") };
+      const afterText = q.get("FinancialEventGroupStartedAfter");
+      const beforeText = q.get("FinancialEventGroupStartedBefore");
+      const after = afterText ? Date.parse(afterText) : clock.now() - 90 * 86400_000;
+      const before = beforeText ? Date.parse(beforeText) : Number.POSITIVE_INFINITY;
+      if (Number.isNaN(after) || Number.isNaN(before)) return { status: 400, body: invalidInput("Dates must be ISO 8601.") };
+      if (beforeText && before <= after) return { status: 400, body: invalidInput("FinancialEventGroupStartedBefore must be later than FinancialEventGroupStartedAfter.") };
+      if (beforeText && before > clock.now() - BEFORE_LAG_MS) return { status: 400, body: invalidInput("FinancialEventGroupStartedBefore must be no later than two minutes before the request time.") };
+      const ids = [...financialGroups.values()]
+        .filter((g) => g.sellerId === sellerId && g.start >= after && g.start < before)
+        .sort((a, b) => a.start - b.start || a.FinancialEventGroupId.localeCompare(b.FinancialEventGroupId))
+        .map((g) => g.FinancialEventGroupId);
+      t = { sellerId, kind: "groups", ids, offset: 0, pageSize };
+    }
+    const slice = t.ids.slice(t.offset, t.offset + t.pageSize);
+    const payload: Record<string, unknown> = { FinancialEventGroupList: slice.map((id) => publicGroup(financialGroups.get(id)!)) };
+    if (t.offset + t.pageSize < t.ids.length) {
+      const token_ = token("");
+      financeTokens.set(token_, { ...t, offset: t.offset + t.pageSize });
+      payload.NextToken = token_;
+    }
+    return { status: 200, body: { payload } };
+  }
+
+  const financeItem = (kind: "shipment" | "refund", i: SimFinanceItem, currency: string) =>
+    kind === "shipment"
+      ? {
+          SellerSKU: i.SellerSKU,
+          OrderItemId: i.OrderItemId,
+          QuantityShipped: i.quantity,
+          ItemChargeList: i.charges.map(([ChargeType, c]) => ({ ChargeType, ChargeAmount: moneyOf(c, currency) })),
+          ItemFeeList: i.fees.map(([FeeType, c]) => ({ FeeType, FeeAmount: moneyOf(c, currency) })),
+        }
+      : {
+          SellerSKU: i.SellerSKU,
+          OrderAdjustmentItemId: i.OrderItemId,
+          QuantityShipped: i.quantity,
+          ItemChargeAdjustmentList: i.charges.map(([ChargeType, c]) => ({ ChargeType, ChargeAmount: moneyOf(c, currency) })),
+          ItemFeeAdjustmentList: i.fees.map(([FeeType, c]) => ({ FeeType, FeeAmount: moneyOf(c, currency) })),
+        };
+
+  /** listFinancialEventsByGroupId: the group's events, MaxResultsPerPage events a page, NextToken paging. */
+  function listFinancialEventsByGroupId(sellerId: string, groupId: string, q: URLSearchParams): { status: number; body: unknown } {
+    const g = financialGroups.get(groupId);
+    if (!g || g.sellerId !== sellerId) return { status: 404, body: notFound(`Financial event group ${groupId} not found.`) };
+    const next = q.get("NextToken");
+    let t = next ? financeTokens.get(next) : undefined;
+    if (next && (!t || t.sellerId !== sellerId || t.kind !== "events" || t.groupId !== groupId)) return { status: 400, body: invalidInput("Invalid NextToken.") };
+    if (!t) {
+      const pageSize = pageSizeOf(q);
+      if (pageSize === null) return { status: 400, body: invalidInput("MaxResultsPerPage must be between 1 and 100.") };
+      t = { sellerId, kind: "events", ids: g.events.map((_, i) => String(i)), offset: 0, pageSize, groupId };
+    }
+    const slice = t.ids.slice(t.offset, t.offset + t.pageSize).map((i) => g.events[Number(i)]!);
+    const wire = (e: SimFinanceEvent) => ({
+      AmazonOrderId: e.AmazonOrderId,
+      SellerOrderId: e.AmazonOrderId,
+      MarketplaceName: "Amazon.com",
+      PostedDate: e.PostedDate,
+      [e.kind === "shipment" ? "ShipmentItemList" : "ShipmentItemAdjustmentList"]: e.items.map((i) => financeItem(e.kind, i, g.currency)),
+    });
+    const payload: Record<string, unknown> = {
+      FinancialEvents: {
+        ShipmentEventList: slice.filter((e) => e.kind === "shipment").map(wire),
+        RefundEventList: slice.filter((e) => e.kind === "refund").map(wire),
+        AdjustmentEventList: [],
+        ServiceFeeEventList: [],
+      },
+    };
+    if (t.offset + t.pageSize < t.ids.length) {
+      const token_ = token("");
+      financeTokens.set(token_, { ...t, offset: t.offset + t.pageSize });
+      payload.NextToken = token_;
+    }
+    return { status: 200, body: { payload } };
   }
 
   function setStatus(id: string, status: string) {
@@ -841,6 +1056,8 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
       ["PATCH", /^\/listings\/2021-08-01\/items\/([^/]+)\/([^/]+)$/, "patchListingsItem"],
       ["GET", /^\/orders\/2026-01-01\/orders$/, "searchOrders"],
       ["GET", /^\/orders\/2026-01-01\/orders\/([^/]+)$/, "getOrder20260101"],
+      ["GET", /^\/finances\/v0\/financialEventGroups$/, "listFinancialEventGroups"],
+      ["GET", /^\/finances\/v0\/financialEventGroups\/([^/]+)\/financialEvents$/, "listFinancialEventsByGroupId"],
     ];
     for (const [m, re, op] of routes) {
       const match = m === method ? re.exec(path) : null;
@@ -961,6 +1178,14 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
         const included = includedDataOf(url.searchParams);
         if ("error" in included) return sendJson(res, included.status, included.error, rateHeader);
         return sendJson(res, 200, { order: order20260101(o, included.sets) }, rateHeader);
+      }
+      case "listFinancialEventGroups": {
+        const r = listFinancialEventGroups(auth.sellerId, url.searchParams);
+        return sendJson(res, r.status, r.body, rateHeader);
+      }
+      case "listFinancialEventsByGroupId": {
+        const r = listFinancialEventsByGroupId(auth.sellerId, params[0]!, url.searchParams);
+        return sendJson(res, r.status, r.body, rateHeader);
       }
       case "patchListingsItem": {
         const r = patchListing(auth.sellerId, params[0]!, params[1]!, url.searchParams, body);
@@ -1111,6 +1336,9 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
     seedOrders,
     setStatus,
     advanceOrders,
+    financialGroups,
+    settleOrders,
+    closeGroup,
     approve,
     revoke,
     expireAccessTokens,
