@@ -14,6 +14,7 @@ import { platformNotConfigured } from "@/server/secrets";
 import { SHOPIFY_SIMULATOR_APP } from "./config";
 import { shopifyGraphql } from "./graphql";
 import { shopifySdk } from "./sdk";
+import { balanceLines, gidNumber, payoutSettlement, type ShopifyBalanceTxNode, type ShopifyPayoutNode } from "./settlements";
 
 /**
  * Shopify (Admin GraphQL). The request checks — the OAuth callback's `hmac` and webhook validation — come
@@ -30,6 +31,8 @@ const SHOPIFY_SCOPES = [
   "write_merchant_managed_fulfillment_orders",
   "read_inventory",
   "write_inventory",
+  // Shopify Payments payouts and balance transactions (settlements).
+  "read_shopify_payments_payouts",
 ];
 
 /**
@@ -294,6 +297,28 @@ const FULFILLMENT_CREATE = /* GraphQL */ `
     }
   }`;
 
+/** Payouts issued in a window, oldest first; then each payout's balance transactions (see settlements.ts). */
+const PAYOUTS = /* GraphQL */ `
+  query Payouts($first: Int!, $after: String, $query: String) {
+    shopifyPaymentsAccount {
+      payouts(first: $first, after: $after, query: $query) {
+        nodes { id issuedAt status net { amount currencyCode } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }`;
+const BALANCE_TRANSACTIONS = /* GraphQL */ `
+  query BalanceTransactions($first: Int!, $after: String, $query: String) {
+    shopifyPaymentsAccount {
+      balanceTransactions(first: $first, after: $after, query: $query) {
+        nodes { id type test transactionDate amount { amount currencyCode } fee { amount currencyCode } net { amount currencyCode } associatedOrder { id name } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }`;
+const PAYOUTS_PER_PAGE = 10;
+const TRANSACTIONS_PER_PAGE = 100;
+
 const SHOP_INFO = /* GraphQL */ `
   query ShopInfo {
     shop { name myshopifyDomain }
@@ -449,6 +474,37 @@ export const shopifyConnector: ChannelConnector = {
    * and quantities of this shipment. Idempotent per tracking number: what fulfillments with this number
    * already shipped is subtracted first, so a retry after a lost reply ships only what is still missing.
    */
+  /**
+   * Shopify Payments payouts issued in [from, to) (PAYOUTS_PER_PAGE a page, or the account's test page
+   * size), each with all its balance transactions (cursor paging). A THROTTLED answer is rate_limited
+   * with the leaky bucket's wait, retried by the settlement pull like every page.
+   */
+  async listSettlements({ account, credentials, from, to, cursor }) {
+    type Conn<T> = { nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const data = await shopifyGraphql<{ shopifyPaymentsAccount: { payouts: Conn<ShopifyPayoutNode> } | null }>(account, credentials, "Payouts", PAYOUTS, {
+      first: Math.min(PAYOUTS_PER_PAGE, pageSize(account)),
+      after: cursor,
+      query: `issued_at:>='${from.toISOString()}' AND issued_at:<'${to.toISOString()}'`,
+    });
+    const payouts = data.shopifyPaymentsAccount?.payouts;
+    if (!payouts) return { settlements: [], nextCursor: null };
+    const settlements = [];
+    for (const p of payouts.nodes) {
+      const txs: ShopifyBalanceTxNode[] = [];
+      let after: string | null = null;
+      do {
+        const page: { shopifyPaymentsAccount: { balanceTransactions: Conn<ShopifyBalanceTxNode> } | null } = await withRetries(() =>
+          shopifyGraphql(account, credentials, "BalanceTransactions", BALANCE_TRANSACTIONS, { first: TRANSACTIONS_PER_PAGE, after, query: `payout_id:${gidNumber(p.id)}` }),
+        );
+        const conn = page.shopifyPaymentsAccount?.balanceTransactions;
+        txs.push(...(conn?.nodes ?? []).filter((t) => !t.test));
+        after = conn?.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
+      } while (after);
+      settlements.push(payoutSettlement(p, balanceLines(txs)));
+    }
+    return { settlements, nextCursor: payouts.pageInfo.hasNextPage ? payouts.pageInfo.endCursor : null };
+  },
+
   async pushShipment({ account, credentials, order, shipment }) {
     const wanted = new Map<string, number>();
     for (const l of shipment.lines) {

@@ -18,6 +18,9 @@ import {
  * implementation, so a field or argument Shopify does not have is refused the way Shopify refuses it,
  * and executed with it, so a response holds exactly what was asked for.
  *
+ * Shopify Payments (payouts and balance transactions, "Requires … access to payouts"): the fields the
+ * shopify.dev ShopifyPaymentsBalanceTransaction / ShopifyPaymentsPayout pages list that the connector uses.
+ *
  * Removed since 2026-04 (and so absent here): `InventorySetQuantitiesInput.ignoreCompareQuantity` and
  * `InventoryQuantityInput.compareQuantity` (replaced by `changeFromQuantity`, which must be given per
  * quantity — `null` to opt out of the compare-and-set check).
@@ -37,6 +40,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     fulfillmentOrder(id: ID!): FulfillmentOrder
     productVariants(first: Int, last: Int, after: String, before: String, query: String): ProductVariantConnection!
     inventoryItem(id: ID!): InventoryItem
+    shopifyPaymentsAccount: ShopifyPaymentsAccount
   }
 
   type Mutation {
@@ -125,6 +129,28 @@ export const ADMIN_SDL = /* GraphQL */ `
   type FulfillmentOrderConnection { nodes: [FulfillmentOrder!]! edges: [FulfillmentOrderEdge!]! pageInfo: PageInfo! }
 
   type UserError { field: [String!] message: String! }
+
+  enum ShopifyPaymentsPayoutStatus { CANCELED FAILED IN_TRANSIT PAID SCHEDULED }
+  enum ShopifyPaymentsPayoutTransactionType { DEPOSIT WITHDRAWAL }
+  type ShopifyPaymentsPayout { id: ID! issuedAt: DateTime! status: ShopifyPaymentsPayoutStatus! net: MoneyV2! transactionType: ShopifyPaymentsPayoutTransactionType! }
+  type ShopifyPaymentsPayoutEdge { cursor: String! node: ShopifyPaymentsPayout! }
+  type ShopifyPaymentsPayoutConnection { nodes: [ShopifyPaymentsPayout!]! edges: [ShopifyPaymentsPayoutEdge!]! pageInfo: PageInfo! }
+  enum ShopifyPaymentsTransactionType { ADJUSTMENT CHARGE DISPUTE PAYOUT REFUND RESERVED_FUNDS }
+  enum ShopifyPaymentsBalanceTransactionPayoutStatus { ACTION_REQUIRED CANCELED FAILED IN_TRANSIT PAID PENDING SCHEDULED }
+  type ShopifyPaymentsAssociatedOrder { id: ID! name: String! }
+  type ShopifyPaymentsBalanceTransactionAssociatedPayout { id: ID status: ShopifyPaymentsBalanceTransactionPayoutStatus }
+  type ShopifyPaymentsBalanceTransaction {
+    id: ID! type: ShopifyPaymentsTransactionType! test: Boolean! transactionDate: DateTime!
+    amount: MoneyV2! fee: MoneyV2! net: MoneyV2!
+    associatedOrder: ShopifyPaymentsAssociatedOrder associatedPayout: ShopifyPaymentsBalanceTransactionAssociatedPayout!
+  }
+  type ShopifyPaymentsBalanceTransactionEdge { cursor: String! node: ShopifyPaymentsBalanceTransaction! }
+  type ShopifyPaymentsBalanceTransactionConnection { nodes: [ShopifyPaymentsBalanceTransaction!]! edges: [ShopifyPaymentsBalanceTransactionEdge!]! pageInfo: PageInfo! }
+  type ShopifyPaymentsAccount {
+    id: ID!
+    payouts(first: Int, last: Int, after: String, before: String, query: String, reverse: Boolean): ShopifyPaymentsPayoutConnection!
+    balanceTransactions(first: Int, last: Int, after: String, before: String, query: String, reverse: Boolean): ShopifyPaymentsBalanceTransactionConnection!
+  }
 
   input FulfillmentOrderLineItemInput { id: ID! quantity: Int! }
   input FulfillmentOrderLineItemsInput { fulfillmentOrderId: ID! fulfillmentOrderLineItems: [FulfillmentOrderLineItemInput!] }

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { execute, GraphQLError as GraphQLErrorClass, Kind, parse, validate, type DocumentNode, type FragmentDefinitionNode, type GraphQLError, type GraphQLResolveInfo, type OperationDefinitionNode } from "graphql";
 import { adminSchema, CostError, MAX_QUERY_COST, maxCostMessage, queryCost, SUPPORTED_API_VERSIONS } from "./admin-schema";
-import { SimStore, type NewOrderInput, type SimFulfillment, type SimFulfillmentOrder, type SimLineItem, type SimOrder } from "./store";
+import { SimStore, type NewOrderInput, type SimFulfillment, type SimFulfillmentOrder, type SimLineItem, type SimOrder, type SimPayout } from "./store";
 
 /**
  * A local Shopify that enforces the rules a connector must get right (../../../../shared/marketplace-apis.md §1):
@@ -381,7 +381,7 @@ export class ShopifySimulator {
     s.tokens.push(t);
     return {
       access_token: t.accessToken,
-      scope: "read_orders,read_all_orders,write_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_inventory,write_inventory",
+      scope: "read_orders,read_all_orders,write_orders,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_inventory,write_inventory,read_shopify_payments_payouts",
       expires_in: ACCESS_TOKEN_TTL_MS / 1000,
       refresh_token: t.refreshToken,
       refresh_token_expires_in: REFRESH_TOKEN_TTL_MS / 1000,
@@ -593,6 +593,7 @@ export class ShopifySimulator {
         const entry = [...s.variants.entries()].find(([, v]) => v.inventoryItemId === itemId);
         return entry ? inventoryItemObj(itemId, entry[0]) : null;
       },
+      shopifyPaymentsAccount: () => this.paymentsAccount(s),
       fulfillmentCreate: (args: { fulfillment: FulfillmentInput }) => this.fulfillmentCreate(s, args.fulfillment, fulfillmentObj),
       inventorySetQuantities: (args: { input: InventoryInput }, _ctx: unknown, info: GraphQLResolveInfo) => {
         const key = idempotencyKey(info);
@@ -617,6 +618,85 @@ export class ShopifySimulator {
         return { webhookSubscription: { id: gid("WebhookSubscription", sub.id), topic }, userErrors: [] };
       },
     };
+  }
+
+  /**
+   * shopifyPaymentsAccount: payouts (query `issued_at:>=… issued_at:<…`, oldest first) and balance
+   * transactions (query `payout_id:<id>`), Relay connections with the usual first/after paging.
+   */
+  private paymentsAccount(s: SimStore) {
+    const money = (amount: string, currencyCode: string) => ({ amount, currencyCode });
+    return {
+      id: gid("ShopifyPaymentsAccount", 1),
+      payouts: (args: ConnArgs & { query?: string }) => {
+        const q = String(args.query ?? "");
+        const conds: ((t: number) => boolean)[] = [];
+        for (const m of q.matchAll(/issued_at:(>=|<=|>|<)'?([0-9T:.\-+Z]+)'?/g)) {
+          const v = Date.parse(m[2]!);
+          if (Number.isNaN(v)) throw new GraphqlError(`Invalid date in query: ${m[2]}`, "BAD_REQUEST");
+          conds.push(m[1] === ">=" ? (t) => t >= v : m[1] === "<=" ? (t) => t <= v : m[1] === ">" ? (t) => t > v : (t) => t < v);
+        }
+        const list = s.payouts
+          .filter((p) => conds.every((c) => c(p.issuedAt.getTime())))
+          .sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime() || a.id - b.id)
+          .map((p) => ({ id: gid("ShopifyPaymentsPayout", p.id), issuedAt: p.issuedAt.toISOString(), status: p.status, net: money(p.net, p.currency), transactionType: "DEPOSIT" }));
+        return connection(list, args);
+      },
+      balanceTransactions: (args: ConnArgs & { query?: string }) => {
+        const payout = /payout_id:(\d+)/.exec(String(args.query ?? ""))?.[1];
+        const list = s.balanceTransactions
+          .filter((t) => payout === undefined || t.payoutId === Number(payout))
+          .map((t) => {
+            const p = s.payouts.find((x) => x.id === t.payoutId);
+            const o = t.orderId ? s.orders.get(t.orderId) : undefined;
+            return {
+              id: gid("ShopifyPaymentsBalanceTransaction", t.id),
+              type: t.type,
+              test: false,
+              transactionDate: t.at.toISOString(),
+              amount: money(t.amount, t.currency),
+              fee: money(t.fee, t.currency),
+              net: money(t.net, t.currency),
+              associatedOrder: o ? { id: gid("Order", o.id), name: o.name } : null,
+              associatedPayout: { id: p ? gid("ShopifyPaymentsPayout", p.id) : null, status: p ? p.status : "PENDING" },
+            };
+          });
+        return connection(list, args);
+      },
+    };
+  }
+
+  /**
+   * The shop is paid out for these orders: a CHARGE per order (its total, Shopify Payments' fee
+   * `feePct` % + `feeFixed`, rounded half-up to the cent), a REFUND per `refunds` entry (fee 0), in one
+   * payout whose net is the sum of their nets. Cents throughout, so no float sums.
+   */
+  payout(shop: string, args: { orderIds: number[]; refunds?: { orderId: number; amount: string }[]; status?: SimPayout["status"]; issuedAt?: Date; feePct?: number; feeFixed?: string }): SimPayout {
+    const s = this.store(shop);
+    const cents = (v: string) => Math.round(Number(v) * 100);
+    const text = (c: number) => (c < 0 ? "-" : "") + `${Math.floor(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, "0")}`;
+    const pct = Math.round((args.feePct ?? 2.9) * 100);
+    const fixed = cents(args.feeFixed ?? "0.30");
+    const at = args.issuedAt ?? this.now();
+    const payout: SimPayout = { id: s.nextId(), issuedAt: at, status: args.status ?? "PAID", currency: "USD", net: "0" };
+    let net = 0;
+    for (const id of args.orderIds) {
+      const o = s.orders.get(id);
+      if (!o) throw new Error(`no order ${id}`);
+      const amount = cents(o.total);
+      const fee = Math.round((amount * pct) / 10000) + fixed;
+      payout.currency = o.currency;
+      s.balanceTransactions.push({ id: s.nextId(), type: "CHARGE", orderId: id, payoutId: payout.id, currency: o.currency, amount: text(amount), fee: text(fee), net: text(amount - fee), at });
+      net += amount - fee;
+    }
+    for (const r of args.refunds ?? []) {
+      const amount = -cents(r.amount);
+      s.balanceTransactions.push({ id: s.nextId(), type: "REFUND", orderId: r.orderId, payoutId: payout.id, currency: payout.currency, amount: text(amount), fee: "0.00", net: text(amount), at });
+      net += amount;
+    }
+    payout.net = text(net);
+    s.payouts.push(payout);
+    return payout;
   }
 
   private ordersQuery(s: SimStore, args: ConnArgs & { query?: string }, orderObj: (o: SimOrder) => unknown) {

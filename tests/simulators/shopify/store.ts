@@ -50,6 +50,22 @@ export type SimOrder = {
   fulfillments: SimFulfillment[];
 };
 
+/** A Shopify Payments payout: the net of its balance transactions, paid to the bank on `issuedAt`. */
+export type SimPayout = { id: number; issuedAt: Date; status: "SCHEDULED" | "IN_TRANSIT" | "PAID" | "FAILED" | "CANCELED"; currency: string; net: string };
+/** A balance transaction (a charge, a refund, an adjustment) with Shopify's processing fee, in a payout. */
+export type SimBalanceTransaction = {
+  id: number;
+  type: "CHARGE" | "REFUND" | "ADJUSTMENT";
+  orderId: number | null;
+  payoutId: number;
+  currency: string;
+  /** Decimal strings, as Shopify's MoneyV2.amount. */
+  amount: string;
+  fee: string;
+  net: string;
+  at: Date;
+};
+
 export type SimToken = {
   accessToken: string;
   accessExpiresAt: Date;
@@ -83,6 +99,8 @@ export class SimStore {
   codes = new Map<string, { expiresAt: Date; used: boolean }>();
   tokens: SimToken[] = [];
   webhookSubscriptions: { id: number; topic: string; callbackUrl: string }[] = [];
+  payouts: SimPayout[] = [];
+  balanceTransactions: SimBalanceTransaction[] = [];
   installed = true;
   locations: { id: number; name: string }[] = [{ id: 7001, name: "Shop location" }];
   private seq = 1000;
