@@ -102,6 +102,7 @@ function DashboardBody({ d }: { d: Dashboard }) {
         {t("definitions")}
         {d.total.missingRateOrders ? ` ${t("missingRates", { count: d.total.missingRateOrders })}` : null}
         {d.capped ? ` ${t("capped", { count: d.total.orders + d.total.missingRateOrders })}` : null}
+        {d.pending ? ` ${t("pending", { count: d.pending })}` : null}
       </p>
       {d.total.orders + d.total.missingRateOrders === 0 ? <p className="text-sm text-muted-foreground">{t("empty")}</p> : null}
       <Section title={t("sections.series")} rows={d.series} dimension="period" granularity={d.granularity} trend />

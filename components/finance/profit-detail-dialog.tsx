@@ -25,8 +25,9 @@ export function ProfitDetailDialog({ row, onOpenChange, canWrite }: { row: Profi
   const t = useTranslations("finance");
   const trpc = useTRPC();
   const detail = useQuery({ ...trpc.finance.profit.byOrder.queryOptions({ orderId: row?.orderId ?? "" }), enabled: !!row });
-  const p = detail.data ?? row;
-  if (!p) return null;
+  // The list's row holds the stored figures only; the sources (lines, charges, returns) come with the detail.
+  const p = detail.data;
+  if (!row || !p) return null;
   const figure = (k: "itemsRevenue" | "shipping" | "refunds" | "platformFees" | "productCost" | "freight" | "packaging" | "otherCosts" | "profit", source: string) => (
     <TableRow key={k}>
       <TableCell>{t(`col.${k}`)}</TableCell>

@@ -23,13 +23,13 @@ import { ProfitDetailDialog } from "./profit-detail-dialog";
 export type ProfitRow = inferRouterOutputs<AppRouter>["finance"]["profit"]["list"]["items"][number];
 type Totals = inferRouterOutputs<AppRouter>["finance"]["profit"]["totals"];
 
-const KEYS = ["accountId", "platform", "sku", "from", "to", "marginBelow"] as const;
+const KEYS = ["accountId", "platform", "sku", "country", "from", "to", "marginBelow"] as const;
 const PAGE_SIZE = 50;
 const MONEY = ["itemsRevenue", "shipping", "refunds", "platformFees", "productCost", "freight", "packaging", "otherCosts", "profit"] as const;
 
 const negative = (v: string | null | undefined) => !!v && (tryDecimal(v)?.isNeg() ?? false);
 
-/** 订单利润: filters (shop, platform, SKU, dates, margin below X), keyset pages, a totals row, CSV/XLSX export. */
+/** 订单利润: filters (shop, platform, SKU, country, dates, margin below X), keyset pages, a totals row, CSV/XLSX export. */
 export function ProfitList({ canWrite }: { canWrite: boolean }) {
   const t = useTranslations("finance");
   const trpc = useTRPC();
@@ -39,6 +39,7 @@ export function ProfitList({ canWrite }: { canWrite: boolean }) {
     accountId: f.values.accountId || undefined,
     platform: f.values.platform || undefined,
     sku: f.values.sku || undefined,
+    country: f.values.country || undefined,
     from: f.values.from || undefined,
     to: f.values.to || undefined,
     marginBelow: tryDecimal(f.values.marginBelow) ? f.values.marginBelow : undefined,
@@ -115,6 +116,13 @@ export function ProfitList({ canWrite }: { canWrite: boolean }) {
               <option value="api">{t("filters.api")}</option>
             </NativeSelect>
             <Input className="w-32" placeholder={t("filters.sku")} aria-label={t("filters.sku")} defaultValue={f.values.sku} onBlur={(e) => f.set({ sku: e.target.value.trim() || undefined })} />
+            <Input
+              className="w-36"
+              placeholder={t("filters.country")}
+              aria-label={t("filters.country")}
+              defaultValue={f.values.country}
+              onBlur={(e) => f.set({ country: e.target.value.trim() || undefined })}
+            />
             <Input className="w-40" type="date" aria-label={t("filters.from")} value={f.values.from} onChange={(e) => f.set({ from: e.target.value || undefined })} />
             <Input className="w-40" type="date" aria-label={t("filters.to")} value={f.values.to} onChange={(e) => f.set({ to: e.target.value || undefined })} />
             <Input className="w-32" inputMode="decimal" placeholder={t("filters.marginBelow")} aria-label={t("filters.marginBelow")} defaultValue={f.values.marginBelow} onBlur={(e) => f.set({ marginBelow: e.target.value.trim() || undefined })} />
@@ -146,6 +154,7 @@ export function ProfitList({ canWrite }: { canWrite: boolean }) {
         }
       />
       <TotalsRow totals={totals.data} />
+      {query.data?.pending ? <p className="mb-2 text-xs text-muted-foreground">{t("pending", { count: query.data.pending })}</p> : null}
       <DataTable
         testId="profit-table"
         columns={columns}

@@ -8,3 +8,4 @@ export * from "./warehouse";
 export * from "./production";
 export * from "./finance";
 export * from "./settlements";
+export * from "./finance-facts";

@@ -68,6 +68,8 @@ export const OrderProfitFilter = z.object({
   accountId: uuidInput.optional(),
   platform: z.string().trim().max(40).optional(),
   sku: z.string().trim().max(64).optional(),
+  /** The order's country (收货国家) as entered, e.g. "US". */
+  country: z.string().trim().max(60).optional(),
   /** Order created on or after / on or before this day (merchant time zone). */
   from: dateInput.optional(),
   to: dateInput.optional(),

@@ -6,26 +6,28 @@ import { claimDuePulls, executePull, startPull } from "@/server/services/channel
 import { claimDueSettlementPulls, executeSettlementPull, startSettlementPull } from "@/server/services/channels/settlement-pull";
 import { connectorFor, implementedPlatforms } from "@/server/channels/registry";
 import { currentContext, runWithContext } from "@/server/observability/context";
+import { refreshAllFinanceFacts } from "./finance";
 import { housekeeping } from "./housekeeping";
 
-export const QUEUES = { tick: "channels.tick", pull: "channels.pull", settlements: "channels.settlements", refresh: "channels.refresh-tokens", prune: "channels.prune" } as const;
+export const QUEUES = { tick: "channels.tick", pull: "channels.pull", settlements: "channels.settlements", refresh: "channels.refresh-tokens", prune: "channels.prune", finance: "finance.refresh" } as const;
 
 const g = globalThis as unknown as { __manifoldBoss?: PgBoss };
 
 const runningBoss = () => g.__manifoldBoss ?? null;
 
-/** pg-boss 10 keeps one cron per queue: the pull tick, the token refresh and the daily housekeeping. */
+/** pg-boss 10 keeps one cron per queue: the pull tick, the token refresh, the daily housekeeping and the finance refresh. */
 export const SCHEDULES: { queue: string; cron: string }[] = [
   { queue: QUEUES.tick, cron: "* * * * *" },
   { queue: QUEUES.refresh, cron: "*/5 * * * *" },
   { queue: QUEUES.prune, cron: "17 3 * * *" },
+  { queue: QUEUES.finance, cron: "* * * * *" },
 ];
 
 /** The queues and their schedules (idempotent: pg-boss upserts a schedule by queue name). */
 export async function scheduleJobs(boss: PgBoss) {
   for (const name of Object.values(QUEUES)) {
     // A first pull of a large shop can take a while; its run row shows progress meanwhile.
-    await boss.createQueue(name, { name, ...(name === QUEUES.pull || name === QUEUES.settlements ? { expireInSeconds: 3600 } : {}) }).catch(() => {});
+    await boss.createQueue(name, { name, ...(name === QUEUES.pull || name === QUEUES.settlements || name === QUEUES.finance ? { expireInSeconds: 3600 } : {}) }).catch(() => {});
   }
   for (const s of SCHEDULES) await boss.schedule(s.queue, s.cron);
 }
@@ -112,6 +114,11 @@ export async function startBoss(db: Db, log: (m: string) => void = () => {}) {
     for (const a of await accountsNeedingRefresh(db)) {
       await refreshAccountTokens(systemContext(db, a.orgId, "channels.refresh"), a.id).catch((e) => log(`[jobs] token refresh of ${a.id} failed: ${e instanceof Error ? e.message : e}`));
     }
+  });
+  // Stored finance figures (server/services/finance/facts.ts): one run at a time (a singleton queue
+  // would need a policy; the merchant's advisory lock already makes concurrent runs take turns).
+  await boss.work(QUEUES.finance, async () => {
+    await refreshAllFinanceFacts(db, log);
   });
   await boss.work(QUEUES.prune, async () => {
     const r = await housekeeping(db);

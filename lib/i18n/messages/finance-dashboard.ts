@@ -44,6 +44,7 @@ const messages = {
     skuNote: "含多个 SKU 的订单计入每个 SKU，故各行之和不等于合计。共 {count} 个 SKU。",
     missingRates: "{count} 个订单缺少汇率，未计入（见订单利润列表）。",
     capped: "订单超过 {count} 个，仅统计了最新的 {count} 个。",
+    pending: "另有 {count} 笔变更正在后台更新统计，稍后刷新可见。",
     definitions: "销售额 = 商品收入 + 运费收入；利润率 = 利润 ÷（销售额 − 退款）；退款率 = 退款 ÷ 销售额；退货率 = 有已收货退货的订单 ÷ 订单数。",
   },
   en: {
@@ -90,6 +91,7 @@ const messages = {
     skuNote: "An order with several SKUs counts under each of them, so the rows do not add up to the total. {count} SKUs in all.",
     missingRates: "{count} orders are missing an exchange rate and are left out (see the order-profit list).",
     capped: "More than {count} orders: only the newest {count} are counted.",
+    pending: "{count} more changes are being brought into these figures in the background; refresh in a moment.",
     definitions: "Sales = items revenue + shipping charged; margin = profit ÷ (sales − refunds); refund rate = refunds ÷ sales; return rate = orders with a received return ÷ orders.",
   },
 };

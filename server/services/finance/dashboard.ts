@@ -1,18 +1,23 @@
+import { sql } from "drizzle-orm";
 import { type z } from "zod";
 import { type Decimal, dec } from "@/lib/decimal";
 import { minorUnit } from "@/lib/finance/currency";
-import { FinanceDashboardInput, type DashboardGranularity } from "@/lib/validators/finance-dashboard";
+import { FinanceDashboardInput } from "@/lib/validators/finance-dashboard";
 import type { ServiceContext } from "@/server/context";
 import { asReport } from "../_lib/report";
-import { allMatching, profitSums, type OrderProfit } from "./profit";
+import { dailyGroups, skuGroups, type DailySums } from "./daily";
+import { catchUp } from "./facts";
+import { sumsResult } from "./profit";
+import { reportingCurrency } from "./settings";
 
 /**
  * 经营看板: sales, orders, profit and margin per day / week / month and by shop, platform, SKU (top 20) and
- * country, with the refund and return rates. Every figure comes from the order-profit computation
- * (`allMatching` → computeProfits) and is summed by `profitSums`, exactly as the order-profit list's totals
- * row sums it, so the dashboard's total for a filter is the list's total for the same filter
- * (tests/integration/finance-dashboard.test.ts). Computed per order at request time, up to COUNT_CAP
- * orders (`capped`); pre-aggregated daily figures are not built yet (DEVELOPING.md, finance).
+ * country, with the refund and return rates. Every figure comes from the stored daily sums (daily.ts: per
+ * merchant × day × shop × platform × country, and × SKU per day and per month), which sum the stored
+ * per-order figures (facts.ts ← computeProfits) exactly as the order-profit list's totals row does
+ * (`sumsResult`), so the dashboard's total for a filter is the list's total for the same filter
+ * (tests/integration/finance-dashboard.test.ts). Exact over every order (`capped` is always false);
+ * `pending` counts orders whose stored figures wait for the refresh job.
  *
  * - sales = items revenue + shipping charged (reporting currency); net = sales − refunds; margin = profit ÷ net.
  * - refund rate = refunds ÷ sales; return rate = orders with a received return ÷ orders (both percent, 2 dp).
@@ -23,102 +28,60 @@ import { allMatching, profitSums, type OrderProfit } from "./profit";
 
 const TOP_SKUS = 20;
 
-function bucketOf(day: string, g: DashboardGranularity): string {
-  if (g === "day") return day;
-  if (g === "month") return day.slice(0, 7);
-  // ISO week, named by its Monday.
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
-  return d.toISOString().slice(0, 10);
-}
-
-function group() {
-  const sums = profitSums();
-  let returned = 0;
-  let units = dec(0);
+/** A bucket's figures, in the shape every dashboard row has (`totals` is the list's totals row shape). */
+function groupResult(quote: string, s: DailySums) {
+  const r = sumsResult(quote, s);
+  const sales = dec(r.itemsRevenue).plus(r.shipping);
+  const pct = (a: Decimal, b: Decimal) => (b.gt(0) ? a.div(b).times(100).toDecimalPlaces(2).toFixed(2) : null);
   return {
-    add(p: OrderProfit, unitsOfSku?: string) {
-      if (!sums.add(p)) return;
-      if (p.refundReturns.length) returned++;
-      if (unitsOfSku !== undefined) units = units.plus(unitsOfSku);
-    },
-    result(quote: string) {
-      const r = sums.result(quote);
-      const sales = dec(r.itemsRevenue).plus(r.shipping);
-      const pct = (a: Decimal, b: Decimal) => (b.gt(0) ? a.div(b).times(100).toDecimalPlaces(2).toFixed(2) : null);
-      return {
-        orders: r.orders,
-        missingRateOrders: r.missingRateOrders,
-        sales: sales.toFixed(minorUnit(quote || "CNY")),
-        refunds: r.refunds,
-        profit: r.profit,
-        margin: r.margin,
-        refundRate: pct(dec(r.refunds), sales),
-        returnedOrders: returned,
-        returnRate: pct(dec(returned), dec(r.orders)),
-        units: units.toFixed(),
-        totals: r,
-      };
-    },
+    orders: r.orders,
+    missingRateOrders: r.missingRateOrders,
+    sales: sales.toFixed(minorUnit(quote || "CNY")),
+    refunds: r.refunds,
+    profit: r.profit,
+    margin: r.margin,
+    refundRate: pct(dec(r.refunds), sales),
+    returnedOrders: s.returnedOrders,
+    returnRate: pct(dec(s.returnedOrders), dec(r.orders)),
+    units: s.units.toFixed(),
+    totals: r,
   };
 }
 
-type Group = ReturnType<typeof group>;
-type GroupResult = ReturnType<Group["result"]>;
-
-function keyed() {
-  const m = new Map<string, { label: string | null; g: Group }>();
-  return {
-    at(key: string, label: string | null) {
-      let e = m.get(key);
-      if (!e) m.set(key, (e = { label, g: group() }));
-      return e.g;
-    },
-    rows(quote: string): ({ key: string; label: string | null } & GroupResult)[] {
-      return [...m].map(([key, e]) => ({ key, label: e.label, ...e.g.result(quote) }));
-    },
-  };
-}
+type GroupResult = ReturnType<typeof groupResult>;
 
 const bySalesDesc = (a: { sales: string; key: string }, b: { sales: string; key: string }) => dec(b.sales).cmp(a.sales) || a.key.localeCompare(b.key);
 
-export const financeDashboard = (ctx: ServiceContext, raw: z.input<typeof FinanceDashboardInput>) => {
+export const financeDashboard = async (ctx: ServiceContext, raw: z.input<typeof FinanceDashboardInput>) => {
   const input = FinanceDashboardInput.parse(raw);
+  const pending = await catchUp(ctx);
   return asReport(ctx, async (c) => {
-    const total = group();
-    const series = keyed();
-    const shops = keyed();
-    const platforms = keyed();
-    const skus = keyed();
-    const countries = keyed();
-    let quote = "";
-    let capped = false;
-    for await (const batch of allMatching(c, { accountId: input.accountId, from: input.from, to: input.to })) {
-      quote = batch.quote;
-      capped ||= batch.capped;
-      for (const p of batch.profits) {
-        total.add(p);
-        series.at(bucketOf(p.day, input.granularity), null).add(p);
-        shops.at(p.accountId ?? "", p.shopAlias).add(p);
-        platforms.at(p.platform, null).add(p);
-        countries.at(p.country || "", null).add(p);
-        const units = new Map<string, Decimal>();
-        for (const l of p.lines) units.set(l.sku, (units.get(l.sku) ?? dec(0)).plus(l.quantity));
-        for (const [sku, q] of units) skus.at(sku, null).add(p, q.toFixed());
-      }
-    }
-    const skuRows = skus.rows(quote).sort(bySalesDesc);
+    const quote = await reportingCurrency(c);
+    const f = { accountId: input.accountId, from: input.from, to: input.to };
+    const [groups, skus] = await Promise.all([dailyGroups(c, f, input.granularity), skuGroups(c, f, TOP_SKUS)]);
+    const labels = groups.shops.size
+      ? new Map(
+          (
+            await c.db.execute<{ id: string; alias: string }>(sql`
+              select id::text as id, alias from channel_accounts where org_id = ${c.orgId}
+                and id::text in (${sql.join([...groups.shops.keys()].map((k) => sql`${k}`), sql`, `)})`)
+          ).map((r) => [r.id, r.alias]),
+        )
+      : new Map<string, string>();
+    const rows = (m: Map<string, DailySums>, label: (k: string) => string | null = () => null): ({ key: string; label: string | null } & GroupResult)[] =>
+      [...m].map(([key, s]) => ({ key, label: label(key), ...groupResult(quote, s) }));
     return {
       reportingCurrency: quote,
       granularity: input.granularity,
-      capped,
-      total: total.result(quote),
-      series: series.rows(quote).sort((a, b) => a.key.localeCompare(b.key)),
-      byShop: shops.rows(quote).sort(bySalesDesc),
-      byPlatform: platforms.rows(quote).sort(bySalesDesc),
-      bySku: skuRows.slice(0, TOP_SKUS),
-      skuCount: skuRows.length,
-      byCountry: countries.rows(quote).sort(bySalesDesc),
+      capped: false,
+      pending,
+      total: groupResult(quote, groups.total),
+      series: rows(groups.series).sort((a, b) => a.key.localeCompare(b.key)),
+      byShop: rows(groups.shops, (k) => labels.get(k) ?? null).sort(bySalesDesc),
+      byPlatform: rows(groups.platforms).sort(bySalesDesc),
+      bySku: skus.rows.map((r) => ({ key: r.sku, label: null, ...groupResult(quote, r.sums) })).sort(bySalesDesc),
+      skuCount: skus.count,
+      byCountry: rows(groups.countries).sort(bySalesDesc),
     };
   });
 };

@@ -1,351 +1,31 @@
 import { sql, type SQL } from "drizzle-orm";
 import { type z } from "zod";
-import { Decimal, dec } from "@/lib/decimal";
-import { minorUnit, roundMoney } from "@/lib/finance/currency";
-import type { OrderChargeKind } from "@/lib/finance/kinds";
+import { type Decimal, dec } from "@/lib/decimal";
+import { minorUnit } from "@/lib/finance/currency";
 import { OrderProfitFilter, OrderProfitListInput } from "@/lib/validators/finance";
 import type { OrgScope, ServiceContext } from "@/server/context";
 import { fieldError, notFound } from "@/server/errors";
 import { COUNT_CAP, decodeCursor, encodeCursor, type Cursor } from "../_lib/keyset";
 import { merchantSettings } from "../_lib/settings";
 import { writeTable, type ColumnSpec, type TableFormat } from "../_lib/tabular";
-import { rateHistory, type RateUsed } from "./rates";
 import { reportingCurrency } from "./settings";
+import { computeProfits, orderHeads, type OrderProfit } from "./compute";
+import { catchUp } from "./facts";
+import { dailyTotals } from "./daily";
 import { asReport } from "../_lib/report";
 
+export type { OrderProfit, ProfitLine } from "./compute";
+
 /**
- * 订单利润: what each system order earned, in the merchant's reporting currency.
- *
- *   revenue (goods at 结算价 + shipping charged) − refunds − platform fees − product cost − freight paid
- *   − packaging − other costs = profit; margin = profit ÷ (revenue − refunds).
- *
- * Product cost is the **moving (weighted) average of receipts**: every unit that came in (receipts and
- * opening stock, from the stock ledger) up to the moment the order was created is valued at the SKU's
- * purchase cost in force on the day it came in, and the order's units cost the quantity-weighted average
- * of those. Receipts in Manifold carry no price, so the price comes from the cost history; averaging
- * over receipts means a new purchase price reaches profit as the stock bought at it arrives, instead of
- * repricing units already on the shelf (what "cost on the order's day" would do), and it needs no lot
- * tracking (FIFO would need lot-level consumption the ledger does not keep). Units that came in before
- * any cost was entered are left out of the average; a SKU with no valued receipt falls back to the cost
- * in force on the order's day, and one with no cost at all is counted as 0 and flagged.
- *
- * Currencies: every amount is converted with the latest rate on or before the order's day (merchant
- * time zone) and the rate and its date are reported. Each figure is summed in its own currency, then
- * converted and rounded half-up once, at the reporting currency's minor unit. An order needing a rate
- * that is missing has no profit (flagged, left out of the totals) rather than a guessed one.
+ * 订单利润 reads: the list, the totals row and the export read the stored figures (facts.ts, daily.ts);
+ * one order's detail with its sources is computed on the spot (`computeProfits`, compute.ts — the one
+ * computation the stored figures are made of).
  */
-
-const EXCLUDED_STATUSES = ["voided", "closed"] as const;
-const RECEIPT_KINDS = ["receipt", "opening"] as const;
-const REFUNDED_RETURNS = ["received", "inspected", "closed"] as const;
-
-type OrderHead = {
-  id: string;
-  orderNo: string;
-  status: string;
-  source: string;
-  createdAt: string;
-  day: string;
-  discountTotal: string;
-  linesTotal: string;
-  freight: string;
-  platform: string | null;
-  accountId: string | null;
-  shopAlias: string | null;
-  currency: string | null;
-  country: string;
-};
-
-export type ProfitLine = {
-  sku: string;
-  quantity: string;
-  costQuantity: string;
-  unitCost: string | null;
-  costMethod: "movingAverage" | "costOnDate" | "missing";
-  receiptQty: string;
-  packagingUnitCost: string | null;
-  packagingCurrency: string | null;
-};
-
-export type OrderProfit = {
-  orderId: string;
-  orderNo: string;
-  status: string;
-  createdAt: string;
-  day: string;
-  platform: string;
-  accountId: string | null;
-  shopAlias: string | null;
-  country: string;
-  currency: string;
-  reportingCurrency: string;
-  /** In the order's currency, as charged. */
-  original: { itemsRevenue: string; shipping: string; refunds: string };
-  itemsRevenue: string | null;
-  shipping: string | null;
-  refunds: string | null;
-  platformFees: string | null;
-  productCost: string | null;
-  freight: string | null;
-  packaging: string | null;
-  otherCosts: string | null;
-  profit: string | null;
-  /** Percent, two decimals; null when net revenue is not positive or a rate is missing. */
-  margin: string | null;
-  ratesUsed: RateUsed[];
-  missingRates: string[];
-  missingCosts: string[];
-  lines: ProfitLine[];
-  charges: { kind: OrderChargeKind; currency: string; amount: string; remark: string }[];
-  refundReturns: string[];
-};
 
 type Filter = z.output<typeof OrderProfitFilter>;
 
-function filterSql(ctx: OrgScope, f: Filter, tz: string): SQL {
-  const parts: SQL[] = [sql`o.org_id = ${ctx.orgId}`, sql`o.status not in (${sql.join(EXCLUDED_STATUSES.map((s) => sql`${s}`), sql`, `)})`];
-  if (f.accountId) parts.push(sql`po.account_id = ${f.accountId}`);
-  if (f.platform) parts.push(sql`coalesce(po.platform, o.source) = ${f.platform}`);
-  if (f.sku) parts.push(sql`exists (select 1 from order_lines sl where sl.org_id = o.org_id and sl.order_id = o.id and lower(sl.sku) = lower(${f.sku}))`);
-  if (f.from) parts.push(sql`o.created_at >= (${f.from}::date)::timestamp at time zone ${tz}`);
-  if (f.to) parts.push(sql`o.created_at < ((${f.to}::date + 1)::timestamp at time zone ${tz})`);
-  return sql.join(parts, sql` and `);
-}
-
-async function orderHeads(ctx: OrgScope, where: SQL, tz: string, cursor: Cursor | null, limit: number): Promise<(OrderHead & { sortKey: string })[]> {
-  const after = cursor ? sql` and (o.created_at, o.id) < (${cursor.v}::timestamptz, ${cursor.id}::uuid)` : sql``;
-  const rows = await ctx.db.execute<OrderHead & { sortKey: string }>(sql`
-    select o.id, o.order_no as "orderNo", o.status, o.source, o.created_at::text as "createdAt", o.created_at::text as "sortKey",
-      to_char((o.created_at at time zone ${tz})::date, 'YYYY-MM-DD') as day,
-      o.discount_total as "discountTotal", o.lines_total as "linesTotal", o.freight, o.country,
-      po.platform, po.account_id as "accountId", ca.alias as "shopAlias", nullif(po.currency, '') as currency
-    from orders o
-    left join platform_orders po on po.org_id = o.org_id and po.id = o.platform_order_id
-    left join channel_accounts ca on ca.org_id = po.org_id and ca.id = po.account_id
-    where ${where}${after}
-    order by o.created_at desc, o.id desc
-    limit ${limit}`);
-  return [...rows];
-}
-
-type Rates = Map<string, { rateDate: string; rate: string }[]>;
-
-function rateOn(rates: Rates, currency: string, day: string) {
-  return rates.get(currency)?.find((r) => r.rateDate <= day) ?? null;
-}
-
-/** Compute the profit of these orders (already filtered to the merchant). */
-async function computeProfits(ctx: OrgScope, heads: OrderHead[], quote: string, tz: string): Promise<OrderProfit[]> {
-  if (!heads.length) return [];
-  const ids = sql.join(heads.map((h) => sql`${h.id}::uuid`), sql`, `);
-  const org = ctx.orgId;
-  const [lines, refunds, restocked, charges, packaging, onDate, receipts] = await Promise.all([
-    ctx.db.execute<{ id: string; orderId: string; productId: string; sku: string; quantity: string; unitPrice: string }>(sql`
-      select id, order_id as "orderId", product_id as "productId", sku, quantity, unit_price as "unitPrice"
-      from order_lines where org_id = ${org} and order_id in (${ids}) order by order_id, line_no`),
-    ctx.db.execute<{ orderId: string; orderLineId: string; qty: string; returnNo: string }>(sql`
-      select r.order_id as "orderId", rl.order_line_id as "orderLineId", coalesce(rl.received_qty, rl.quantity) as qty, r.return_no as "returnNo"
-      from returns r join return_lines rl on rl.org_id = r.org_id and rl.return_id = r.id
-      where r.org_id = ${org} and r.order_id in (${ids}) and r.status in (${sql.join(REFUNDED_RETURNS.map((s) => sql`${s}`), sql`, `)})`),
-    ctx.db.execute<{ orderLineId: string; qty: string }>(sql`
-      select rl.order_line_id as "orderLineId", sum(rl.received_qty) as qty
-      from returns r join return_lines rl on rl.org_id = r.org_id and rl.return_id = r.id
-      where r.org_id = ${org} and r.order_id in (${ids}) and r.status <> 'cancelled' and rl.disposition = 'restock' and rl.received_qty is not null
-      group by rl.order_line_id`),
-    ctx.db.execute<{ orderId: string; kind: OrderChargeKind; currency: string; amount: string; remark: string }>(sql`
-      select order_id as "orderId", kind, currency, amount, remark from order_charges
-      where org_id = ${org} and order_id in (${ids}) order by created_at, id`),
-    costOnOrderDay(ctx, ids, tz, "packaging"),
-    costOnOrderDay(ctx, ids, tz, "purchase"),
-    ctx.db.execute<{ orderId: string; productId: string; currency: string; amount: string; qty: string }>(sql`
-      with x as (
-        select distinct ol.order_id, ol.product_id, o.created_at
-        from order_lines ol join orders o on o.org_id = ol.org_id and o.id = ol.order_id
-        where ol.org_id = ${org} and ol.order_id in (${ids}))
-      select x.order_id as "orderId", x.product_id as "productId", c.currency, c.amount, sum(m.on_hand_delta) as qty
-      from x
-      join stock_movements m on m.org_id = ${org} and m.product_id = x.product_id
-        and m.kind in (${sql.join(RECEIPT_KINDS.map((k) => sql`${k}`), sql`, `)}) and m.on_hand_delta > 0 and m.created_at <= x.created_at
-      join lateral (
-        select sc.currency, sc.amount from sku_costs sc
-        where sc.org_id = ${org} and sc.product_id = x.product_id and sc.kind = 'purchase'
-          and sc.effective_from <= (m.created_at at time zone ${tz})::date
-        order by sc.effective_from desc limit 1) c on true
-      group by x.order_id, x.product_id, c.currency, c.amount`),
-  ]);
-
-  const currencies = new Set<string>(heads.map((h) => h.currency ?? quote));
-  for (const c of charges) currencies.add(c.currency);
-  for (const p of packaging) currencies.add(p.currency);
-  for (const p of onDate) currencies.add(p.currency);
-  for (const r of receipts) currencies.add(r.currency);
-  const maxDay = heads.reduce((m, h) => (h.day > m ? h.day : m), heads[0]!.day);
-  const rates = await rateHistory(ctx, [...currencies], quote, maxDay);
-
-  const key = (o: string, p: string) => `${o}|${p}`;
-  const packagingOf = new Map(packaging.map((p) => [key(p.orderId, p.productId), p]));
-  const onDateOf = new Map(onDate.map((p) => [key(p.orderId, p.productId), p]));
-  type Valued = { currency: string; amount: string; qty: string };
-  const receiptsOf = new Map<string, Valued[]>();
-  for (const r of receipts) receiptsOf.set(key(r.orderId, r.productId), [...(receiptsOf.get(key(r.orderId, r.productId)) ?? []), r]);
-  const restockedOf = new Map(restocked.map((r) => [r.orderLineId, r.qty]));
-
-  return heads.map((h) => {
-    const currency = h.currency ?? quote;
-    const used = new Map<string, RateUsed>();
-    const missingRates = new Set<string>();
-    /** amount in `cur` → reporting currency, unrounded; null when the rate is missing. */
-    const toQuote = (amount: Decimal.Value, cur: string): Decimal | null => {
-      if (cur === quote) return dec(amount);
-      const r = rateOn(rates, cur, h.day);
-      if (!r) {
-        missingRates.add(cur);
-        return null;
-      }
-      used.set(cur, { currency: cur, rateDate: r.rateDate, rate: r.rate });
-      return dec(amount).times(r.rate);
-    };
-    const myLines = lines.filter((l) => l.orderId === h.id);
-    const priceRatio = dec(h.linesTotal).isZero() ? dec(1) : dec(h.discountTotal).div(h.linesTotal);
-    const refundLines = refunds.filter((r) => r.orderId === h.id);
-    const refundOriginal = refundLines.reduce((s, r) => {
-      const line = myLines.find((l) => l.id === r.orderLineId);
-      return line ? s.plus(dec(r.qty).times(line.unitPrice).times(priceRatio)) : s;
-    }, dec(0));
-
-    // Product cost and packaging, per line, summed unrounded in the reporting currency.
-    const missingCosts: string[] = [];
-    let productCost = dec(0);
-    let packagingCost = dec(0);
-    let costsKnown = true;
-    const profitLines: ProfitLine[] = myLines.map((l) => {
-      const costQty = Decimal.max(dec(l.quantity).minus(restockedOf.get(l.id) ?? 0), 0);
-      const k = key(h.id, l.productId);
-      let unit: Decimal | null = null;
-      let method: ProfitLine["costMethod"] = "missing";
-      let receiptQty = dec(0);
-      const valued = receiptsOf.get(k) ?? [];
-      if (valued.length) {
-        let total: Decimal | null = dec(0);
-        for (const r of valued) {
-          receiptQty = receiptQty.plus(r.qty);
-          const u = toQuote(r.amount, r.currency);
-          total = u && total ? total.plus(u.times(r.qty)) : null;
-        }
-        if (total) unit = total.div(receiptQty);
-        else costsKnown = false;
-        method = "movingAverage";
-      } else if (onDateOf.has(k)) {
-        const c = onDateOf.get(k)!;
-        unit = toQuote(c.amount, c.currency);
-        if (!unit) costsKnown = false;
-        method = "costOnDate";
-      } else {
-        missingCosts.push(l.sku);
-        unit = dec(0);
-      }
-      if (unit) productCost = productCost.plus(unit.times(costQty));
-      const pack = packagingOf.get(k);
-      if (pack) {
-        const pu = toQuote(pack.amount, pack.currency);
-        if (pu) packagingCost = packagingCost.plus(pu.times(l.quantity));
-        else costsKnown = false;
-      }
-      return {
-        sku: l.sku,
-        quantity: dec(l.quantity).toFixed(),
-        costQuantity: costQty.toFixed(),
-        unitCost: method === "missing" ? null : unit ? unit.toDecimalPlaces(6).toFixed() : null,
-        costMethod: method,
-        receiptQty: receiptQty.toFixed(),
-        packagingUnitCost: pack?.amount ?? null,
-        packagingCurrency: pack?.currency ?? null,
-      };
-    });
-
-    const myCharges = charges.filter((c) => c.orderId === h.id);
-    const chargeSum = (kind: OrderChargeKind): Decimal | null => {
-      const byCur = new Map<string, Decimal>();
-      for (const c of myCharges) if (c.kind === kind) byCur.set(c.currency, (byCur.get(c.currency) ?? dec(0)).plus(c.amount));
-      let total: Decimal | null = dec(0);
-      // Each currency's sum converted and rounded on its own, as a statement in that currency would show it.
-      for (const [cur, amount] of byCur) {
-        const q = toQuote(amount, cur);
-        total = q && total ? total.plus(roundMoney(q, quote)) : null;
-      }
-      return total;
-    };
-    const round = (v: Decimal | null) => (v ? roundMoney(v, quote) : null);
-    const itemsRevenue = round(toQuote(h.discountTotal, currency));
-    const shipping = round(toQuote(h.freight, currency));
-    const refundsQ = round(toQuote(refundOriginal, currency));
-    const platformFees = round(chargeSum("platform_fee"));
-    const freight = round(chargeSum("freight"));
-    const otherCosts = round(chargeSum("other"));
-    const productCostQ = costsKnown ? roundMoney(productCost, quote) : null;
-    const packagingQ = costsKnown ? roundMoney(packagingCost, quote) : null;
-    const parts = [itemsRevenue, shipping, refundsQ, platformFees, freight, otherCosts, productCostQ, packagingQ];
-    const complete = parts.every((p) => p !== null) && missingRates.size === 0;
-    let profit: string | null = null;
-    let margin: string | null = null;
-    if (complete) {
-      const net = dec(itemsRevenue!).plus(shipping!).minus(refundsQ!);
-      const p = net.minus(platformFees!).minus(productCostQ!).minus(freight!).minus(packagingQ!).minus(otherCosts!);
-      profit = roundMoney(p, quote);
-      margin = net.gt(0) ? p.div(net).times(100).toDecimalPlaces(2).toFixed(2) : null;
-    }
-    return {
-      orderId: h.id,
-      orderNo: h.orderNo,
-      status: h.status,
-      createdAt: h.createdAt,
-      day: h.day,
-      platform: h.platform ?? h.source,
-      accountId: h.accountId,
-      shopAlias: h.shopAlias,
-      country: h.country,
-      currency,
-      reportingCurrency: quote,
-      original: {
-        itemsRevenue: roundMoney(h.discountTotal, currency),
-        shipping: roundMoney(h.freight, currency),
-        refunds: roundMoney(refundOriginal, currency),
-      },
-      itemsRevenue,
-      shipping,
-      refunds: refundsQ,
-      platformFees,
-      productCost: productCostQ,
-      freight,
-      packaging: packagingQ,
-      otherCosts,
-      profit,
-      margin,
-      ratesUsed: [...used.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
-      missingRates: [...missingRates].sort(),
-      missingCosts: [...new Set(missingCosts)],
-      lines: profitLines,
-      charges: myCharges.map(({ orderId: _o, ...c }) => c),
-      refundReturns: [...new Set(refundLines.map((r) => r.returnNo))],
-    };
-  });
-}
-
-/** The SKU cost of a kind in force on each order's day (merchant time zone). */
-function costOnOrderDay(ctx: OrgScope, ids: SQL, tz: string, kind: "purchase" | "packaging") {
-  return ctx.db.execute<{ orderId: string; productId: string; currency: string; amount: string; effectiveFrom: string }>(sql`
-    with x as (
-      select distinct ol.order_id, ol.product_id, (o.created_at at time zone ${tz})::date as day
-      from order_lines ol join orders o on o.org_id = ol.org_id and o.id = ol.order_id
-      where ol.org_id = ${ctx.orgId} and ol.order_id in (${ids}))
-    select x.order_id as "orderId", x.product_id as "productId", c.currency, c.amount, c.effective_from::text as "effectiveFrom"
-    from x join lateral (
-      select sc.currency, sc.amount, sc.effective_from from sku_costs sc
-      where sc.org_id = ${ctx.orgId} and sc.product_id = x.product_id and sc.kind = ${kind} and sc.effective_from <= x.day
-      order by sc.effective_from desc limit 1) c on true`);
-}
-
-const below = (p: OrderProfit, limit: Decimal | null) => limit === null || (p.margin !== null && dec(p.margin).lt(limit));
+export const TOTAL_FIELDS = ["itemsRevenue", "shipping", "refunds", "platformFees", "productCost", "freight", "packaging", "otherCosts", "profit"] as const;
+export type TotalField = (typeof TOTAL_FIELDS)[number];
 
 function marginLimit(raw: unknown): Decimal | null {
   if (raw === undefined || raw === null || raw === "") return null;
@@ -356,52 +36,89 @@ function marginLimit(raw: unknown): Decimal | null {
   }
 }
 
-/** How many orders a margin-filtered page looks through before answering with what it found. */
-const SCAN_LIMIT = 2_000;
-const BATCH = 200;
+/** A row of the order-profit list: the stored figures of one order (`order_profit_facts`). */
+export type OrderProfitRow = Pick<
+  OrderProfit,
+  | "orderId"
+  | "orderNo"
+  | "status"
+  | "createdAt"
+  | "day"
+  | "platform"
+  | "accountId"
+  | "shopAlias"
+  | "country"
+  | "currency"
+  | "reportingCurrency"
+  | TotalField
+  | "margin"
+  | "ratesUsed"
+  | "missingRates"
+  | "missingCosts"
+> & {
+  /** Items revenue + shipping charged, in the order's currency (the export). */
+  originalRevenue: string;
+};
+
+type FactRow = OrderProfitRow & { sortKey: string };
+
+/** The list's filters on the stored figures (`f`: order_profit_facts; `s`: order_profit_fact_skus when filtering by SKU). */
+function factFilter(ctx: OrgScope, f: Filter, tz: string, margin: Decimal | null): SQL {
+  const parts: SQL[] = [sql`f.org_id = ${ctx.orgId}`];
+  if (f.accountId) parts.push(sql`f.account_id = ${f.accountId}`);
+  if (f.platform) parts.push(sql`f.platform = ${f.platform}`);
+  if (f.country) parts.push(sql`f.country = ${f.country}`);
+  const at = f.sku ? sql`s.created_at` : sql`f.created_at`;
+  if (f.sku) parts.push(sql`s.org_id = ${ctx.orgId} and s.sku_key = lower(${f.sku})`);
+  if (f.from) parts.push(sql`${at} >= (${f.from}::date)::timestamp at time zone ${tz}`);
+  if (f.to) parts.push(sql`${at} < ((${f.to}::date + 1)::timestamp at time zone ${tz})`);
+  if (margin) parts.push(sql`f.margin < ${margin.toFixed()}::numeric`);
+  return sql.join(parts, sql` and `);
+}
+
+/** Stored figures, newest first, from `cursor` on (the list's pages and the capped totals of a margin filter). */
+async function factRows(ctx: OrgScope, f: Filter, tz: string, margin: Decimal | null, cursor: Cursor | null, limit: number): Promise<FactRow[]> {
+  const where = factFilter(ctx, f, tz, margin);
+  // By SKU the walk is on the SKU's own index (order_profit_fact_skus), else on the facts'.
+  const [at, id, from] = f.sku
+    ? [sql`s.created_at`, sql`s.order_id`, sql`order_profit_fact_skus s join order_profit_facts f on f.org_id = s.org_id and f.order_id = s.order_id`]
+    : [sql`f.created_at`, sql`f.order_id`, sql`order_profit_facts f`];
+  const after = cursor ? sql` and (${at}, ${id}) < (${cursor.v}::timestamptz, ${cursor.id}::uuid)` : sql``;
+  const rows = await ctx.db.execute<FactRow>(sql`
+    select f.order_id as "orderId", f.order_no as "orderNo", f.status, f.created_at::text as "createdAt", f.created_at::text as "sortKey",
+      f.day::text as day, f.platform, f.account_id as "accountId", ca.alias as "shopAlias", f.country, f.currency, f.reporting_currency as "reportingCurrency",
+      f.items_revenue as "itemsRevenue", f.shipping, f.refunds, f.platform_fees as "platformFees", f.product_cost as "productCost", f.freight,
+      f.packaging, f.other_costs as "otherCosts", f.profit, f.margin::text as margin, f.rates_used as "ratesUsed",
+      f.missing_rates as "missingRates", f.missing_costs as "missingCosts", f.original_revenue as "originalRevenue"
+    from ${from}
+    left join channel_accounts ca on ca.org_id = f.org_id and ca.id = f.account_id
+    where ${where}${after}
+    order by ${at} desc, ${id} desc
+    limit ${limit}`);
+  return [...rows].map((r) => {
+    const scale = minorUnit(r.reportingCurrency);
+    const money = Object.fromEntries(TOTAL_FIELDS.map((k) => [k, r[k] === null ? null : dec(r[k]).toFixed(scale)])) as Record<TotalField, string | null>;
+    return { ...r, ...money, originalRevenue: dec(r.originalRevenue).toFixed(minorUnit(r.currency)) };
+  });
+}
 
 /**
- * 订单利润列表: newest orders first, keyset pages. The margin filter is applied as the profit is computed:
- * a page looks through at most SCAN_LIMIT orders and its cursor continues after the last one looked at.
+ * 订单利润列表: newest orders first, keyset pages, over the stored figures (`order_profit_facts`, brought up
+ * to date first when little is stale: `catchUp`; `pending` says how many orders still wait for the job).
+ * Every filter is a condition on the stored row, so a margin filter pages like any other.
  */
 export async function listOrderProfit(ctx: ServiceContext, raw: z.input<typeof OrderProfitListInput>) {
   const input = OrderProfitListInput.parse(raw);
-  const limitMargin = marginLimit(input.marginBelow);
+  const margin = marginLimit(input.marginBelow);
+  const pending = await catchUp(ctx);
   const { timezone } = await merchantSettings(ctx);
   const quote = await reportingCurrency(ctx);
-  const where = filterSql(ctx, input, timezone);
-  let cursor = decodeCursor(input.cursor);
-  const items: OrderProfit[] = [];
-  let scanned = 0;
-  let nextCursor: string | null = null;
-  for (;;) {
-    const want = limitMargin ? BATCH : input.limit + 1 - items.length;
-    const heads = await orderHeads(ctx, where, timezone, cursor, want);
-    const profits = await computeProfits(ctx, heads, quote, timezone);
-    let stoppedAt: number | null = null;
-    for (let i = 0; i < profits.length; i++) {
-      if (!below(profits[i]!, limitMargin)) continue;
-      if (items.length === input.limit) {
-        stoppedAt = i;
-        break;
-      }
-      items.push(profits[i]!);
-    }
-    scanned += heads.length;
-    if (stoppedAt !== null) {
-      const last = items[items.length - 1]!;
-      nextCursor = encodeCursor({ v: heads.find((h) => h.id === last.orderId)!.sortKey, id: last.orderId });
-      break;
-    }
-    if (heads.length < want) break;
-    const lastHead = heads[heads.length - 1]!;
-    cursor = { v: lastHead.sortKey, id: lastHead.id };
-    if (scanned >= SCAN_LIMIT) {
-      nextCursor = encodeCursor(cursor);
-      break;
-    }
-  }
-  return { items, nextCursor, reportingCurrency: quote };
+  const rows = await factRows(ctx, input, timezone, margin, decodeCursor(input.cursor), input.limit + 1);
+  const more = rows.length > input.limit;
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1];
+  const items: OrderProfitRow[] = page.map(({ sortKey: _s, ...r }) => r);
+  return { items, nextCursor: more && last ? encodeCursor({ v: last.sortKey, id: last.orderId }) : null, reportingCurrency: quote, pending };
 }
 
 /** One order's profit with its sources (the detail panel). */
@@ -414,85 +131,66 @@ export async function orderProfit(ctx: ServiceContext, orderId: string) {
   return p!;
 }
 
-const TOTAL_FIELDS = ["itemsRevenue", "shipping", "refunds", "platformFees", "productCost", "freight", "packaging", "otherCosts", "profit"] as const;
-type TotalField = (typeof TOTAL_FIELDS)[number];
-
-/** Every matching order (up to COUNT_CAP), computed batch by batch (the totals row, the export, the dashboard). */
-export async function* allMatching(ctx: ServiceContext, raw: z.input<typeof OrderProfitFilter>) {
-  const f = OrderProfitFilter.parse(raw);
-  const limitMargin = marginLimit(f.marginBelow);
-  const { timezone } = await merchantSettings(ctx);
-  const quote = await reportingCurrency(ctx);
-  const where = filterSql(ctx, f, timezone);
-  let cursor: Cursor | null = null;
-  let scanned = 0;
-  for (;;) {
-    const heads = await orderHeads(ctx, where, timezone, cursor, 500);
-    const profits = await computeProfits(ctx, heads, quote, timezone);
-    yield { quote, profits: profits.filter((p) => below(p, limitMargin)), capped: false };
-    scanned += heads.length;
-    if (heads.length < 500) return;
-    if (scanned >= COUNT_CAP) {
-      yield { quote, profits: [], capped: true };
-      return;
-    }
-    const last = heads[heads.length - 1]!;
-    cursor = { v: last.sortKey, id: last.id };
-  }
-}
 
 /**
  * The totals row: sums of the orders whose profit is known (an order missing a rate is counted in
- * `missingRateOrders`, not summed), margin of the sums. Looks at most COUNT_CAP orders (`capped`).
- * A report (asReport): gated and statement-timed so it cannot starve order capture.
+ * `missingRateOrders`, not summed), margin of the sums. From the daily sums when the filter is theirs
+ * (dates, shop, platform, country — or dates, shop and one SKU): exact over every order. A margin filter
+ * (or SKU with platform or country) is a condition on each order: summed over the newest COUNT_CAP
+ * matching stored rows (`capped` beyond). A report (asReport): gated and statement-timed.
  */
-export const orderProfitTotals = (ctx: ServiceContext, raw: z.input<typeof OrderProfitFilter>) => asReport(ctx, (c) => profitTotals(c, raw));
+export const orderProfitTotals = async (ctx: ServiceContext, raw: z.input<typeof OrderProfitFilter>) => {
+  const f = OrderProfitFilter.parse(raw);
+  await catchUp(ctx);
+  return asReport(ctx, (c) => profitTotals(c, f));
+};
 
-/**
- * The one way order profits are summed (the totals row and every dashboard bucket): the orders whose
- * profit is known are summed figure by figure (each already rounded at the reporting currency), an order
- * missing a rate is counted in `missingRateOrders`, the margin is the margin of the sums.
- */
-export function profitSums() {
-  const sums = Object.fromEntries(TOTAL_FIELDS.map((f) => [f, dec(0)])) as Record<TotalField, Decimal>;
-  let orders = 0;
-  let missingRateOrders = 0;
-  const rateDates = new Set<string>();
+type Sums = { orders: number; missingRateOrders: number; figures: Record<TotalField, Decimal>; rates: Iterable<string> };
+
+/** The one shape of summed figures (the totals row and every dashboard bucket), from sums of per-order rounded figures. */
+export function sumsResult(quote: string, s: Sums) {
+  const net = s.figures.itemsRevenue.plus(s.figures.shipping).minus(s.figures.refunds);
+  const scale = minorUnit(quote || "CNY");
   return {
-    add(p: OrderProfit): boolean {
-      if (p.profit === null) {
-        missingRateOrders++;
-        return false;
-      }
-      orders++;
-      for (const f of TOTAL_FIELDS) sums[f] = sums[f].plus(p[f]!);
-      for (const r of p.ratesUsed) rateDates.add(`${r.currency} ${r.rateDate}`);
-      return true;
-    },
-    result(quote: string) {
-      const net = sums.itemsRevenue.plus(sums.shipping).minus(sums.refunds);
-      const scale = minorUnit(quote || "CNY");
-      return {
-        orders,
-        missingRateOrders,
-        ...(Object.fromEntries(TOTAL_FIELDS.map((f) => [f, sums[f].toFixed(scale)])) as Record<TotalField, string>),
-        margin: net.gt(0) ? sums.profit.div(net).times(100).toDecimalPlaces(2).toFixed(2) : null,
-        ratesUsed: [...rateDates].sort(),
-      };
-    },
+    orders: s.orders,
+    missingRateOrders: s.missingRateOrders,
+    ...(Object.fromEntries(TOTAL_FIELDS.map((f) => [f, s.figures[f].toFixed(scale)])) as Record<TotalField, string>),
+    margin: net.gt(0) ? s.figures.profit.div(net).times(100).toDecimalPlaces(2).toFixed(2) : null,
+    ratesUsed: [...new Set(s.rates)].sort(),
   };
 }
 
-async function profitTotals(ctx: ServiceContext, raw: z.input<typeof OrderProfitFilter>) {
-  const sums = profitSums();
-  let capped = false;
-  let quote = "";
-  for await (const batch of allMatching(ctx, raw)) {
-    quote = batch.quote;
-    capped ||= batch.capped;
-    for (const p of batch.profits) sums.add(p);
+/** Sums stored rows (the capped path): each row's figures are already rounded at the reporting currency. */
+function sumRows(rows: Pick<OrderProfitRow, TotalField | "ratesUsed">[]): Sums {
+  const figures = Object.fromEntries(TOTAL_FIELDS.map((f) => [f, dec(0)])) as Record<TotalField, Decimal>;
+  let orders = 0;
+  let missingRateOrders = 0;
+  const rates = new Set<string>();
+  for (const p of rows) {
+    if (p.profit === null) {
+      missingRateOrders++;
+      continue;
+    }
+    orders++;
+    for (const f of TOTAL_FIELDS) figures[f] = figures[f].plus(p[f]!);
+    for (const r of p.ratesUsed) rates.add(`${r.currency} ${r.rateDate}`);
   }
-  const { orders, missingRateOrders, ...rest } = sums.result(quote);
+  return { orders, missingRateOrders, figures, rates };
+}
+
+async function profitTotals(ctx: ServiceContext, f: Filter) {
+  const quote = await reportingCurrency(ctx);
+  const margin = marginLimit(f.marginBelow);
+  let sums: Sums | null = null;
+  let capped = false;
+  if (!margin && !(f.sku && (f.platform || f.country))) sums = await dailyTotals(ctx, f);
+  if (!sums) {
+    const { timezone } = await merchantSettings(ctx);
+    const rows = await factRows(ctx, f, timezone, margin, null, COUNT_CAP + 1);
+    capped = rows.length > COUNT_CAP;
+    sums = sumRows(rows.slice(0, COUNT_CAP));
+  }
+  const { orders, missingRateOrders, ...rest } = sumsResult(quote, sums);
   return { reportingCurrency: quote, orders, missingRateOrders, capped, ...rest };
 }
 
@@ -520,22 +218,25 @@ export const ORDER_PROFIT_COLUMNS: ColumnSpec[] = [
 ];
 
 /** The list as filtered, every matching order (up to COUNT_CAP) plus a totals row; cells formula-safe (writeTable). */
-export const exportOrderProfit = (ctx: ServiceContext, format: TableFormat, raw: z.input<typeof OrderProfitFilter>) => asReport(ctx, (c) => profitTable(c, format, raw));
+export const exportOrderProfit = async (ctx: ServiceContext, format: TableFormat, raw: z.input<typeof OrderProfitFilter>) => {
+  await catchUp(ctx);
+  return asReport(ctx, (c) => profitTable(c, format, raw));
+};
 
 async function profitTable(ctx: ServiceContext, format: TableFormat, raw: z.input<typeof OrderProfitFilter>) {
+  const f = OrderProfitFilter.parse(raw);
+  const { timezone } = await merchantSettings(ctx);
   const rows: Record<string, unknown>[] = [];
-  for await (const batch of allMatching(ctx, raw)) {
-    for (const p of batch.profits) {
-      rows.push({
-        ...p,
-        shopAlias: p.shopAlias ?? "",
-        originalRevenue: dec(p.original.itemsRevenue).plus(p.original.shipping).toFixed(minorUnit(p.currency)),
-        rates: p.ratesUsed.map((r) => `${r.currency}=${r.rate}@${r.rateDate}`).join("; "),
-        missing: [...p.missingRates.map((c) => `rate:${c}`), ...p.missingCosts.map((s) => `cost:${s}`)].join("; "),
-      });
-    }
+  for (const p of await factRows(ctx, f, timezone, marginLimit(f.marginBelow), null, COUNT_CAP)) {
+    rows.push({
+      ...p,
+      shopAlias: p.shopAlias ?? "",
+      originalRevenue: p.originalRevenue,
+      rates: p.ratesUsed.map((r) => `${r.currency}=${r.rate}@${r.rateDate}`).join("; "),
+      missing: [...p.missingRates.map((c) => `rate:${c}`), ...p.missingCosts.map((s) => `cost:${s}`)].join("; "),
+    });
   }
-  const totals = await profitTotals(ctx, raw);
+  const totals = await profitTotals(ctx, f);
   rows.push({ ...totals, orderNo: "合计 Total", reportingCurrency: totals.reportingCurrency, rates: totals.ratesUsed.join("; ") });
   return writeTable(format, ORDER_PROFIT_COLUMNS, rows);
 }

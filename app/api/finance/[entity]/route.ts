@@ -14,7 +14,7 @@ export const runtime = "nodejs";
 const TEMPLATES = { "costs-template": SKU_COST_COLUMNS, "rates-template": EXCHANGE_RATE_COLUMNS } as const;
 
 /**
- * GET /api/finance/order-profit?format=csv|xlsx&accountId=&platform=&sku=&from=&to=&marginBelow= — the
+ * GET /api/finance/order-profit?format=csv|xlsx&accountId=&platform=&sku=&country=&from=&to=&marginBelow= — the
  * order-profit list as filtered on screen, with its totals row (cells formula-safe: writeTable);
  * /api/finance/customer-statement?customerId=&format= — a customer's statement (orders, payments, running
  * balance, closing row; formula-safe);
@@ -38,7 +38,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ entity: 
     }
     if (entity !== "order-profit") throw notFound("export");
     const q = (k: string) => url.searchParams.get(k) || undefined;
-    const filter = OrderProfitFilter.parse({ accountId: q("accountId"), platform: q("platform"), sku: q("sku"), from: q("from"), to: q("to"), marginBelow: q("marginBelow") });
+    const filter = OrderProfitFilter.parse({ accountId: q("accountId"), platform: q("platform"), sku: q("sku"), country: q("country"), from: q("from"), to: q("to"), marginBelow: q("marginBelow") });
     const body = await exportOrderProfit(svc, format, filter);
     return tableFileResponse(body, format, `order-profit-${new Date().toISOString().slice(0, 10)}.${format}`);
   });
