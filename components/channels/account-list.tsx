@@ -19,7 +19,7 @@ import { AccountFormDialog } from "./account-form-dialog";
 import { FetchOrdersDialog } from "./fetch-orders-dialog";
 import { Notes } from "./notes";
 import type { AccountRow } from "./types";
-import { pullSummaryText } from "@/lib/channels/describe";
+import { pullSummaryText, settlementPullSummaryText } from "@/lib/channels/describe";
 import { useFormatDateTime } from "@/lib/i18n/date-time";
 import { useTranslate } from "@/lib/i18n/use-translate";
 
@@ -28,7 +28,18 @@ const RESULT_VARIANT = { running: "info", ok: "success", partial: "warning", fai
 
 
 /** 平台账号管理: platform tabs (only implemented platforms), accounts with every action of 001/003. */
-export function AccountList({ canManage, canOperate, simulatorUrl }: { canManage: boolean; canOperate: boolean; simulatorUrl: string | null }) {
+export function AccountList({
+  canManage,
+  canOperate,
+  canPullSettlements = false,
+  simulatorUrl,
+}: {
+  canManage: boolean;
+  canOperate: boolean;
+  /** finance.write: the 拉取结算 action (settlements are finance data). */
+  canPullSettlements?: boolean;
+  simulatorUrl: string | null;
+}) {
   const fmtTime = useFormatDateTime();
   const t = useTranslations("channels");
   const tErr = useTranslations("errors");
@@ -44,13 +55,23 @@ export function AccountList({ canManage, canOperate, simulatorUrl }: { canManage
   const platforms = useQuery(trpc.channels.platforms.queryOptions());
   const list = useQuery({
     ...trpc.channels.list.queryOptions(platform === "all" ? {} : { platform: platform as "shopify" }),
-    refetchInterval: (q) => (q.state.data?.some((a) => a.lastPullResult === "running") ? 2000 : 15000),
+    refetchInterval: (q) => (q.state.data?.some((a) => a.lastPullResult === "running" || a.lastSettlementPullResult === "running") ? 2000 : 15000),
   });
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.channels.list.queryKey() });
   const onError = (e: unknown) => toast.error(appErrorOf(e).message);
   const setPulling = useMutation(trpc.channels.setPulling.mutationOptions({ onSuccess: invalidate, onError }));
   const setImport = useMutation(trpc.channels.setImportEnabled.mutationOptions({ onSuccess: invalidate, onError }));
   const revoke = useMutation(trpc.channels.revoke.mutationOptions({ onSuccess: invalidate, onError }));
+  const tSettle = useTranslations("settlements");
+  const pullSettlements = useMutation(
+    trpc.finance.settlements.pull.mutationOptions({
+      onSuccess: (r) => {
+        toast.success(r.joined ? tSettle("pullJoined") : tSettle("pullStarted"));
+        void invalidate();
+      },
+      onError,
+    }),
+  );
   const deadLetters = useQuery({ ...trpc.channels.deadLetters.queryOptions(), refetchInterval: 15000 });
   const retryDead = useMutation(
     trpc.channels.retryDeadLetter.mutationOptions({
@@ -181,6 +202,13 @@ export function AccountList({ canManage, canOperate, simulatorUrl }: { canManage
                         {pullSummaryText(tr, a.lastPullSummary)}
                       </div>
                     ) : null}
+                    {a.lastSettlementPullAt || a.lastSettlementPullResult === "running" ? (
+                      <div className="mt-1 max-w-56 text-muted-foreground" data-testid="settlement-pull-summary">
+                        {tSettle("lastPull")}: {fmtTime(a.lastSettlementPullAt) || "—"}{" "}
+                        {a.lastSettlementPullResult ? t(`pullResult.${a.lastSettlementPullResult}`) : ""}
+                        {a.lastSettlementPullSummary ? ` · ${settlementPullSummaryText(tr, a.lastSettlementPullSummary)}` : ""}
+                      </div>
+                    ) : null}
                     {a.backingOff ? (
                       <div className="mt-1 max-w-56 font-medium text-destructive" data-testid="pull-backoff">
                         {a.pullMode === "auto" && a.nextPullAt
@@ -221,6 +249,11 @@ export function AccountList({ canManage, canOperate, simulatorUrl }: { canManage
                             {t("verify")}
                           </Button>
                         </>
+                      ) : null}
+                      {canPullSettlements && a.hasToken && (a.status === "enabled" || a.status === "stopped") ? (
+                        <Button size="sm" variant="outline" disabled={pullSettlements.isPending} onClick={() => pullSettlements.mutate({ id: a.id })} data-testid="account-pull-settlements">
+                          {tSettle("pull")}
+                        </Button>
                       ) : null}
                       {canManage && a.status === "enabled" ? (
                         <Button size="sm" variant="ghost" onClick={() => setPulling.mutate({ id: a.id, enabled: false })}>

@@ -78,6 +78,7 @@ export const NAV: NavItem[] = [
       { key: "financeCosts", href: "/finance/costs" },
       { key: "financeRates", href: "/finance/rates" },
       { key: "financeReceivables", href: "/finance/receivables" },
+      { key: "financeSettlements", href: "/finance/settlements" },
     ],
   },
   { key: "account", icon: UserCog, href: "/account" },

@@ -1,4 +1,4 @@
-import type { PlatformOrderBlocker, PullSummary } from "@/db/schema/channels";
+import type { PlatformOrderBlocker, PullSummary, SettlementPullSummary } from "@/db/schema/channels";
 import { errorText, type Translate } from "@/lib/i18n/message-ref";
 
 /**
@@ -12,3 +12,6 @@ export function blockerText(t: Translate, b: PlatformOrderBlocker): string {
 
 /** The last pull's outcome on the accounts page. */
 export const pullSummaryText = (t: Translate, s: PullSummary) => t(`channels.pullSummary.${s.key}`, s.params);
+
+/** The last settlement pull's outcome on the accounts page. */
+export const settlementPullSummaryText = (t: Translate, s: SettlementPullSummary) => t(`channels.pullSummary.${s.key}`, s.params);

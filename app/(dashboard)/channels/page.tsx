@@ -17,7 +17,7 @@ export default async function ChannelAccountsPage() {
   return (
     <>
       <PageHeader title={t("accountsTitle")} description={t("accountsHelp")} />
-      <AccountList canManage={can(svc.role, "channels.manage")} canOperate={can(svc.role, "channels.operate")} simulatorUrl={simulatorsAllowed() ? simulatorUrl("shopify") : null} />
+      <AccountList canManage={can(svc.role, "channels.manage")} canOperate={can(svc.role, "channels.operate")} canPullSettlements={can(svc.role, "finance.write")} simulatorUrl={simulatorsAllowed() ? simulatorUrl("shopify") : null} />
     </>
   );
 }

@@ -151,6 +151,7 @@ const messages = {
     deadLetterRetried: "已重新排队",
     pullSummary: {
       done: "获取 {fetched} 个，新增 {created} 个，更新 {updated} 个，转换 {converted} 个，无法转换 {blocked} 个{failed, plural, =0 {} other {，失败 # 个}}",
+      settlementsDone: "结算单 {settlements} 张，明细 {lines} 条",
       failed:
         "{reason, select, rate_limited {平台限流} auth_expired {授权已过期} auth_revoked {授权已被取消} invalid_request {平台拒绝了请求} upstream {平台服务异常} signature {签名校验失败} other {拉单出错}}：{error}",
     },
@@ -351,6 +352,7 @@ const messages = {
     deadLetterRetried: "Queued again",
     pullSummary: {
       done: "{fetched} fetched, {created} new, {updated} updated, {converted} converted, {blocked} could not be converted{failed, plural, =0 {} other {, # failed}}",
+      settlementsDone: "{settlements} payouts, {lines} lines",
       failed:
         "{reason, select, rate_limited {Rate limited by the platform} auth_expired {Authorization expired} auth_revoked {Authorization revoked} invalid_request {The platform refused the request} upstream {Platform service error} signature {Signature check failed} other {Pull failed}}: {error}",
     },

@@ -19,12 +19,13 @@ import outbound from "./outbound";
 import returns from "./returns";
 import roles from "./roles";
 import production from "./production";
+import settlements from "./settlements";
 
 /**
  * Every namespace keeps its Chinese and English text side by side in one file, so a key added to one
  * language is visibly missing from the other (and a test checks they match).
  */
-export const namespaces = { common, dashboard, nav, auth, account, roles, errors, fields, entities, imports, masterData, orders, channels, inventory, inbound, outbound, returns, production, finance, financeDashboard } as const;
+export const namespaces = { common, dashboard, nav, auth, account, roles, errors, fields, entities, imports, masterData, orders, channels, inventory, inbound, outbound, returns, production, finance, financeDashboard, settlements } as const;
 
 type Namespaces = typeof namespaces;
 export type Messages = { [K in keyof Namespaces]: Namespaces[K]["zh-CN"] };
