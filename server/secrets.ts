@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { AMAZON_SIMULATOR_APP } from "@/server/channels/amazon/config";
 import { SHOPEE_SIMULATOR_PARTNER } from "@/server/channels/shopee/config";
+import { LAZADA_SIMULATOR_APP } from "@/server/channels/lazada/config";
 import { SHOPIFY_SIMULATOR_APP } from "@/server/channels/shopify/config";
 import type { PlatformCode } from "@/server/channels/types";
 import { TIANTIAN_DEMO_APP_SECRET } from "@/server/services/production/demo-credentials";
@@ -126,6 +127,7 @@ export const PLATFORM_SECRETS = {
     developmentDefault: AMAZON_SIMULATOR_APP.clientSecret,
     signs: "Login with Amazon token requests",
   },
+  lazada: { secret: "LAZADA_APP_SECRET", with: ["LAZADA_APP_KEY"], developmentDefault: LAZADA_SIMULATOR_APP.appSecret, signs: "every API call and push (HMAC-SHA256)" },
   shopee: { secret: "SHOPEE_PARTNER_KEY", with: ["SHOPEE_PARTNER_ID"], developmentDefault: SHOPEE_SIMULATOR_PARTNER.partnerKey, signs: "every API call and push (HMAC-SHA256)" },
 } as const satisfies Record<PlatformCode, PlatformSecretSpec>;
 

@@ -18,6 +18,9 @@ import { useTRPC } from "@/lib/trpc/react";
 import { CreateAccountInput } from "@/lib/validators/channels";
 import type { AccountRow } from "./types";
 
+/** Lazada's ventures (server/channels/lazada/config.ts LAZADA_VENTURES; a client component imports no server code). */
+const LAZADA_VENTURE_CODES = ["sg", "my", "th", "vn", "ph", "id"] as const;
+
 type Values = z.input<typeof CreateAccountInput>;
 const FIELDS = ["platform", "alias", "shopDomain", "useSimulator", "pullMode", "pullIntervalMinutes", "importEnabled"] as const;
 
@@ -30,7 +33,7 @@ function toValues(a: AccountRow | null, platforms: string[], simulator: boolean)
     pullMode: a?.pullMode ?? "auto",
     pullIntervalMinutes: a?.pullIntervalMinutes ?? 15,
     importEnabled: a?.importEnabled ?? true,
-    settings: {},
+    settings: a?.platform === "lazada" ? { venture: String(a.settings.venture ?? "my") } : { venture: "my" },
   };
 }
 
@@ -73,7 +76,7 @@ export function AccountFormDialog({
     setFormError(null);
     const interval = Number(v.pullIntervalMinutes);
     if (account) update.mutate({ id: account.id, alias: v.alias, pullMode: v.pullMode, pullIntervalMinutes: interval, importEnabled: v.importEnabled });
-    else create.mutate({ ...v, pullIntervalMinutes: interval });
+    else create.mutate({ ...v, pullIntervalMinutes: interval, settings: v.platform === "lazada" ? v.settings : {} });
   });
   const err = (f: (typeof FIELDS)[number]) => msg(errors[f] as never, f);
 
@@ -106,6 +109,17 @@ export function AccountFormDialog({
         {platform === "shopify" ? (
           <Field label={t("channels.shopDomain")} htmlFor="shopDomain" error={err("shopDomain")} required hint={t("channels.shopDomainHint")}>
             <Input id="shopDomain" disabled={!!account} className="font-mono" autoComplete="off" {...form.register("shopDomain")} aria-invalid={!!errors.shopDomain} />
+          </Field>
+        ) : null}
+        {platform === "lazada" ? (
+          <Field label={t("channels.venture")} htmlFor="venture" hint={t("channels.ventureHint")} required>
+            <NativeSelect id="venture" disabled={!!account} {...form.register("settings.venture")}>
+              {LAZADA_VENTURE_CODES.map((v) => (
+                <option key={v} value={v}>
+                  {t(`channels.ventures.${v}`)}
+                </option>
+              ))}
+            </NativeSelect>
           </Field>
         ) : null}
         {simulatorUrl && !account ? (

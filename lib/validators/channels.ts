@@ -3,7 +3,7 @@ import { decimalInput, nameText, PageInput, requiredText, uuidInput } from "./co
 
 /** Inputs of the channels domain, shared by services, routers and forms. */
 
-export const PLATFORM_CODES = ["shopify", "amazon", "shopee"] as const;
+export const PLATFORM_CODES = ["shopify", "amazon", "shopee", "lazada"] as const;
 
 const shopDomain = z
   .string({ error: "required" })

@@ -7,7 +7,7 @@ const SIMULATOR_BASE_PORT = (env: NodeJS.ProcessEnv = process.env) => Number(env
 
 export const simulatorPorts = (env: NodeJS.ProcessEnv = process.env) => {
   const base = SIMULATOR_BASE_PORT(env);
-  return { shopify: base, amazon: base + 1, shopee: base + 2, tiantian: base + 3 };
+  return { shopify: base, amazon: base + 1, shopee: base + 2, tiantian: base + 3, lazada: base + 4 };
 };
 
 export const simulatorUrl = (platform: keyof ReturnType<typeof simulatorPorts>, env: NodeJS.ProcessEnv = process.env) =>

@@ -10,6 +10,7 @@ const OFFICIAL_HOSTS: Record<PlatformCode, RegExp> = {
   shopify: /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/,
   amazon: /^([a-z0-9-]+\.)*amazon\.(com|ca|com\.mx|com\.br|co\.uk|de|fr|it|es|nl|se|pl|com\.tr|ae|sa|eg|in|co\.jp|com\.au|sg|com\.be)$/,
   shopee: /^([a-z0-9-]+\.)*(shopeemobile\.com|shopee\.cn)$/,
+  lazada: /^(api|auth)\.lazada\.(sg|com\.my|co\.th|vn|com\.ph|co\.id|com)$/,
 };
 
 /** Account settings that name an endpoint of the platform. */

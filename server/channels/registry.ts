@@ -1,4 +1,5 @@
 import { createAmazonConnector } from "./amazon/connector";
+import { createLazadaConnector } from "./lazada/connector";
 import { createShopeeConnector } from "./shopee/connector";
 import { shopifyConnector } from "./shopify/connector";
 import type { ChannelConnector, PlatformCode } from "./types";
@@ -11,6 +12,7 @@ const CONNECTORS: Partial<Record<PlatformCode, ChannelConnector>> = {
   shopify: shopifyConnector,
   amazon: createAmazonConnector(),
   shopee: createShopeeConnector(),
+  lazada: createLazadaConnector(),
 };
 
 export function connectorFor(platform: string): ChannelConnector | null {

@@ -6,7 +6,7 @@
 
 import type { SettlementLineType, SettlementStatus } from "@/lib/finance/kinds";
 
-export const PLATFORMS = ["shopify", "amazon", "shopee"] as const;
+export const PLATFORMS = ["shopify", "amazon", "shopee", "lazada"] as const;
 export type PlatformCode = (typeof PLATFORMS)[number];
 
 /** Decrypted credentials of one authorized shop. */
@@ -137,7 +137,19 @@ export interface ChannelConnector {
     account: ChannelAccountRef;
     query: URLSearchParams;
     redirectUri: string;
-  }): Promise<{ externalShopId: string; shopName: string | null; credentials: ChannelCredentials }>;
+  }): Promise<{
+    externalShopId: string;
+    shopName: string | null;
+    credentials: ChannelCredentials;
+    /** Settings / API base the authorization decided (Lazada: the venture the seller turned out to be in). */
+    settings?: Record<string, unknown>;
+    baseUrl?: string;
+    /**
+     * Further shops the same authorization covers (a Lazada cross-border seller's other ventures): the
+     * service makes one account for each (alias + label), sharing this token pair.
+     */
+    otherShops?: { externalShopId: string; label: string; settings: Record<string, unknown>; baseUrl: string }[];
+  }>;
   refreshCredentials(args: { account: ChannelAccountRef; credentials: ChannelCredentials }): Promise<ChannelCredentials>;
   /** A cheap authenticated call: "验证成功" or the platform's error. */
   verify(args: { account: ChannelAccountRef; credentials: ChannelCredentials }): Promise<{ shopName: string | null }>;
@@ -174,6 +186,8 @@ export interface ChannelConnector {
     to: Date;
     cursor: string | null;
   }): Promise<SettlementsPage>;
+  /** Optional: the platform's shipping label (AWB) of an order its logistics ship (Lazada). */
+  shippingLabel?(args: { account: ChannelAccountRef; credentials: ChannelCredentials; order: { platformOrderId: string; raw: unknown } }): Promise<{ fileName: string; data: Buffer }>;
   /** Optional: after authorization, e.g. subscribe the shop's webhooks to `${appUrl}/api/webhooks/<platform>`. */
   afterAuthorization?(args: { account: ChannelAccountRef; credentials: ChannelCredentials; appUrl: string }): Promise<void>;
   /** Optional: verify a webhook's signature on the raw body (throw ChannelError "signature") and read it. */

@@ -1,6 +1,7 @@
 import { simulatorPorts, DEMO_SHOPIFY_SHOP } from "@/server/channels/endpoints";
 import { startAmazonSimulator, type AmazonSimulator } from "./amazon/server";
 import { startShopeeSimulator, type ShopeeSimulator } from "./shopee/server";
+import { startLazadaSimulator, type LazadaSimulator } from "./lazada/server";
 import { ShopifySimulator } from "./shopify/server";
 import { TIANTIAN_DEMO } from "@/server/services/production/demo";
 import { startTiantianSimulator, type TiantianSimulator } from "./tiantian/server";
@@ -14,6 +15,7 @@ export type RunningSimulators = {
   shopify: ShopifySimulator | null;
   amazon: AmazonSimulator | null;
   shopee: ShopeeSimulator | null;
+  lazada: LazadaSimulator | null;
   tiantian: TiantianSimulator | null;
   stop: () => Promise<void>;
 };
@@ -22,7 +24,10 @@ export type RunningSimulators = {
 export const DEMO_MARKETPLACE_SKUS = ["TSHIRT-WHITE-L", "JEANS-32", "SOCKS-3PK"];
 
 /** Amazon demo seller and Shopee demo shop: a week of orders in the usual mix of statuses. */
-export function seedDemoMarketplaces(sims: { amazon?: AmazonSimulator | null; shopee?: ShopeeSimulator | null }) {
+export function seedDemoMarketplaces(sims: { amazon?: AmazonSimulator | null; shopee?: ShopeeSimulator | null; lazada?: LazadaSimulator | null }) {
+  if (sims.lazada && sims.lazada.orders.size === 0) {
+    sims.lazada.seedOrders({ count: 8, venture: "ph", skus: DEMO_MARKETPLACE_SKUS, statuses: ["pending", "pending", "unpaid", "delivered"] });
+  }
   if (sims.amazon && sims.amazon.orders.size === 0) {
     sims.amazon.seedOrders({ count: 8, skus: DEMO_MARKETPLACE_SKUS, statuses: ["Unshipped", "Unshipped", "Pending", "Shipped"] });
   }
@@ -82,7 +87,9 @@ export async function startSimulators(opts: { log?: (m: string) => void } = {}):
   }
   const amazon = await tryStartOn(() => startAmazonSimulator({ port: ports.amazon }), ports.amazon, log);
   const shopee = await tryStartOn(() => startShopeeSimulator({ port: ports.shopee }), ports.shopee, log);
-  seedDemoMarketplaces({ amazon, shopee });
+  const lazada = await tryStartOn(() => startLazadaSimulator({ port: ports.lazada }), ports.lazada, log);
+  seedDemoMarketplaces({ amazon, shopee, lazada });
+  if (lazada) log(`[simulators] Lazada simulator on ${lazada.baseUrl} (cross-border seller: ${lazada.sellers.map((s) => s.venture.toUpperCase()).join(", ")}; app ${lazada.app.appKey})`);
   if (amazon) log(`[simulators] Amazon SP-API simulator on ${amazon.baseUrl} (demo seller ${amazon.defaultSellerId})`);
   if (shopee) log(`[simulators] Shopee simulator on ${shopee.baseUrl} (demo shop ${shopee.defaultShopId}, partner ${shopee.partner.partnerId})`);
   const tiantian = await tryStartOn(
@@ -95,11 +102,13 @@ export async function startSimulators(opts: { log?: (m: string) => void } = {}):
     shopify,
     amazon,
     shopee,
+    lazada,
     tiantian,
     stop: async () => {
       await shopify?.stop();
       await amazon?.close();
       await shopee?.close();
+      await lazada?.close();
       await tiantian?.close();
     },
   };

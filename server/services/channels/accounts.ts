@@ -15,6 +15,14 @@ import { conflict, DomainError, fieldError, isUniqueViolation, notFound } from "
 import { likeContains } from "../_lib/like";
 import { AMAZON_REGIONS, amazonRegionOf } from "@/server/channels/amazon/config";
 import { PULL_FAILURES_BEFORE_BACKOFF, pullFailuresInRow } from "./pull-health";
+import { isVenture, LAZADA_VENTURES, type LazadaVenture } from "@/server/channels/lazada/config";
+
+/** A Lazada account's venture (its country's API host); Malaysia, where cross-border sellers authorize, by default. */
+function ventureFromSettings(settings: Record<string, unknown>): LazadaVenture {
+  if (settings.venture === undefined) return "my";
+  if (!isVenture(settings.venture)) throw fieldError("settings.venture", "ventureUnknown");
+  return settings.venture;
+}
 
 export type ChannelAccountRow = typeof channelAccounts.$inferSelect;
 
@@ -74,12 +82,14 @@ function baseUrlFor(platform: string, shopDomain: string | null, useSimulator: b
   if (useSimulator) {
     if (!simulatorsAllowed()) throw fieldError("useSimulator", "simulatorUnavailable");
     if (platform === "shopify") return `${simulatorUrl("shopify")}/store/${shopDomain!.replace(/\.myshopify\.com$/, "")}`;
+    if (platform === "lazada") return `${simulatorUrl("lazada")}/${ventureFromSettings(settings)}/rest`;
     return simulatorUrl(platform as "amazon" | "shopee");
   }
   if (platform === "shopify") return `https://${shopDomain}`;
   if (isOfficialPlatformUrl(platform as PlatformCode, settings.baseUrl)) return settings.baseUrl;
   if (platform === "amazon") return AMAZON_REGIONS[amazonRegionOf(settings)].spApi;
   if (platform === "shopee") return "https://partner.shopeemobile.com";
+  if (platform === "lazada") return LAZADA_VENTURES[ventureFromSettings(settings)].host;
   throw fieldError("platform", "platformUnavailable");
 }
 
@@ -297,7 +307,23 @@ async function markAccount(db: DbExecutor, a: ChannelAccountRow, status: "token_
  */
 export async function refreshAccountTokens(ctx: ServiceContext, accountId: string, opts: { force?: boolean; expectedAccessToken?: string } = {}): Promise<ChannelAccountRow> {
   const outcome: { account: ChannelAccountRow; error?: unknown } = await inTransaction(ctx, async ({ db: tx }) => {
-    const [a] = await tx.select().from(channelAccounts).where(and(eq(channelAccounts.id, accountId), eq(channelAccounts.orgId, ctx.orgId))).for("update");
+    // Accounts of one authorization (a Lazada seller's ventures) share a token pair: all of them are
+    // locked, in id order (so two of them refreshing at once wait instead of deadlocking), and all get the new pair.
+    const [peek] = await tx.select().from(channelAccounts).where(and(eq(channelAccounts.id, accountId), eq(channelAccounts.orgId, ctx.orgId)));
+    if (!peek) throw notFound("channelAccount");
+    const group = typeof peek.settings.authGroup === "string" ? peek.settings.authGroup : null;
+    const locked = await tx
+      .select()
+      .from(channelAccounts)
+      .where(
+        and(
+          eq(channelAccounts.orgId, ctx.orgId),
+          group ? and(eq(channelAccounts.platform, peek.platform), sql`${channelAccounts.settings}->>'authGroup' = ${group}`) : eq(channelAccounts.id, accountId),
+        ),
+      )
+      .orderBy(asc(channelAccounts.id))
+      .for("update");
+    const a = locked.find((r) => r.id === accountId);
     if (!a) throw notFound("channelAccount");
     const creds = readCredentials(a);
     if (!creds) return { account: a, error: new ChannelError("auth_expired", "the shop is not authorized") };
@@ -314,6 +340,13 @@ export async function refreshAccountTokens(ctx: ServiceContext, accountId: strin
         .set({ ...sealedCredentials(a, fresh), lastError: null, status: a.status === "token_expired" ? "enabled" : a.status })
         .where(eq(channelAccounts.id, a.id))
         .returning();
+      for (const s of locked) {
+        if (s.id === a.id || s.status === "revoked") continue;
+        await tx
+          .update(channelAccounts)
+          .set({ ...sealedCredentials(s, fresh), lastError: null, status: s.status === "token_expired" ? "enabled" : s.status })
+          .where(and(eq(channelAccounts.orgId, s.orgId), eq(channelAccounts.id, s.id)));
+      }
       return { account: row! };
     } catch (e) {
       return { account: a, error: e };

@@ -14,9 +14,10 @@ const DEMO_MAPPINGS: { platformSku: string; items: [string, string][] }[] = [
 
 export const DEMO_AMAZON_ALIAS = "Amazon 演示店";
 export const DEMO_SHOPEE_ALIAS = "Shopee 演示店";
+export const DEMO_LAZADA_ALIAS = "Lazada 演示店";
 
 type DemoAccount = {
-  platform: "shopify" | "amazon" | "shopee";
+  platform: "shopify" | "amazon" | "shopee" | "lazada";
   alias: string;
   externalShopId: string | null;
   baseUrl: string;
@@ -57,6 +58,15 @@ export async function seedDemoChannels(ctx: OrgScope) {
       externalShopId: null,
       baseUrl: simulatorUrl("shopee"),
       settings: {},
+      mappings: DEMO_MAPPINGS.filter((m) => m.items.length === 1),
+    },
+    {
+      // A cross-border seller's PH shop: authorizing it adds its MY and TH shops as accounts of their own.
+      platform: "lazada",
+      alias: DEMO_LAZADA_ALIAS,
+      externalShopId: null,
+      baseUrl: `${simulatorUrl("lazada")}/ph/rest`,
+      settings: { venture: "ph" },
       mappings: DEMO_MAPPINGS.filter((m) => m.items.length === 1),
     },
   ];

@@ -4,7 +4,8 @@ import { tenantDb, type Db } from "@/db";
 import { channelAccounts, channelOauthStates, memberships } from "@/db/schema";
 import { can, isRole } from "@/lib/permissions";
 import { connectorFor } from "@/server/channels/registry";
-import { ChannelError, PLATFORMS, type PlatformCode } from "@/server/channels/types";
+import { ChannelError, PLATFORMS, type ChannelCredentials, type PlatformCode } from "@/server/channels/types";
+import { newId } from "@/db/schema/_columns";
 import { platformNotConfigured } from "@/server/secrets";
 import { actorUserId, type ServiceContext } from "@/server/context";
 import { DomainError, fieldError, isUniqueViolation } from "@/server/errors";
@@ -118,6 +119,8 @@ export async function completeAuthorization(
         ...sealedCredentials(account, result.credentials),
         externalShopId: result.externalShopId,
         shopName: result.shopName,
+        ...(result.settings ? { settings: result.settings } : {}),
+        ...(result.baseUrl ? { baseUrl: result.baseUrl } : {}),
         status: "enabled",
         authorizedAt: now,
         lastError: null,
@@ -135,6 +138,7 @@ export async function completeAuthorization(
   }
   const fresh = await getAccountRow({ db: mdb, orgId: account.orgId }, account.id);
   let warning: string | null = null;
+  if (result.otherShops?.length) warning = await addCoveredShops(mdb, fresh, result.otherShops, result.credentials);
   try {
     // Verification: one authenticated call with the new token.
     const v = await connector.verify({ account: accountRef(fresh), credentials: result.credentials });
@@ -153,6 +157,61 @@ export async function completeAuthorization(
     await mdb.update(channelAccounts).set({ lastError: msg.slice(0, 500) }).where(eq(channelAccounts.id, account.id));
     return { ok: false, accountId: account.id, error: msg };
   }
+}
+
+/**
+ * The other shops one authorization covers (a Lazada cross-border seller's other ventures): one account
+ * each, on the same token pair; an account this merchant already has for that shop gets the new tokens.
+ * A shop another merchant holds is skipped and said in the warning.
+ */
+async function addCoveredShops(
+  mdb: Db,
+  account: Awaited<ReturnType<typeof getAccountRow>>,
+  shops: { externalShopId: string; label: string; settings: Record<string, unknown>; baseUrl: string }[],
+  credentials: ChannelCredentials,
+): Promise<string | null> {
+  const skipped: string[] = [];
+  const now = new Date();
+  for (const s of shops) {
+    const [existing] = await mdb
+      .select({ id: channelAccounts.id, orgId: channelAccounts.orgId })
+      .from(channelAccounts)
+      .where(and(eq(channelAccounts.orgId, account.orgId), eq(channelAccounts.platform, account.platform), eq(channelAccounts.externalShopId, s.externalShopId)));
+    const common = { settings: s.settings, status: "enabled" as const, authorizedAt: now, lastError: null, nextPullAt: account.pullMode === "auto" ? now : null };
+    if (existing) {
+      await mdb.update(channelAccounts).set({ ...sealedCredentials(existing, credentials), ...common }).where(and(eq(channelAccounts.orgId, existing.orgId), eq(channelAccounts.id, existing.id)));
+      continue;
+    }
+    const id = newId();
+    for (let n = 1; ; n++) {
+      const alias = `${account.alias} ${s.label}${n > 1 ? ` ${n}` : ""}`.slice(0, 60);
+      try {
+        await mdb.insert(channelAccounts).values({
+          id,
+          orgId: account.orgId,
+          platform: account.platform,
+          alias,
+          externalShopId: s.externalShopId,
+          shopName: null,
+          baseUrl: s.baseUrl,
+          pullMode: account.pullMode,
+          pullIntervalMinutes: account.pullIntervalMinutes,
+          importEnabled: account.importEnabled,
+          ...sealedCredentials({ orgId: account.orgId, id }, credentials),
+          ...common,
+        });
+        break;
+      } catch (e) {
+        if (isUniqueViolation(e, "channel_accounts_org_alias_uq") && n < 20) continue;
+        if (isUniqueViolation(e, "channel_accounts_platform_shop_uq")) {
+          skipped.push(s.label);
+          break;
+        }
+        throw e;
+      }
+    }
+  }
+  return skipped.length ? `shopClaimedElsewhere: ${skipped.join(", ")} authorized by another merchant` : null;
 }
 
 /** 验证: a verification call on demand for an authorized account. */
