@@ -11,6 +11,9 @@ import { blockerText } from "@/lib/channels/describe";
 import { useFormatDateTime } from "@/lib/i18n/date-time";
 import { useTranslate } from "@/lib/i18n/use-translate";
 
+/** Platforms whose logistics print the label (the connector's shippingLabel). */
+const LABEL_PLATFORMS = new Set(["lazada"]);
+
 /** One platform order: its lines as the platform sent them, and its history (timeline of events). */
 export function PlatformOrderDetail({
   id,
@@ -37,6 +40,11 @@ export function PlatformOrderDetail({
           <DialogDescription>
             {po ? `${t(`platforms.${po.platform}` as "platforms.all")} · ${po.accountAlias} · ${po.platformStatus} · ${t(`tabs.${po.state}`)}` : ""}
           </DialogDescription>
+          {po && LABEL_PLATFORMS.has(po.platform) ? (
+            <a className="text-primary w-fit text-sm underline underline-offset-4" href={`/api/platform-orders/${po.id}/label`} download data-testid="po-label">
+              {t("shippingLabel")}
+            </a>
+          ) : null}
         </DialogHeader>
         {po ? (
           <div className="grid max-h-[70vh] gap-4 overflow-y-auto">

@@ -10,7 +10,7 @@ import { accountRef, createAccount, readCredentials, withAccountCredentials } fr
 import { saveSkuMapping } from "@/server/services/channels/mappings";
 import { completeAuthorization, startAuthorization } from "@/server/services/channels/oauth";
 import { pullOrders } from "@/server/services/channels/pull";
-import { pushShipment, pushStock } from "@/server/services/channels/sync-back";
+import { pushShipment, pushStock, shippingLabelOf } from "@/server/services/channels/sync-back";
 import { startLazadaSimulator, type LazadaSimulator } from "../simulators/lazada/server";
 import { closeTestDb, createTestOrg, svcCtx, testDb } from "../helpers/db";
 import { merchantWithStock, type Merchant } from "./channels-kit";
@@ -185,9 +185,11 @@ describe("Lazada ship-back, label and stock", () => {
     const m = await merchantWithStock({ "SYS-TEE": "25" });
     const { ph, accountId } = await authorizedLazada(m, ["ph"]);
     await saveSkuMapping(svcCtx(m.org), { accountId, platformSku: "LZ-TEE", items: [{ sku: "SYS-TEE", quantity: "1" }] });
-    const [o] = sim.seedOrders({ sellerId: ph.sellerId, count: 1, skus: ["LZ-TEE"], statuses: ["pending"], unitsPerLine: 2 });
+    const [o, unpacked] = sim.seedOrders({ sellerId: ph.sellerId, count: 2, skus: ["LZ-TEE"], statuses: ["pending"], unitsPerLine: 2 });
     await pull(m.org.orgId, accountId);
     const [po] = (await rows(m.org.orgId, accountId)).filter((r) => r.platformOrderId === String(o!.order_id));
+    const [notYet] = (await rows(m.org.orgId, accountId)).filter((r) => r.platformOrderId === String(unpacked!.order_id));
+    await expect(shippingLabelOf(svcCtx(m.org), notYet!.id)).rejects.toMatchObject({ code: "CONFLICT", messageRef: { key: "labelNotReady" } });
     expect(po!.state).toBe("processed");
     await testDb().update(platformOrders).set({ carrier: "LEX PH", trackingNumber: "OUR-123", shipPushStatus: "queued" }).where(eq(platformOrders.id, po!.id));
     sim.faults.add([{ match: "/order/package/rts", kind: "503" }]);
@@ -211,6 +213,11 @@ describe("Lazada ship-back, label and stock", () => {
     const label = await connector.shippingLabel!({ account: accountRef(account!), credentials: readCredentials(account!)!, order: { platformOrderId: String(o!.order_id), raw: null } });
     expect(label.fileName).toMatch(/\.pdf$/);
     expect(label.data.subarray(0, 5).toString()).toBe("%PDF-");
+    const viaService = await shippingLabelOf(svcCtx(m.org), po!.id);
+    expect(viaService.data.subarray(0, 5).toString()).toBe("%PDF-");
+    // Another merchant's platform order is not found.
+    const other = await createTestOrg("Other merchant");
+    await expect(shippingLabelOf(svcCtx(other), po!.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
 
     const result = (await pushStock(ctx, accountId, "LZ-TEE")) as { pushed: number };
     expect(sim.stock.filter((s) => s.sellerId === ph.sellerId).at(-1)).toMatchObject({ sellerSku: "LZ-TEE", quantity: result.pushed });

@@ -98,6 +98,7 @@ describe("finding 3: the guarded outbound client", () => {
       "http://127.0.0.1:5001",
       "http://127.0.0.1:5002",
       "http://127.0.0.1:5003",
+      "http://127.0.0.1:5004",
     ]);
   });
 

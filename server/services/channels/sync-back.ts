@@ -5,6 +5,7 @@ import { dec } from "@/lib/decimal";
 import { connectorFor } from "@/server/channels/registry";
 import { ChannelError } from "@/server/channels/types";
 import { inTransaction, systemContext, type OrgScope, type ServiceContext } from "@/server/context";
+import { DomainError, notFound } from "@/server/errors";
 import { recordEvent } from "../_lib/events";
 import { enqueue, enqueueMany, RetryLater, type OutboxEvent } from "../outbox/outbox";
 import { payloadOf, TOPICS } from "../outbox/topics";
@@ -182,4 +183,22 @@ export async function queueStockPush(ctx: OrgScope, accountId: string, platformS
     ctx,
     platformSkus.map((platformSku) => ({ topic: TOPICS.pushStock, dedupeKey: `${accountId}:${platformSku}`, payload: { accountId, platformSku } })),
   );
+}
+
+/**
+ * 打印面单: the platform's shipping label (AWB) of a platform order its logistics ship (Lazada: after
+ * the ship-back packed it). A platform without labels, or an order not packed yet, is a clear refusal.
+ */
+export async function shippingLabelOf(ctx: ServiceContext, platformOrderId: string): Promise<{ fileName: string; data: Buffer }> {
+  const [po] = await ctx.db.select().from(platformOrders).where(and(eq(platformOrders.id, platformOrderId), eq(platformOrders.orgId, ctx.orgId)));
+  if (!po) throw notFound("platformOrder");
+  const account = await getAccountRow(ctx, po.accountId);
+  const connector = connectorFor(account.platform);
+  if (!connector?.shippingLabel) throw new DomainError("VALIDATION", { key: "labelNotOffered" });
+  try {
+    return await withAccountCredentials(ctx, account, (ref, credentials) => connector.shippingLabel!({ account: ref, credentials, order: { platformOrderId: po.platformOrderId, raw: po.raw } }));
+  } catch (e) {
+    if (e instanceof ChannelError && e.kind === "invalid_request") throw new DomainError("CONFLICT", { key: "labelNotReady", params: { message: e.message.slice(0, 200) } });
+    throw e;
+  }
 }

@@ -89,7 +89,8 @@ export async function startLazadaSimulator(options: LazadaSimulatorOptions = {})
   /** A new seller (fresh seller ids) in these ventures; the consent page approves it from now on. */
   function addSeller(ventures: Venture[], name = "Seller"): SimLazadaSeller[] {
     const id = `g${groups.size + 1}`;
-    const base = 2_000_000_000 + random.int(1, 99_999_999) * 10;
+    // Not from the seeded random: a seller stays claimed by a merchant of an earlier run in a reused database.
+    const base = 2_000_000_000 + (randomBytes(4).readUInt32BE() % 99_999_999) * 10;
     const list = ventures.map((venture, i) => ({ sellerId: String(base + i), venture, name: `${name} ${venture.toUpperCase()}`, shortCode: `${venture.toUpperCase()}${hex(3).toUpperCase()}` }));
     groups.set(id, list);
     current = id;
