@@ -82,6 +82,32 @@ const MAX_CACHED_TENANTS = 2_000;
  * statement outside any transaction is wrapped in one of its own. `is_local`, so the setting ends with
  * the transaction and a pooled connection never carries it to the next merchant.
  */
+/**
+ * `sql.reserve()` with a deadline. postgres.js 3.4.9 strands a queued reserve for good when the
+ * connection it waits on is closed by the server (porsager/postgres #1195: `onclose` hands the reserve
+ * to the reconnect, which drops it): during a database restart a statement outside a transaction then
+ * never settles, and whatever awaits it — the outbox relay's pass — stops for good (found by
+ * tests/reliability/db-restart at RELIABILITY_SCALE=9: the relay stopped after the third restart). Past
+ * `DB_ACQUIRE_TIMEOUT_MS` (30 s) the caller gets CONNECT_TIMEOUT, which reads as "database unavailable"
+ * (503, retried); a reserve that does arrive after its caller gave up is released at once.
+ */
+export function reserveWithin(sql: postgres.Sql, ms = Number(process.env.DB_ACQUIRE_TIMEOUT_MS ?? 30_000)): Promise<postgres.ReservedSql> {
+  let timedOut = false;
+  const pending = sql.reserve();
+  pending.then(
+    (c) => timedOut && c.release(),
+    () => {},
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(Object.assign(new Error(`no database connection within ${ms} ms`), { code: "CONNECT_TIMEOUT" }));
+    }, ms);
+  });
+  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
+}
+
 function merchantClient(sql: postgres.Sql, orgId: string) {
   // The setting is sent at once and the transaction's first statements are queued behind it on the
   // same connection (postgres.js pipelines them): one round trip, not two. No `SET TRANSACTION` can
@@ -97,7 +123,7 @@ function merchantClient(sql: postgres.Sql, orgId: string) {
   // one reserved connection — one round trip, as on the plain pool. A failed statement makes the
   // commit a rollback (PostgreSQL answers COMMIT in an aborted transaction with ROLLBACK).
   const runAlone = async (query: string, params: Parameters<Unsafe>[1], opts: Parameters<Unsafe>[2], values: boolean) => {
-    const c = await sql.reserve();
+    const c = await reserveWithin(sql);
     try {
       const q = c.unsafe(query, params, opts);
       const steps = await Promise.allSettled([
