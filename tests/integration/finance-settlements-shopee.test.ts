@@ -10,7 +10,8 @@ import { createAccount, getAccountRow, readCredentials } from "@/server/services
 import { saveSkuMapping } from "@/server/services/channels/mappings";
 import { completeAuthorization, startAuthorization } from "@/server/services/channels/oauth";
 import { pullOrders } from "@/server/services/channels/pull";
-import { pullSettlements } from "@/server/services/channels/settlement-pull";
+import { claimDueSettlementPulls, pullSettlements, settlementIntervalMinutes, startSettlementPull, executeSettlementPull } from "@/server/services/channels/settlement-pull";
+import { channelAccounts } from "@/db/schema";
 import { addOrderCharge } from "@/server/services/finance/charges";
 import { orderProfit } from "@/server/services/finance/profit";
 import { listOrdersMissingSettlement, reconciliationSummary } from "@/server/services/finance/settlements";
@@ -173,5 +174,49 @@ describe("Shopee settlements", () => {
     await pullOrders(sys, { accountId, trigger: "manual", from: new Date(Date.now() - 7 * DAY), to: new Date() }, noSleep);
     const missing = await listOrdersMissingSettlement(ctx, { accountId });
     expect(missing.items.map((o) => o.platformOrderId)).toEqual([sns[3]]);
+  });
+
+  it("is scheduled per account with its own cursor, and a failing account backs off like order pulls", async () => {
+    const m = await merchantWithStock({});
+    const { shopId, accountId } = await authorizedShopee(m);
+    const [sn] = sim.seedOrders({ shopId, count: 1, statuses: ["COMPLETED"] });
+    sim.releaseEscrow(sn!, { releaseTime: Math.floor(Date.now() / 1000) - 120 });
+    await testDb().update(channelAccounts).set({ pullMode: "auto", settlementNextPullAt: null }).where(and(eq(channelAccounts.orgId, m.org.orgId), eq(channelAccounts.id, accountId)));
+    const due = await claimDueSettlementPulls(testDb(), ["shopee"]);
+    expect(due).toContainEqual({ id: accountId, orgId: m.org.orgId });
+    // Claimed one interval ahead: a second tick does not send it again.
+    expect((await claimDueSettlementPulls(testDb(), ["shopee"])).map((a) => a.id)).not.toContain(accountId);
+
+    const sys = systemContext(testDb(), m.org.orgId, "test");
+    const account = async () => (await testDb().select().from(channelAccounts).where(and(eq(channelAccounts.orgId, m.org.orgId), eq(channelAccounts.id, accountId))))[0]!;
+    const scheduled = await startSettlementPull(sys, { accountId, trigger: "schedule" });
+    // The first scheduled pull reads 30 days (+ the overlap) back; a second trigger meanwhile joins it.
+    expect(Date.now() - scheduled.run.windowFrom.getTime()).toBeGreaterThanOrEqual(33 * DAY - 60_000);
+    expect((await startSettlementPull(sys, { accountId, trigger: "manual" })).joined).toBe(true);
+    const ok = await executeSettlementPull(sys, scheduled.run.id, noSleep);
+    expect(ok).toMatchObject({ status: "ok", settlements: 1 });
+    let a = await account();
+    expect(a.settlementCursor?.getTime()).toBe(scheduled.run.windowTo.getTime());
+    expect(a.lastSettlementPullSummary).toEqual({ key: "settlementsDone", params: { settlements: 1, lines: expect.any(Number) } });
+    expect(a.settlementNextPullAt!.getTime() - ok.finishedAt!.getTime()).toBe(settlementIntervalMinutes() * 60_000);
+    // The next scheduled window starts at the cursor less the overlap (3 days).
+    const next = await startSettlementPull(sys, { accountId, trigger: "schedule" });
+    expect(next.run.windowFrom.getTime()).toBe(a.settlementCursor!.getTime() - 3 * DAY);
+
+    // Failing: every escrow-list call answers 500 (more than the client's and the pull's retries).
+    sim.faults.add([{ match: "payment.get_escrow_list", kind: "500", times: 1000 }]);
+    const delays: number[] = [];
+    let run = await executeSettlementPull(sys, next.run.id, noSleep);
+    for (let i = 0; i < 3; i++) {
+      expect(run.status).toBe("failed");
+      a = await account();
+      delays.push(Math.round((a.settlementNextPullAt!.getTime() - run.finishedAt!.getTime()) / 60_000));
+      if (i < 2) run = await executeSettlementPull(sys, (await startSettlementPull(sys, { accountId, trigger: "schedule" })).run.id, noSleep);
+    }
+    // pullRetryDelayMinutes: min(interval, 5) for the first two failures, then doubling from the third.
+    expect(delays).toEqual([5, 5, 10]);
+    expect(a.lastSettlementPullSummary).toMatchObject({ key: "failed", params: { reason: "upstream", failures: 3 } });
+    expect(a.settlementCursor?.getTime()).toBe(scheduled.run.windowTo.getTime()); // a failed window never moves the cursor
+    sim.faults.clear();
   });
 });
