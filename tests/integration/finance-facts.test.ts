@@ -100,9 +100,11 @@ async function expectStoredEqualsComputed(m: OrderMerchant) {
     })),
   );
   expect(await storedBuckets("finance_daily", ["day", "account_key", "platform", "country"], false, m.org.orgId)).toEqual(
-    bucketsOf(computed, (p) => [[p.day, p.accountId ?? "", p.platform, p.country].join("|")]),
+    // The detail row, and the (day, shop, platform, *) and (day, *, *, country) roll-ups.
+    bucketsOf(computed, (p) => [[p.day, p.accountId ?? "", p.platform, p.country], [p.day, p.accountId ?? "", p.platform, "*"], [p.day, "*", "*", p.country]].map((k) => k.join("|"))),
   );
-  const skuKey = (p: OrderProfit, month: boolean) => [...skuUnits(p).keys()].map((s) => [month ? `${p.day.slice(0, 7)}-01` : p.day, p.accountId ?? "", s].join("|"));
+  const skuKey = (p: OrderProfit, month: boolean) =>
+    [...skuUnits(p).keys()].flatMap((s) => [p.accountId ?? "", "*"].map((account) => [month ? `${p.day.slice(0, 7)}-01` : p.day, account, s].join("|")));
   const unitsOf = (p: OrderProfit, k: string) => skuUnits(p).get(k.split("|")[2]!)!.toFixed();
   expect(await storedBuckets("finance_daily_sku", ["day", "account_key", "sku"], true, m.org.orgId)).toEqual(bucketsOf(computed, (p) => skuKey(p, false), unitsOf));
   expect(await storedBuckets("finance_monthly_sku", ["month", "account_key", "sku"], true, m.org.orgId)).toEqual(bucketsOf(computed, (p) => skuKey(p, true), unitsOf));

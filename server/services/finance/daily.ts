@@ -3,6 +3,7 @@ import { type z } from "zod";
 import { type Decimal, dec } from "@/lib/decimal";
 import type { OrderProfitFilter } from "@/lib/validators/finance";
 import type { OrgScope } from "@/server/context";
+import { ALL } from "./facts";
 
 /**
  * Reads of the daily sums (`finance_daily`, `finance_daily_sku`, `finance_monthly_sku`, kept by facts.ts):
@@ -70,14 +71,20 @@ const firstOfNextMonth = (day: string) => {
   return d.toISOString().slice(0, 10);
 };
 
-/** finance_daily rows of a merchant in a date range (and shop, platform, country). */
+/**
+ * finance_daily rows of a merchant in a date range, filtered by shop / platform / country, from the row
+ * set that answers it: the detail rows when country is combined with shop or platform, the
+ * (day, ALL, ALL, country) roll-up for country alone, else the (day, shop, platform, ALL) roll-up.
+ */
 function dailyWhere(ctx: OrgScope, f: Pick<Filter, "from" | "to" | "accountId" | "platform" | "country">): SQL {
   const parts: SQL[] = [sql`r.org_id = ${ctx.orgId}`];
   if (f.from) parts.push(sql`r.day >= ${f.from}::date`);
   if (f.to) parts.push(sql`r.day <= ${f.to}::date`);
+  if (f.country && (f.accountId || f.platform)) parts.push(sql`r.country = ${f.country} and r.account_key <> ${ALL}`);
+  else if (f.country) parts.push(sql`r.country = ${f.country} and r.account_key = ${ALL}`);
+  else parts.push(sql`r.country = ${ALL} and r.account_key <> ${ALL}`);
   if (f.accountId) parts.push(sql`r.account_key = ${f.accountId}`);
   if (f.platform) parts.push(sql`r.platform = ${f.platform}`);
-  if (f.country) parts.push(sql`r.country = ${f.country}`);
   return sql.join(parts, sql` and `);
 }
 
@@ -88,7 +95,7 @@ function dailyWhere(ctx: OrgScope, f: Pick<Filter, "from" | "to" | "accountId" |
 export function skuRows(ctx: OrgScope, f: { from?: string; to?: string; accountId?: string; sku?: string }): SQL {
   const extra = (alias: string) =>
     sql.join(
-      [sql.raw(""), ...(f.accountId ? [sql`${sql.raw(alias)}.account_key = ${f.accountId}`] : []), ...(f.sku ? [sql`${sql.raw(alias)}.sku = ${f.sku}`] : [])],
+      [sql.raw(""), sql`${sql.raw(alias)}.account_key = ${f.accountId ?? ALL}`, ...(f.sku ? [sql`${sql.raw(alias)}.sku = ${f.sku}`] : [])],
       sql` and `,
     );
   const cols = sql.raw(`sku, account_key, orders, missing_rate_orders, returned_orders, units, ${SUM_FIELDS.map((c) => COLUMNS[c]).join(", ")}, rates`);
@@ -140,35 +147,45 @@ const bucketSql = (g: Granularity) =>
 
 export type Grouped = { total: DailySums; series: Map<string, DailySums>; shops: Map<string, DailySums>; platforms: Map<string, DailySums>; countries: Map<string, DailySums> };
 
-/** The dashboard's total, period series and shop / platform / country groups: one pass over finance_daily (grouping sets). */
+type GroupRow = { g: number; bucket: string | null; account_key: string | null; platform: string | null };
+
+/**
+ * The dashboard's total, period series and shop / platform groups (one grouping-sets pass over the
+ * (day, shop, platform, ALL) roll-up), and its country groups (the (day, ALL, ALL, country) roll-up, or the
+ * shop's detail rows).
+ */
 export async function dailyGroups(ctx: OrgScope, f: { from?: string; to?: string; accountId?: string }, g: Granularity): Promise<Grouped> {
-  const where = dailyWhere(ctx, f);
-  const sets = sql.raw(`grouping sets ((), (bucket), (account_key), (platform), (country))`);
-  const src = sql`select ${bucketSql(g)} as bucket, r.account_key, r.platform, r.country, r.orders, r.missing_rate_orders, r.returned_orders, ${sql.raw(
+  const sets = sql.raw(`grouping sets ((), (bucket), (account_key), (platform))`);
+  const src = sql`select ${bucketSql(g)} as bucket, r.account_key, r.platform, r.orders, r.missing_rate_orders, r.returned_orders, ${sql.raw(
     SUM_FIELDS.map((c) => `r.${COLUMNS[c]}`).join(", "),
-  )}, r.rates from finance_daily r where ${where}`;
-  type Row = MeasureRow & { g: number; bucket: string | null; account_key: string | null; platform: string | null; country: string | null };
-  const [rows, rates] = await Promise.all([
+  )}, r.rates from finance_daily r where ${dailyWhere(ctx, f)}`;
+  const byCountry = sql`select r.country, r.orders, r.missing_rate_orders, r.returned_orders, ${sql.raw(SUM_FIELDS.map((c) => `r.${COLUMNS[c]}`).join(", "))}, r.rates
+    from finance_daily r where r.org_id = ${ctx.orgId}${f.from ? sql` and r.day >= ${f.from}::date` : sql``}${f.to ? sql` and r.day <= ${f.to}::date` : sql``}
+      and ${f.accountId ? sql`r.account_key = ${f.accountId} and r.country <> ${ALL}` : sql`r.account_key = ${ALL}`}`;
+  type Row = MeasureRow & GroupRow;
+  const [rows, rates, countryRows, countryRates] = await Promise.all([
     ctx.db.execute<Row>(sql`
-      select grouping(bucket, account_key, platform, country) as g, bucket, account_key, platform, country, ${measures(false)}
+      select grouping(bucket, account_key, platform) as g, bucket, account_key, platform, ${measures(false)}
       from (${src}) r group by ${sets}`),
-    ctx.db.execute<Omit<Row, keyof MeasureRow> & { ks: string[] }>(sql`
-      select grouping(bucket, account_key, platform, country) as g, bucket, account_key, platform, country, array_agg(distinct k order by k) as ks
+    ctx.db.execute<GroupRow & { ks: string[] }>(sql`
+      select grouping(bucket, account_key, platform) as g, bucket, account_key, platform, array_agg(distinct k order by k) as ks
       from (${src}) r, jsonb_object_keys(r.rates) k group by ${sets}`),
+    ctx.db.execute<MeasureRow & { country: string }>(sql`select r.country, ${measures(false)} from (${byCountry}) r group by r.country`),
+    ctx.db.execute<{ country: string; ks: string[] }>(sql`
+      select r.country, array_agg(distinct k order by k) as ks from (${byCountry}) r, jsonb_object_keys(r.rates) k group by r.country`),
   ]);
-  const keyOf = (r: { g: number; bucket: string | null; account_key: string | null; platform: string | null; country: string | null }) =>
-    r.g === 15 ? "total" : r.g === 7 ? `s|${r.bucket}` : r.g === 11 ? `a|${r.account_key}` : r.g === 13 ? `p|${r.platform}` : `c|${r.country}`;
+  const keyOf = (r: GroupRow) => (r.g === 7 ? "total" : r.g === 3 ? `s|${r.bucket}` : r.g === 5 ? `a|${r.account_key}` : `p|${r.platform}`);
   const ratesOf = new Map(rates.map((r) => [keyOf(r), r.ks]));
   const out: Grouped = { total: toSums(undefined, []), series: new Map(), shops: new Map(), platforms: new Map(), countries: new Map() };
   for (const r of rows) {
-    const k = keyOf(r);
-    const s = toSums(r, ratesOf.get(k) ?? []);
-    if (r.g === 15) out.total = s;
-    else if (r.g === 7) out.series.set(r.bucket!, s);
-    else if (r.g === 11) out.shops.set(r.account_key!, s);
-    else if (r.g === 13) out.platforms.set(r.platform!, s);
-    else out.countries.set(r.country!, s);
+    const s = toSums(r, ratesOf.get(keyOf(r)) ?? []);
+    if (r.g === 7) out.total = s;
+    else if (r.g === 3) out.series.set(r.bucket!, s);
+    else if (r.g === 5) out.shops.set(r.account_key!, s);
+    else out.platforms.set(r.platform!, s);
   }
+  const countryRatesOf = new Map(countryRates.map((r) => [r.country, r.ks]));
+  for (const r of countryRows) out.countries.set(r.country, toSums(r, countryRatesOf.get(r.country) ?? []));
   return out;
 }
 

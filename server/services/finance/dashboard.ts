@@ -6,7 +6,7 @@ import { FinanceDashboardInput } from "@/lib/validators/finance-dashboard";
 import type { ServiceContext } from "@/server/context";
 import { asReport } from "../_lib/report";
 import { dailyGroups, skuGroups, type DailySums } from "./daily";
-import { catchUp } from "./facts";
+import { catchUp, noJit } from "./facts";
 import { sumsResult } from "./profit";
 import { reportingCurrency } from "./settings";
 
@@ -32,7 +32,8 @@ const TOP_SKUS = 20;
 function groupResult(quote: string, s: DailySums) {
   const r = sumsResult(quote, s);
   const sales = dec(r.itemsRevenue).plus(r.shipping);
-  const pct = (a: Decimal, b: Decimal) => (b.gt(0) ? a.div(b).times(100).toDecimalPlaces(2).toFixed(2) : null);
+  const pct = (a: Decimal, b: Decimal) =>
+    b.gt(0) ? a.div(b).times(100).toDecimalPlaces(2).toFixed(2) : null;
   return {
     orders: r.orders,
     missingRateOrders: r.missingRateOrders,
@@ -50,38 +51,56 @@ function groupResult(quote: string, s: DailySums) {
 
 type GroupResult = ReturnType<typeof groupResult>;
 
-const bySalesDesc = (a: { sales: string; key: string }, b: { sales: string; key: string }) => dec(b.sales).cmp(a.sales) || a.key.localeCompare(b.key);
+const bySalesDesc = (a: { sales: string; key: string }, b: { sales: string; key: string }) =>
+  dec(b.sales).cmp(a.sales) || a.key.localeCompare(b.key);
 
 export const financeDashboard = async (ctx: ServiceContext, raw: z.input<typeof FinanceDashboardInput>) => {
   const input = FinanceDashboardInput.parse(raw);
   const pending = await catchUp(ctx);
-  return asReport(ctx, async (c) => {
-    const quote = await reportingCurrency(c);
-    const f = { accountId: input.accountId, from: input.from, to: input.to };
-    const [groups, skus] = await Promise.all([dailyGroups(c, f, input.granularity), skuGroups(c, f, TOP_SKUS)]);
-    const labels = groups.shops.size
-      ? new Map(
-          (
-            await c.db.execute<{ id: string; alias: string }>(sql`
-              select id::text as id, alias from channel_accounts where org_id = ${c.orgId}
-                and id::text in (${sql.join([...groups.shops.keys()].map((k) => sql`${k}`), sql`, `)})`)
-          ).map((r) => [r.id, r.alias]),
-        )
-      : new Map<string, string>();
-    const rows = (m: Map<string, DailySums>, label: (k: string) => string | null = () => null): ({ key: string; label: string | null } & GroupResult)[] =>
-      [...m].map(([key, s]) => ({ key, label: label(key), ...groupResult(quote, s) }));
-    return {
-      reportingCurrency: quote,
-      granularity: input.granularity,
-      capped: false,
-      pending,
-      total: groupResult(quote, groups.total),
-      series: rows(groups.series).sort((a, b) => a.key.localeCompare(b.key)),
-      byShop: rows(groups.shops, (k) => labels.get(k) ?? null).sort(bySalesDesc),
-      byPlatform: rows(groups.platforms).sort(bySalesDesc),
-      bySku: skus.rows.map((r) => ({ key: r.sku, label: null, ...groupResult(quote, r.sums) })).sort(bySalesDesc),
-      skuCount: skus.count,
-      byCountry: rows(groups.countries).sort(bySalesDesc),
-    };
-  });
+  const f = { accountId: input.accountId, from: input.from, to: input.to };
+  // Two reports side by side (two of the REPORT_CONCURRENCY slots, two connections): the day roll-ups and the SKU view.
+  const [[quote, groups, labels], skus] = await Promise.all([
+    asReport(ctx, async (c) => {
+      await noJit(c);
+      const quote = await reportingCurrency(c);
+      const groups = await dailyGroups(c, f, input.granularity);
+      const labels = groups.shops.size
+        ? new Map(
+            (
+              await c.db.execute<{ id: string; alias: string }>(sql`
+                select id::text as id, alias from channel_accounts where org_id = ${c.orgId}
+                  and id::text in (${sql.join(
+                    [...groups.shops.keys()].map((k) => sql`${k}`),
+                    sql`, `,
+                  )})`)
+            ).map((r) => [r.id, r.alias]),
+          )
+        : new Map<string, string>();
+      return [quote, groups, labels] as const;
+    }),
+    asReport(ctx, async (c) => {
+      await noJit(c);
+      return skuGroups(c, f, TOP_SKUS);
+    }),
+  ]);
+  const rows = (
+    m: Map<string, DailySums>,
+    label: (k: string) => string | null = () => null,
+  ): ({ key: string; label: string | null } & GroupResult)[] =>
+    [...m].map(([key, s]) => ({ key, label: label(key), ...groupResult(quote, s) }));
+  return {
+    reportingCurrency: quote,
+    granularity: input.granularity,
+    capped: false,
+    pending,
+    total: groupResult(quote, groups.total),
+    series: rows(groups.series).sort((a, b) => a.key.localeCompare(b.key)),
+    byShop: rows(groups.shops, (k) => labels.get(k) ?? null).sort(bySalesDesc),
+    byPlatform: rows(groups.platforms).sort(bySalesDesc),
+    bySku: skus.rows
+      .map((r) => ({ key: r.sku, label: null, ...groupResult(quote, r.sums) }))
+      .sort(bySalesDesc),
+    skuCount: skus.count,
+    byCountry: rows(groups.countries).sort(bySalesDesc),
+  };
 };

@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import { orderProfitFacts, orderProfitFactSkus } from "@/db/schema";
 import { type Decimal, dec } from "@/lib/decimal";
 import { inTransaction, type ServiceContext, type TxContext } from "@/server/context";
 import { merchantSettings } from "../_lib/settings";
@@ -21,7 +20,7 @@ import { reportingCurrency } from "./settings";
  * themselves (`catchUp`), so a merchant reads what they just did.
  */
 
-const BATCH = 500;
+const BATCH = 1_000;
 /** Reads bring at most this many stale orders up to date first; beyond it they say how many are pending. */
 export const CATCH_UP = 2_000;
 
@@ -70,6 +69,13 @@ function addTo(s: Sum, f: Fact, sign: 1 | -1, units?: string) {
   for (const k of FIGURES) s.figures[k] = s.figures[k].plus(dec(f.figures[k]!).times(sign));
   for (const r of f.rates) s.rates.set(r, (s.rates.get(r) ?? 0) + sign);
 }
+
+/**
+ * The roll-up key: a sum row with account_key / platform / country ALL sums every shop / platform /
+ * country of its other keys (finance_daily: (day, shop, platform, ALL) and (day, ALL, ALL, country);
+ * the SKU tables: (day|month, ALL, sku)), so a view reads a few rows per day instead of every combination.
+ */
+export const ALL = "*";
 
 const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
 
@@ -235,10 +241,15 @@ async function refreshBatch(ctx: TxContext, quote: string, timezone: string): Pr
     [fresh, 1],
   ] as const) {
     for (const f of facts) {
+      // Each order in its detail row and in the roll-ups the views read (ALL = every shop / platform / country).
       addTo(daily.at({ day: f.day, account_key: f.accountKey, platform: f.platform, country: f.country }), f, sign);
+      addTo(daily.at({ day: f.day, account_key: f.accountKey, platform: f.platform, country: ALL }), f, sign);
+      addTo(daily.at({ day: f.day, account_key: ALL, platform: ALL, country: f.country }), f, sign);
       for (const s of f.skus) {
-        addTo(dailySku.at({ day: f.day, account_key: f.accountKey, sku: s.sku }), f, sign, s.units);
-        addTo(monthlySku.at({ month: monthOf(f.day), account_key: f.accountKey, sku: s.sku }), f, sign, s.units);
+        for (const account of [f.accountKey, ALL]) {
+          addTo(dailySku.at({ day: f.day, account_key: account, sku: s.sku }), f, sign, s.units);
+          addTo(monthlySku.at({ month: monthOf(f.day), account_key: account, sku: s.sku }), f, sign, s.units);
+        }
       }
     }
   }
@@ -250,33 +261,45 @@ async function refreshBatch(ctx: TxContext, quote: string, timezone: string): Pr
   await ctx.db.execute(sql`delete from order_profit_fact_skus where org_id = ${ctx.orgId} and order_id in (${list})`);
   await ctx.db.execute(sql`delete from order_profit_facts where org_id = ${ctx.orgId} and order_id in (${list})`);
   if (profits.length) {
+    // One statement each (jsonb_to_recordset): the facts and their SKUs, created_at copied from the order as it is.
     const createdAt = new Map(heads.map((h) => [h.id, h.createdAt]));
-    await ctx.db.insert(orderProfitFacts).values(
-      profits.map((p) => ({
-        orgId: ctx.orgId,
-        orderId: p.orderId,
-        orderNo: p.orderNo,
-        status: p.status,
-        createdAt: sql`${createdAt.get(p.orderId)!}::timestamptz` as unknown as Date,
-        day: p.day,
-        accountId: p.accountId,
-        platform: p.platform,
-        country: p.country || "",
-        currency: p.currency,
-        reportingCurrency: p.reportingCurrency,
-        originalRevenue: dec(p.original.itemsRevenue).plus(p.original.shipping).toFixed(),
-        ...(Object.fromEntries(FIGURES.map((f) => [f, p[f]])) as Record<Figure, string | null>),
-        margin: p.margin,
-        rateDate: p.ratesUsed.reduce<string | null>((m, r) => (m === null || r.rateDate > m ? r.rateDate : m), null),
-        ratesUsed: p.ratesUsed,
-        missingRate: p.profit === null,
-        missingRates: p.missingRates,
-        missingCosts: p.missingCosts,
-        returned: p.refundReturns.length > 0,
-      })),
-    );
-    const skuRows = fresh.flatMap((f) => f.skus.map((s) => ({ orgId: ctx.orgId, orderId: f.orderId, sku: s.sku, skuKey: s.sku.toLowerCase(), units: s.units, createdAt: sql`${createdAt.get(f.orderId)!}::timestamptz` as unknown as Date })));
-    for (let i = 0; i < skuRows.length; i += 2_000) await ctx.db.insert(orderProfitFactSkus).values(skuRows.slice(i, i + 2_000));
+    const factsJson = profits.map((p) => ({
+      order_id: p.orderId,
+      order_no: p.orderNo,
+      status: p.status,
+      created_at: createdAt.get(p.orderId)!,
+      day: p.day,
+      account_id: p.accountId,
+      platform: p.platform,
+      country: p.country || "",
+      currency: p.currency,
+      reporting_currency: p.reportingCurrency,
+      original_revenue: dec(p.original.itemsRevenue).plus(p.original.shipping).toFixed(),
+      ...Object.fromEntries(FIGURES.map((f) => [COLUMNS[f], p[f]])),
+      margin: p.margin,
+      rate_date: p.ratesUsed.reduce<string | null>((m, r) => (m === null || r.rateDate > m ? r.rateDate : m), null),
+      rates_used: p.ratesUsed,
+      missing_rate: p.profit === null,
+      missing_rates: p.missingRates,
+      missing_costs: p.missingCosts,
+      returned: p.refundReturns.length > 0,
+    }));
+    const money = FIGURES.map((f) => COLUMNS[f]);
+    await ctx.db.execute(sql`
+      insert into order_profit_facts (org_id, order_id, order_no, status, created_at, day, account_id, platform, country, currency, reporting_currency,
+        original_revenue, ${sql.raw(money.join(", "))}, margin, rate_date, rates_used, missing_rate, missing_rates, missing_costs, returned)
+      select ${ctx.orgId}::uuid, order_id, order_no, status, created_at, day, account_id, platform, country, currency, reporting_currency,
+        original_revenue, ${sql.raw(money.join(", "))}, margin, rate_date, rates_used, missing_rate,
+        array(select jsonb_array_elements_text(missing_rates)), array(select jsonb_array_elements_text(missing_costs)), returned
+      from jsonb_to_recordset(${JSON.stringify(factsJson)}::jsonb) as x(order_id uuid, order_no text, status text, created_at timestamptz, day date, account_id uuid,
+        platform text, country text, currency text, reporting_currency text, original_revenue numeric, ${sql.raw(money.map((c) => `${c} numeric`).join(", "))},
+        margin numeric, rate_date date, rates_used jsonb, missing_rate boolean, missing_rates jsonb, missing_costs jsonb, returned boolean)`);
+    const skuJson = fresh.flatMap((f) => f.skus.map((s) => ({ order_id: f.orderId, sku: s.sku, sku_key: s.sku.toLowerCase(), units: s.units, created_at: createdAt.get(f.orderId)! })));
+    if (skuJson.length)
+      await ctx.db.execute(sql`
+        insert into order_profit_fact_skus (org_id, order_id, sku, sku_key, units, created_at)
+        select ${ctx.orgId}::uuid, order_id, sku, sku_key, units, created_at
+        from jsonb_to_recordset(${JSON.stringify(skuJson)}::jsonb) as x(order_id uuid, sku text, sku_key text, units numeric, created_at timestamptz)`);
   }
   await ctx.db.execute(sql`delete from order_profit_stale where org_id = ${ctx.orgId} and order_id in (${list})`);
   return ids.length;
@@ -284,6 +307,12 @@ async function refreshBatch(ctx: TxContext, quote: string, timezone: string): Pr
 
 /** One refresher per merchant at a time (until the end of the transaction). */
 const lockMerchant = (tx: TxContext) => tx.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`manifold.finance:${tx.orgId}`}, 0))`);
+
+/**
+ * These statements are short but their row estimates are not (jsonb_object_keys, IN lists, laterals):
+ * PostgreSQL's JIT would spend 100–300 ms compiling each. Off for the transaction.
+ */
+export const noJit = (tx: Pick<TxContext, "db">) => tx.db.execute(sql`select set_config('jit', 'off', true)`);
 
 /** How many of the merchant's orders wait for a refresh (a stale range counts as one until expanded). */
 export async function pendingFacts(ctx: Pick<ServiceContext, "db" | "orgId">): Promise<number> {
@@ -303,6 +332,7 @@ export async function refreshFinanceFacts(ctx: ServiceContext, opts: { maxOrders
   for (;;) {
     const n = await inTransaction(ctx, async (tx) => {
       await lockMerchant(tx);
+      await noJit(tx);
       await expandRanges(tx);
       const { timezone } = await merchantSettings(tx);
       const quote = await reportingCurrency(tx);

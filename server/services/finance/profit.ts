@@ -3,14 +3,14 @@ import { type z } from "zod";
 import { type Decimal, dec } from "@/lib/decimal";
 import { minorUnit } from "@/lib/finance/currency";
 import { OrderProfitFilter, OrderProfitListInput } from "@/lib/validators/finance";
-import type { OrgScope, ServiceContext } from "@/server/context";
+import { isTransaction, type OrgScope, type ServiceContext } from "@/server/context";
 import { fieldError, notFound } from "@/server/errors";
 import { COUNT_CAP, decodeCursor, encodeCursor, type Cursor } from "../_lib/keyset";
 import { merchantSettings } from "../_lib/settings";
 import { writeTable, type ColumnSpec, type TableFormat } from "../_lib/tabular";
 import { reportingCurrency } from "./settings";
 import { computeProfits, orderHeads, type OrderProfit } from "./compute";
-import { catchUp } from "./facts";
+import { catchUp, noJit } from "./facts";
 import { dailyTotals } from "./daily";
 import { asReport } from "../_lib/report";
 
@@ -179,6 +179,7 @@ function sumRows(rows: Pick<OrderProfitRow, TotalField | "ratesUsed">[]): Sums {
 }
 
 async function profitTotals(ctx: ServiceContext, f: Filter) {
+  if (isTransaction(ctx.db)) await noJit({ db: ctx.db });
   const quote = await reportingCurrency(ctx);
   const margin = marginLimit(f.marginBelow);
   let sums: Sums | null = null;
