@@ -13,12 +13,14 @@ import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { SKU_COST_KINDS } from "@/lib/finance/kinds";
 import { applyFieldErrors } from "@/lib/trpc/errors";
+import { useMerchantToday } from "@/lib/i18n/date-time";
 import { useTRPC } from "@/lib/trpc/react";
 import { SkuCostInput } from "@/lib/validators/finance";
 import { CurrencyInput } from "./currency-input";
 
 const FIELDS = ["sku", "kind", "currency", "amount", "effectiveFrom", "remark"] as const;
-const empty = (currency: string): SkuCostInput => ({ sku: "", kind: "purchase", currency, amount: "", effectiveFrom: new Date().toISOString().slice(0, 10), remark: "" });
+/** `effectiveFrom` defaults to today in the merchant's time zone (`useMerchantToday`). */
+const empty = (currency: string, today: string): SkuCostInput => ({ sku: "", kind: "purchase", currency, amount: "", effectiveFrom: today, remark: "" });
 
 /** 录入成本: a SKU's unit cost of a kind from a date on (the same SKU, kind and date again replaces it). */
 export function CostFormDialog({ open, onOpenChange, defaultCurrency }: { open: boolean; onOpenChange: (o: boolean) => void; defaultCurrency: string }) {
@@ -26,8 +28,9 @@ export function CostFormDialog({ open, onOpenChange, defaultCurrency }: { open: 
   const msg = useZodMessage();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const today = useMerchantToday();
   const [formError, setFormError] = useState<string | null>(null);
-  const form = useForm<SkuCostInput>({ resolver: zodResolver(SkuCostInput, undefined, { raw: true }), values: empty(defaultCurrency) });
+  const form = useForm<SkuCostInput>({ resolver: zodResolver(SkuCostInput, undefined, { raw: true }), values: empty(defaultCurrency, today()) });
   const { errors } = form.formState;
   const save = useMutation(
     trpc.finance.costs.set.mutationOptions({
@@ -45,7 +48,7 @@ export function CostFormDialog({ open, onOpenChange, defaultCurrency }: { open: 
       open={open}
       onOpenChange={(o) => {
         if (!o) {
-          form.reset(empty(defaultCurrency));
+          form.reset(empty(defaultCurrency, today()));
           setFormError(null);
         }
         onOpenChange(o);

@@ -17,6 +17,7 @@ import { NativeSelect } from "@/components/ui/native-select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { PAYMENT_METHODS } from "@/lib/finance/kinds";
 import { applyFieldErrors } from "@/lib/trpc/errors";
+import { useMerchantToday } from "@/lib/i18n/date-time";
 import { useTRPC } from "@/lib/trpc/react";
 import { PaymentInput } from "@/lib/validators/finance";
 
@@ -113,22 +114,24 @@ export function OrderPaymentsCard({ orderId, attachments, canWrite }: { orderId:
 }
 
 const FIELDS = ["amount", "method", "paidOn", "note", "attachmentId"] as const;
-const empty = (orderId: string): PaymentInput => ({ orderId, amount: "", method: "bank_transfer", paidOn: new Date().toISOString().slice(0, 10), note: "", attachmentId: null });
+/** `paidOn` defaults to today in the merchant's time zone (`useMerchantToday`). */
+const empty = (orderId: string, today: string): PaymentInput => ({ orderId, amount: "", method: "bank_transfer", paidOn: today, note: "", attachmentId: null });
 
 /** 登记收款: full or partial; the server refuses more than the open balance or more decimals than the price precision, next to the field. */
 function PaymentFormDialog({ orderId, attachments, open, onOpenChange, onSaved }: { orderId: string; attachments: Attachment[]; open: boolean; onOpenChange: (o: boolean) => void; onSaved: () => Promise<unknown> }) {
   const t = useTranslations();
   const msg = useZodMessage();
   const trpc = useTRPC();
+  const today = useMerchantToday();
   const [formError, setFormError] = useState<string | null>(null);
-  const form = useForm<PaymentInput>({ resolver: zodResolver(PaymentInput, undefined, { raw: true }), values: empty(orderId) });
+  const form = useForm<PaymentInput>({ resolver: zodResolver(PaymentInput, undefined, { raw: true }), values: empty(orderId, today()) });
   const { errors } = form.formState;
   const save = useMutation(
     trpc.finance.receivables.record.mutationOptions({
       onSuccess: async () => {
         await onSaved();
         toast.success(t("finance.receivables.recorded"));
-        form.reset(empty(orderId));
+        form.reset(empty(orderId, today()));
         onOpenChange(false);
       },
       onError: (e) => setFormError(applyFieldErrors(e, form.setError, FIELDS)),
@@ -140,7 +143,7 @@ function PaymentFormDialog({ orderId, attachments, open, onOpenChange, onSaved }
       open={open}
       onOpenChange={(o) => {
         if (!o) {
-          form.reset(empty(orderId));
+          form.reset(empty(orderId, today()));
           setFormError(null);
         }
         onOpenChange(o);

@@ -20,6 +20,7 @@ import { useZodMessage } from "@/components/forms/use-zod-message";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { applyFieldErrors, appErrorOf } from "@/lib/trpc/errors";
+import { useMerchantToday } from "@/lib/i18n/date-time";
 import { useTRPC } from "@/lib/trpc/react";
 import { ExchangeRateInput } from "@/lib/validators/finance";
 import type { AppRouter } from "@/server/api/root";
@@ -149,7 +150,8 @@ function RateFormDialog({ open, onOpenChange, quote }: { open: boolean; onOpenCh
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [formError, setFormError] = useState<string | null>(null);
-  const empty: ExchangeRateInput = { rateDate: new Date().toISOString().slice(0, 10), currency: "USD", rate: "" };
+  const today = useMerchantToday();
+  const empty: ExchangeRateInput = { rateDate: today(), currency: "USD", rate: "" };
   const form = useForm<ExchangeRateInput>({ resolver: zodResolver(ExchangeRateInput, undefined, { raw: true }), values: empty });
   const { errors } = form.formState;
   const [currency, rate] = useWatch({ control: form.control, name: ["currency", "rate"] });
