@@ -16,7 +16,7 @@ import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useMerchantToday } from "@/lib/i18n/date-time";
 import { useTRPC } from "@/lib/trpc/react";
 import { SkuCostInput } from "@/lib/validators/finance";
-import { CurrencyInput } from "./currency-input";
+import { CurrencyInput } from "@/components/forms/currency-input";
 
 const FIELDS = ["sku", "kind", "currency", "amount", "effectiveFrom", "remark"] as const;
 /** `effectiveFrom` defaults to today in the merchant's time zone (`useMerchantToday`). */

@@ -17,7 +17,7 @@ import { ORDER_CHARGE_KINDS } from "@/lib/finance/kinds";
 import { applyFieldErrors } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/react";
 import { OrderChargeInput } from "@/lib/validators/finance";
-import { CurrencyInput } from "./currency-input";
+import { CurrencyInput } from "@/components/forms/currency-input";
 import type { ProfitRow } from "./profit-list";
 
 /** One order's profit with where each figure came from, and the form to enter a fee or freight. */

@@ -24,7 +24,7 @@ import { useMerchantToday } from "@/lib/i18n/date-time";
 import { useTRPC } from "@/lib/trpc/react";
 import { ExchangeRateInput } from "@/lib/validators/finance";
 import type { AppRouter } from "@/server/api/root";
-import { CurrencyInput } from "./currency-input";
+import { CurrencyInput } from "@/components/forms/currency-input";
 
 type RateRow = inferRouterOutputs<AppRouter>["finance"]["rates"]["list"]["items"][number];
 const KEYS = ["currency"] as const;

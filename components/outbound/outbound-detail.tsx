@@ -41,7 +41,7 @@ type Detail = inferRouterOutputs<AppRouter>["outbound"]["byId"];
 type Status = Detail["outbound"]["status"];
 
 /** 出库单详情: the order's address, lines with bins, audit problems, actions by status, timeline, movements. */
-export function OutboundDetail({ id, scale, canWrite }: { id: string; scale: number; canWrite: boolean }) {
+export function OutboundDetail({ id, scale, canWrite, freightCurrency = null }: { id: string; scale: number; canWrite: boolean; freightCurrency?: string | null }) {
   const fmtTime = useFormatDateTime();
   const t = useTranslations("outbound");
   const ti = useTranslations("inventory");
@@ -251,7 +251,7 @@ export function OutboundDetail({ id, scale, canWrite }: { id: string; scale: num
         </Card>
       </div>
 
-      <ShipDialog target={shipping ? { id, outboundNo: o.outboundNo } : null} onOpenChange={setShipping} />
+      <ShipDialog target={shipping ? { id, outboundNo: o.outboundNo } : null} onOpenChange={setShipping} freightCurrency={freightCurrency} />
       <PackDialog
         open={packing}
         onOpenChange={setPacking}

@@ -14,6 +14,7 @@ import {
   DialogHeader,
   DialogTitle,
 } from "@/components/ui/dialog";
+import { CurrencyInput } from "@/components/forms/currency-input";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { appErrorOf, rowFieldErrors } from "@/lib/trpc/errors";
@@ -69,13 +70,18 @@ export function CarrierInput({
 
 type Target = { id: string; outboundNo: string };
 
-/** Ship one outbound order: carrier + tracking number. */
+/**
+ * Ship one outbound order: carrier + tracking number, and for finance staff (`freightCurrency`: the
+ * reporting currency, the default) the freight paid for it, written as the order's 物流成本.
+ */
 export function ShipDialog({
   target,
   onOpenChange,
+  freightCurrency = null,
 }: {
   target: Target | null;
   onOpenChange: (o: boolean) => void;
+  freightCurrency?: string | null;
 }) {
   const t = useTranslations("outbound");
   const tc = useTranslations("common");
@@ -83,6 +89,8 @@ export function ShipDialog({
   const queryClient = useQueryClient();
   const [carrier, setCarrier] = useState("");
   const [tracking, setTracking] = useState("");
+  const [freight, setFreight] = useState("");
+  const [currency, setCurrency] = useState(freightCurrency ?? "");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const ship = useMutation(trpc.outbound.ship.mutationOptions());
@@ -91,7 +99,7 @@ export function ShipDialog({
     setFormError(null);
     setErrors({});
     try {
-      await ship.mutateAsync({ id: target.id, carrier, trackingNumber: tracking });
+      await ship.mutateAsync({ id: target.id, carrier, trackingNumber: tracking, ...(freightCurrency !== null && freight.trim() ? { freight: freight.trim(), freightCurrency: currency } : {}) });
       await queryClient.invalidateQueries({ queryKey: trpc.outbound.pathKey() });
       await queryClient.invalidateQueries({ queryKey: trpc.inventory.pathKey() });
       toast.success(t("shippedToast"));
@@ -99,7 +107,7 @@ export function ShipDialog({
     } catch (e) {
       const { message, fieldErrors } = appErrorOf(e);
       setErrors(fieldErrors);
-      if (!fieldErrors.carrier && !fieldErrors.trackingNumber) setFormError(message);
+      if (!fieldErrors.carrier && !fieldErrors.trackingNumber && !fieldErrors.freight && !fieldErrors.freightCurrency) setFormError(message);
     }
   }
   return (
@@ -137,6 +145,23 @@ export function ShipDialog({
               data-testid="ship-tracking"
             />
           </Field>
+          {freightCurrency !== null ? (
+            <div className="grid grid-cols-[1fr_6rem] gap-2">
+              <Field label={t("freight")} htmlFor="ship-freight" error={errors.freight} hint={t("freightHint")}>
+                <Input
+                  id="ship-freight"
+                  inputMode="decimal"
+                  value={freight}
+                  onChange={(e) => setFreight(e.target.value)}
+                  aria-invalid={!!errors.freight}
+                  data-testid="ship-freight"
+                />
+              </Field>
+              <Field label={t("freightCurrency")} htmlFor="ship-freight-currency" error={errors.freightCurrency}>
+                <CurrencyInput id="ship-freight-currency" value={currency} onChange={(e) => setCurrency(e.target.value)} aria-invalid={!!errors.freightCurrency} />
+              </Field>
+            </div>
+          ) : null}
           <DialogFooter>
             <Button
               type="button"

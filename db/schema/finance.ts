@@ -5,6 +5,7 @@ import { createdAt, decimal, tenantId, updatedAt } from "./_columns";
 import { organizations, users } from "./auth";
 import { customers, products } from "./catalog";
 import { orderAttachments, orders } from "./orders";
+import { outboundOrders } from "./warehouse";
 
 /** 财务管理: costs as data, exchange rates and the charges of an order that are not on the order itself. */
 
@@ -80,17 +81,32 @@ export const orderCharges = pgTable(
     currency: text().notNull(),
     amount: decimal().notNull(),
     remark: text().notNull().default(""),
-    /** manual, or settlement: written from the order's settlement lines (replacing typed platform fees). */
+    /** manual | settlement (from the order's settlement lines) | shipping | carrier_bill (lib/finance/kinds.ts). */
     source: text().$type<OrderChargeSource>().notNull().default("manual"),
+    /** The outbound order the freight is for (shipping, carrier bill). */
+    outboundId: uuid(),
+    /** A carrier bill line: the bill's number, the tracking number it charges for, the bill's day. */
+    billRef: text(),
+    trackingNumber: text(),
+    billDate: date({ mode: "string" }),
     createdBy: userRef(),
     createdAt: createdAt(),
+    updatedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     foreignKey({ name: "order_charges_order_id_fk", columns: [t.orgId, t.orderId], foreignColumns: [orders.orgId, orders.id] }).onDelete("cascade"),
+    foreignKey({ name: "order_charges_outbound_id_fk", columns: [t.orgId, t.outboundId], foreignColumns: [outboundOrders.orgId, outboundOrders.id] }),
     index("order_charges_org_order_idx").on(t.orgId, t.orderId),
     // A settlement's net platform fee can be below zero (a shipping subsidy above the fees): profit adds it back.
     check("order_charges_amount_nonneg", sql`${t.amount} >= 0 or ${t.source} = 'settlement'`),
+    // Idempotent imports: one charge per bill and tracking number; one freight entered per shipment.
+    uniqueIndex("order_charges_org_bill_tracking_uq").on(t.orgId, t.billRef, t.trackingNumber).where(sql`source = 'carrier_bill'`),
+    uniqueIndex("order_charges_org_outbound_shipping_uq").on(t.orgId, t.outboundId).where(sql`source = 'shipping'`),
+    check(
+      "order_charges_source_fields",
+      sql`(source <> 'carrier_bill' or (bill_ref is not null and tracking_number is not null and outbound_id is not null)) and (source <> 'shipping' or outbound_id is not null)`,
+    ),
   ],
 );
 

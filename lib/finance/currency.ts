@@ -17,3 +17,11 @@ export const minorUnit = (currency: string) => MINOR_UNITS[currency] ?? 2;
 /** Half-up at the currency's minor unit (Decimal is configured ROUND_HALF_UP in lib/decimal.ts). */
 export const roundMoney = (v: Decimal.Value, currency: string) =>
   new Decimal(v).toDecimalPlaces(minorUnit(currency), Decimal.ROUND_HALF_UP).toFixed(minorUnit(currency));
+
+let isoCodes: Set<string> | null = null;
+
+/** A current ISO 4217 code (the runtime's list: Intl.supportedValuesOf), not just three letters. */
+export function isIsoCurrency(code: string): boolean {
+  isoCodes ??= new Set(Intl.supportedValuesOf("currency"));
+  return isoCodes.has(code);
+}

@@ -45,6 +45,11 @@ export const PLATFORM_FEE_LINE_TYPES = ["commission", "service_fee", "transactio
 export const SETTLEMENT_STATUSES = ["pending", "paid", "failed"] as const;
 export type SettlementStatus = (typeof SETTLEMENT_STATUSES)[number];
 
-/** Where an order charge came from: typed in, or written from a platform settlement (replaces typed platform fees). */
-export const ORDER_CHARGE_SOURCES = ["manual", "settlement"] as const;
+/**
+ * Where an order charge came from: typed in (`manual`); written from a platform settlement (replaces typed
+ * platform fees); the freight entered when its outbound order shipped (`shipping`, one per outbound); or a
+ * carrier bill's line (`carrier_bill`, one per bill and tracking number — importing the bill again updates
+ * it, never adds it twice; it replaces the `shipping` freight of its outbound).
+ */
+export const ORDER_CHARGE_SOURCES = ["manual", "settlement", "shipping", "carrier_bill"] as const;
 export type OrderChargeSource = (typeof ORDER_CHARGE_SOURCES)[number];

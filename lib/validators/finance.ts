@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CURRENCY_PATTERN } from "@/lib/finance/currency";
 import { ORDER_CHARGE_KINDS, PAYMENT_METHODS, SKU_COST_KINDS } from "@/lib/finance/kinds";
 import { decimalInput, optionalText, PageInput, uuidInput } from "./common";
+import { ImportInput } from "./tabular";
 
 /** A three-letter ISO 4217 code; lower case is accepted and stored upper case. */
 export const currencyInput = z
@@ -110,3 +111,16 @@ export type ReceivablesFilter = z.input<typeof ReceivablesFilter>;
 export const ReceivablesListInput = PageInput.extend(ReceivablesFilter.shape);
 
 export const CustomerStatementInput = z.object({ customerId: uuidInput });
+
+/**
+ * 导入运费账单: a carrier's bill (CSV/XLSX, one row per tracking number). `billRef` is the bill's number
+ * for rows whose file has no bill-number column; a row needs one or the other.
+ */
+export const FreightBillImportInput = ImportInput.extend({ billRef: optionalText(60) });
+export type FreightBillImportInput = z.input<typeof FreightBillImportInput>;
+
+/** A freight amount's currency on a form: empty is "the reporting currency". */
+export const optionalCurrencyInput = z
+  .union([z.literal(""), currencyInput])
+  .nullish()
+  .transform((v) => v || null);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { OutboundStatus } from "@/db/schema/warehouse";
-import { decimalInput, optionalText, PageInput, requiredText, uuidInput } from "./common";
+import { decimalInput, optionalDecimalInput, optionalText, PageInput, requiredText, uuidInput } from "./common";
+import { optionalCurrencyInput } from "./finance";
 import { ImportInput } from "./tabular";
 
 export const OUTBOUND_STATUSES = [
@@ -82,6 +83,9 @@ export const ShipInput = z.object({
   id: uuidInput,
   carrier: carrierText,
   trackingNumber: trackingText,
+  /** 物流成本 paid for this shipment (finance staff only; empty: none), in `freightCurrency` (empty: the reporting currency). */
+  freight: optionalDecimalInput,
+  freightCurrency: optionalCurrencyInput,
 });
 export type ShipInput = z.input<typeof ShipInput>;
 

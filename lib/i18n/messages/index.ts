@@ -9,6 +9,7 @@ import errors from "./errors";
 import fields from "./fields";
 import finance from "./finance";
 import financeDashboard from "./finance-dashboard";
+import freightBills from "./freight-bills";
 import imports from "./imports";
 import inbound from "./inbound";
 import inventory from "./inventory";
@@ -25,7 +26,7 @@ import settlements from "./settlements";
  * Every namespace keeps its Chinese and English text side by side in one file, so a key added to one
  * language is visibly missing from the other (and a test checks they match).
  */
-export const namespaces = { common, dashboard, nav, auth, account, roles, errors, fields, entities, imports, masterData, orders, channels, inventory, inbound, outbound, returns, production, finance, financeDashboard, settlements } as const;
+export const namespaces = { common, dashboard, nav, auth, account, roles, errors, fields, entities, imports, masterData, orders, channels, inventory, inbound, outbound, returns, production, finance, financeDashboard, settlements, freightBills } as const;
 
 type Namespaces = typeof namespaces;
 export type Messages = { [K in keyof Namespaces]: Namespaces[K]["zh-CN"] };

@@ -13,11 +13,13 @@ import {
   VoidPaymentInput,
   SkuCostInput,
   SkuCostListInput,
+  FreightBillImportInput,
 } from "@/lib/validators/finance";
 import { FinanceDashboardInput } from "@/lib/validators/finance-dashboard";
 import { ImportInput } from "@/lib/validators/tabular";
 import { addOrderCharge, chargesOfOrder, deleteOrderCharge } from "@/server/services/finance/charges";
 import { financeDashboard } from "@/server/services/finance/dashboard";
+import { importFreightBill } from "@/server/services/finance/freight";
 import { deleteSkuCost, importSkuCosts, listSkuCosts, setSkuCost } from "@/server/services/finance/costs";
 import { listOrderProfit, orderProfit, orderProfitTotals } from "@/server/services/finance/profit";
 import { deleteExchangeRate, importExchangeRates, listExchangeRates, setExchangeRate } from "@/server/services/finance/rates";
@@ -63,6 +65,8 @@ export const financeRouter = createTRPCRouter({
     ofOrder: read.input(z.object({ orderId: uuidInput })).query(({ ctx, input }) => chargesOfOrder(ctx.svc, input.orderId)),
     add: write.input(OrderChargeInput).mutation(({ ctx, input }) => addOrderCharge(ctx.svc, input)),
     remove: write.input(z.object({ id: uuidInput })).mutation(({ ctx, input }) => deleteOrderCharge(ctx.svc, input.id)),
+    /** 导入运费账单: freight per outbound order from a carrier's bill, row by row, idempotent per bill + tracking number. */
+    importFreightBill: write.input(FreightBillImportInput).mutation(async ({ ctx, input }) => translateImport(await importFreightBill(ctx.svc, input), ctx.locale)),
   }),
   profit: createTRPCRouter({
     list: read.input(OrderProfitListInput).query(({ ctx, input }) => listOrderProfit(ctx.svc, input)),

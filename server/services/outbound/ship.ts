@@ -16,6 +16,7 @@ import { inTransaction, type ServiceContext, type TxContext } from "@/server/con
 import { DomainError, type FieldErrors, type MessageRef } from "@/server/errors";
 import { FieldErrorCollector, getPrecision, parseDecimalField } from "../_lib/precision";
 import { decodeUpload, readTable, type ColumnSpec } from "../_lib/tabular";
+import { recordShippingFreight } from "../finance/freight";
 import { moveStock } from "../inventory/ledger";
 import { transitionOrder } from "../orders/transitions";
 import { enqueue } from "../outbox/outbox";
@@ -37,7 +38,7 @@ function assertOrderShippable(order: { status: string; orderNo: string } | undef
  * records carrier and tracking number, `order.shipped` is enqueued for the marketplace push, and when
  * this was the order's last outbound order still open, the order itself moves to `shipped`.
  */
-async function shipLocked(ctx: TxContext, row: OutboundRow, carrier: string, trackingNumber: string) {
+async function shipLocked(ctx: TxContext, row: OutboundRow, carrier: string, trackingNumber: string, freight: Pick<ShipInput, "freight" | "freightCurrency"> = {}) {
   const to = outboundTransition(row, "ship");
   const lines = await outboundLines(ctx, row.id);
   for (const l of lines) {
@@ -61,6 +62,8 @@ async function shipLocked(ctx: TxContext, row: OutboundRow, carrier: string, tra
     patch: { carrier, trackingNumber, shippedAt: new Date() },
     details: { carrier, trackingNumber, skippedPack: row.status !== "packed" ? true : undefined },
   });
+  // 物流成本 entered with the shipment (finance staff): a freight charge of the order, in this transaction.
+  await recordShippingFreight(ctx, row, { amount: freight.freight, currency: freight.freightCurrency });
   await enqueue(ctx, {
     topic: TOPICS.orderShipped,
     payload: { orderId: row.orderId, outboundId: row.id, carrier, trackingNumber },
@@ -87,7 +90,7 @@ export async function shipOutbound(ctx: ServiceContext, raw: ShipInput) {
     const row = locked.rows.get(input.id)!;
     outboundTransition(row, "ship");
     assertOrderShippable(locked.orders.get(row.orderId));
-    return shipLocked(ctx, row, input.carrier, input.trackingNumber);
+    return shipLocked(ctx, row, input.carrier, input.trackingNumber, input);
   });
 }
 
@@ -112,7 +115,7 @@ export async function bulkShip(ctx: ServiceContext, raw: BulkShipInput) {
     }
     const shipped: OutboundRow[] = [];
     for (const item of input.items)
-      shipped.push(await shipLocked(ctx, locked.rows.get(item.id)!, item.carrier, item.trackingNumber));
+      shipped.push(await shipLocked(ctx, locked.rows.get(item.id)!, item.carrier, item.trackingNumber, item));
     return { shipped: shipped.length, rows: shipped };
   });
 }

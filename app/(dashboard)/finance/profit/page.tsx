@@ -1,5 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
+import { FreightBillImport } from "@/components/finance/freight-bill-import";
 import { ProfitList } from "@/components/finance/profit-list";
 import { PageHeader } from "@/components/layout/page-header";
 import { can } from "@/lib/permissions";
@@ -17,7 +18,11 @@ export default async function OrderProfitPage() {
   const [currency, t] = await Promise.all([reportingCurrency(svc), getTranslations("finance")]);
   return (
     <>
-      <PageHeader title={t("profitTitle")} description={t("profitHelp", { currency })} />
+      <PageHeader
+        title={t("profitTitle")}
+        description={t("profitHelp", { currency })}
+        actions={can(svc.role, "finance.write") ? <FreightBillImport reportingCurrency={currency} /> : null}
+      />
       <ProfitList canWrite={can(svc.role, "finance.write")} />
     </>
   );

@@ -4,6 +4,7 @@ import { handleRoute } from "@/server/api/handle-route";
 import { fieldError, notFound } from "@/server/errors";
 import { isUuid } from "@/lib/validators/common";
 import { SKU_COST_COLUMNS } from "@/server/services/finance/costs";
+import { FREIGHT_BILL_COLUMNS } from "@/server/services/finance/freight";
 import { exportOrderProfit } from "@/server/services/finance/profit";
 import { exportCustomerStatement } from "@/server/services/finance/receivables";
 import { EXCHANGE_RATE_COLUMNS } from "@/server/services/finance/rates";
@@ -12,14 +13,14 @@ import { writeTable } from "@/server/services/_lib/tabular";
 
 export const runtime = "nodejs";
 
-const TEMPLATES = { "costs-template": SKU_COST_COLUMNS, "rates-template": EXCHANGE_RATE_COLUMNS, "settlements-template": SETTLEMENT_COLUMNS } as const;
+const TEMPLATES = { "costs-template": SKU_COST_COLUMNS, "rates-template": EXCHANGE_RATE_COLUMNS, "settlements-template": SETTLEMENT_COLUMNS, "freight-template": FREIGHT_BILL_COLUMNS } as const;
 
 /**
  * GET /api/finance/order-profit?format=csv|xlsx&accountId=&platform=&sku=&country=&from=&to=&marginBelow= — the
  * order-profit list as filtered on screen, with its totals row (cells formula-safe: writeTable);
  * /api/finance/customer-statement?customerId=&format= — a customer's statement (orders, payments, running
  * balance, closing row; formula-safe);
- * /api/finance/costs-template, /rates-template and /settlements-template — the import files' header rows. Finance staff only.
+ * /api/finance/costs-template, /rates-template, /settlements-template and /freight-template — the import files' header rows. Finance staff only.
  */
 export async function GET(req: Request, { params }: { params: Promise<{ entity: string }> }) {
   const { entity } = await params;
