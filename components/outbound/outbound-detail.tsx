@@ -251,7 +251,7 @@ export function OutboundDetail({ id, scale, canWrite, freightCurrency = null }: 
         </Card>
       </div>
 
-      <ShipDialog target={shipping ? { id, outboundNo: o.outboundNo } : null} onOpenChange={setShipping} freightCurrency={freightCurrency} />
+      <ShipDialog target={shipping ? { id, outboundNo: o.outboundNo, platformLogistics: data.platformLogistics } : null} onOpenChange={setShipping} freightCurrency={freightCurrency} />
       <PackDialog
         open={packing}
         onOpenChange={setPacking}

@@ -68,7 +68,7 @@ export function CarrierInput({
   );
 }
 
-type Target = { id: string; outboundNo: string };
+type Target = { id: string; outboundNo: string; /** The platform whose logistics ship this order (平台取号), if any. */ platformLogistics?: string | null };
 
 /**
  * Ship one outbound order: carrier + tracking number, and for finance staff (`freightCurrency`: the
@@ -94,6 +94,20 @@ export function ShipDialog({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const ship = useMutation(trpc.outbound.ship.mutationOptions());
+  const book = useMutation(trpc.outbound.platformLogistics.mutationOptions());
+  const [labelId, setLabelId] = useState<string | null>(null);
+  async function bookWithPlatform() {
+    if (!target) return;
+    setFormError(null);
+    try {
+      const r = await book.mutateAsync({ id: target.id });
+      setCarrier(r.carrier);
+      setTracking(r.trackingNumber);
+      setLabelId(r.labelAttachmentId);
+    } catch (e) {
+      setFormError(appErrorOf(e).message);
+    }
+  }
   async function submit() {
     if (!target) return;
     setFormError(null);
@@ -126,6 +140,19 @@ export function ShipDialog({
           }}
         >
           <FormAlert message={formError} />
+          {target?.platformLogistics ? (
+            <div className="bg-muted/50 flex flex-wrap items-center gap-3 rounded-md border p-3 text-sm" data-testid="platform-logistics">
+              <span className="text-muted-foreground">{t("platformLogisticsHelp")}</span>
+              <Button type="button" size="sm" variant="secondary" onClick={() => void bookWithPlatform()} disabled={book.isPending} data-testid="platform-book">
+                {book.isPending ? tc("saving") : t("platformBook")}
+              </Button>
+              {labelId ? (
+                <a className="text-primary underline underline-offset-4" href={`/api/orders/attachments/${labelId}?inline=1`} target="_blank" rel="noreferrer" data-testid="platform-label">
+                  {t("printLabel")}
+                </a>
+              ) : null}
+            </div>
+          ) : null}
           <Field label={t("carrier")} htmlFor="ship-carrier" error={errors.carrier} required>
             <CarrierInput
               id="ship-carrier"

@@ -186,6 +186,17 @@ export interface ChannelConnector {
     to: Date;
     cursor: string | null;
   }): Promise<SettlementsPage>;
+  /**
+   * Optional, platforms whose logistics ship the order (Lazada): book the shipment with the platform's
+   * carrier before the parcel leaves — the platform assigns carrier and tracking number (物流面单).
+   * Idempotent: booked lines are not booked again. `pushShipment` later hands the parcel over.
+   */
+  arrangeShipment?(args: {
+    account: ChannelAccountRef;
+    credentials: ChannelCredentials;
+    order: { platformOrderId: string; raw: unknown };
+    lines: { platformLineId: string; quantity: string }[];
+  }): Promise<{ carrier: string; trackingNumber: string }>;
   /** Optional: the platform's shipping label (AWB) of an order its logistics ship (Lazada). */
   shippingLabel?(args: { account: ChannelAccountRef; credentials: ChannelCredentials; order: { platformOrderId: string; raw: unknown } }): Promise<{ fileName: string; data: Buffer }>;
   /** Optional: after authorization, e.g. subscribe the shop's webhooks to `${appUrl}/api/webhooks/<platform>`. */

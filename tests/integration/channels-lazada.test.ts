@@ -1,6 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { channelAccounts, channelWebhookInbox, platformOrders } from "@/db/schema";
+import { channelAccounts, channelWebhookInbox, outboundOrders, platformOrders } from "@/db/schema";
+import { arrangePlatformLogistics } from "@/server/services/outbound/platform-logistics";
+import { getOutbound } from "@/server/services/outbound/queries";
+import { shipOutbound } from "@/server/services/outbound/ship";
+import { auditOutbound } from "@/server/services/outbound/audit";
+import { readAttachment } from "@/server/services/orders/attachments";
 import { POST as lazadaPushRoute } from "@/app/api/webhooks/lazada/route";
 import { createLazadaConnector } from "@/server/channels/lazada/connector";
 import { LAZADA_SIMULATOR_APP } from "@/server/channels/lazada/config";
@@ -13,7 +18,7 @@ import { pullOrders } from "@/server/services/channels/pull";
 import { pushShipment, pushStock, shippingLabelOf } from "@/server/services/channels/sync-back";
 import { startLazadaSimulator, type LazadaSimulator } from "../simulators/lazada/server";
 import { closeTestDb, createTestOrg, svcCtx, testDb } from "../helpers/db";
-import { merchantWithStock, type Merchant } from "./channels-kit";
+import { drainOutboxOf, merchantWithStock, type Merchant } from "./channels-kit";
 
 /**
  * Lazada through the channels service, against the simulator: consent page → code → token; a
@@ -237,5 +242,43 @@ describe("Lazada push at /api/webhooks/lazada", () => {
     const inbox = await testDb().select().from(channelWebhookInbox).where(and(eq(channelWebhookInbox.orgId, m.org.orgId), eq(channelWebhookInbox.accountId, accountId)));
     expect(inbox).toHaveLength(1);
     expect(inbox[0]).toMatchObject({ topic: "trade_order", platform: "lazada" });
+  });
+});
+
+describe("Lazada platform logistics (物流面单) on the outbound", () => {
+  it("books the platform's carrier from the ship dialog, stores the AWB on the order, ships with that number and hands the parcel over once", async () => {
+    const m = await merchantWithStock({ "SYS-TEE": "25" });
+    const { ph, accountId } = await authorizedLazada(m, ["ph"]);
+    const ctx = svcCtx(m.org);
+    await saveSkuMapping(ctx, { accountId, platformSku: "LZ-TEE", items: [{ sku: "SYS-TEE", quantity: "1" }] });
+    const [o] = sim.seedOrders({ sellerId: ph.sellerId, count: 1, skus: ["LZ-TEE"], statuses: ["pending"], unitsPerLine: 2 });
+    await pull(m.org.orgId, accountId);
+    const [po] = (await rows(m.org.orgId, accountId)).filter((r) => r.platformOrderId === String(o!.order_id));
+    expect(po!.orderId).toBeTruthy();
+    const [ob] = await testDb().select().from(outboundOrders).where(and(eq(outboundOrders.orgId, m.org.orgId), eq(outboundOrders.orderId, po!.orderId!)));
+    expect((await getOutbound(ctx, ob!.id)).platformLogistics).toBe("lazada");
+
+    const booked = await arrangePlatformLogistics(ctx, ob!.id);
+    const pack = sim.packs.filter((p) => p.orderId === o!.order_id);
+    expect(pack).toHaveLength(1);
+    expect(booked).toMatchObject({ platform: "lazada", carrier: "LEX PH", trackingNumber: pack[0]!.trackingNumber });
+    const { data } = await readAttachment(ctx, booked.labelAttachmentId);
+    expect(data.subarray(0, 5).toString()).toBe("%PDF-");
+    // Asked again (a second click, a retry): the same booking and the same stored label.
+    await expect(arrangePlatformLogistics(ctx, ob!.id)).resolves.toEqual(booked);
+    expect(sim.packs.filter((p) => p.orderId === o!.order_id)).toHaveLength(1);
+
+    await auditOutbound(ctx, ob!.id);
+    await shipOutbound(ctx, { id: ob!.id, carrier: booked.carrier, trackingNumber: booked.trackingNumber });
+    await drainOutboxOf(m.org.orgId);
+    expect(sim.orders.get(o!.order_id)!.items.map((i) => i.status)).toEqual(["ready_to_ship", "ready_to_ship"]);
+    expect(sim.packs.filter((p) => p.orderId === o!.order_id)).toHaveLength(1);
+    expect(sim.handovers.filter((h) => h.packageId === pack[0]!.packageId)).toHaveLength(1);
+    const [after] = await testDb().select().from(platformOrders).where(eq(platformOrders.id, po!.id));
+    expect(after).toMatchObject({ shipPushStatus: "pushed", trackingNumber: booked.trackingNumber });
+    // Shipped: no booking any more; and an order of a platform without platform logistics is refused.
+    await expect(arrangePlatformLogistics(ctx, ob!.id)).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+    const other = await createTestOrg("Other merchant");
+    await expect(arrangePlatformLogistics(svcCtx(other), ob!.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

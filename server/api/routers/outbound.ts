@@ -17,6 +17,7 @@ import { cancelOutbound } from "@/server/services/outbound/cancel";
 import { createPickBatch, getPickList, listPickBatches } from "@/server/services/outbound/pick";
 import { getOutbound, listOutbound, outboundStatusCounts } from "@/server/services/outbound/queries";
 import { bulkShip, packOutbound, shipOutbound, uploadTracking } from "@/server/services/outbound/ship";
+import { arrangePlatformLogistics } from "@/server/services/outbound/platform-logistics";
 import { translateImport } from "../i18n";
 import { createTRPCRouter, orgProcedure, permitted } from "../trpc";
 
@@ -29,6 +30,8 @@ export const outboundRouter = createTRPCRouter({
     .query(({ ctx, input }) => outboundStatusCounts(ctx.svc, input)),
   byId: orgProcedure.input(OutboundIdInput).query(({ ctx, input }) => getOutbound(ctx.svc, input.id)),
   audit: write.input(OutboundIdInput).mutation(({ ctx, input }) => auditOutbound(ctx.svc, input.id)),
+  /** 平台取号: the platform books its carrier and returns the tracking number; the label is stored on the order. */
+  platformLogistics: write.input(OutboundIdInput).mutation(({ ctx, input }) => arrangePlatformLogistics(ctx.svc, input.id)),
   bulkAudit: write.input(BulkAuditInput).mutation(({ ctx, input }) => bulkAudit(ctx.svc, input)),
   createPickBatch: write
     .input(CreatePickBatchInput)

@@ -145,6 +145,22 @@ export function createLazadaConnector(config: LazadaAppConfig = lazadaAppConfigF
     }
   }
 
+  /** Pack the named items of an order (all live ones when none is named) that are not packed yet; the order's items as they are after. */
+  async function packNamed(account: ChannelAccountRef, credentials: ChannelCredentials, orderId: string, lines: { platformLineId: string }[]) {
+    let list = await orderItems(account, credentials, orderId);
+    const named = new Set(lines.flatMap((l) => lineItemIds(l.platformLineId)));
+    const isTarget = (i: LazadaOrderItem) => (named.size === 0 ? !["canceled", "cancelled"].includes(i.status) : named.has(String(i.order_item_id)));
+    if (!list.some(isTarget)) throw new ChannelError("invalid_request", `None of the shipped lines is an item of Lazada order ${orderId}`);
+    const toPack = list.filter((i) => isTarget(i) && PACKABLE.has(i.status) && !i.package_id);
+    if (toPack.length) {
+      await pack(account, credentials, orderId, toPack.map((i) => String(i.order_item_id)));
+      list = await orderItems(account, credentials, orderId);
+    }
+    const stuck = list.find((i) => isTarget(i) && !i.package_id && !DONE.has(i.status));
+    if (stuck) throw new ChannelError("invalid_request", `Lazada item ${stuck.order_item_id} of order ${orderId} is ${stuck.status} and has no package`);
+    return { list, isTarget, items: list.filter(isTarget) };
+  }
+
   const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c]!);
 
   const connector: ChannelConnector = {
@@ -228,19 +244,19 @@ export function createLazadaConnector(config: LazadaAppConfig = lazadaAppConfigF
       return { orders, nextCursor: more && list.length > 0 ? String(offset + list.length) : null };
     },
 
+    async arrangeShipment({ account, credentials, order, lines }) {
+      const { items: booked } = await packNamed(account, credentials, order.platformOrderId, lines);
+      const tracking = [...new Set(booked.map((i) => i.tracking_code).filter((x): x is string => Boolean(x)))];
+      const carrier = [...new Set(booked.map((i) => i.shipment_provider).filter((x): x is string => Boolean(x)))];
+      if (tracking.length === 0) throw new ChannelError("upstream", `Lazada assigned no tracking number to order ${order.platformOrderId}`);
+      return { carrier: carrier.join(",") || "Lazada", trackingNumber: tracking.join(",") };
+    },
+
     async pushShipment({ account, credentials, order, shipment }) {
       const orderId = order.platformOrderId;
-      let list = await orderItems(account, credentials, orderId);
-      const named = new Set(shipment.lines.flatMap((l) => lineItemIds(l.platformLineId)));
-      const targets = () => list.filter((i) => (named.size === 0 ? !["canceled", "cancelled"].includes(i.status) : named.has(String(i.order_item_id))));
-      if (targets().length === 0) throw new ChannelError("invalid_request", `None of the shipped lines is an item of Lazada order ${orderId}`);
-      const toPack = targets().filter((i) => PACKABLE.has(i.status) && !i.package_id);
-      if (toPack.length) {
-        await pack(account, credentials, orderId, toPack.map((i) => String(i.order_item_id)));
-        list = await orderItems(account, credentials, orderId);
-      }
-      const stuck = targets().find((i) => !i.package_id && !DONE.has(i.status));
-      if (stuck) throw new ChannelError("invalid_request", `Lazada item ${stuck.order_item_id} of order ${orderId} is ${stuck.status} and has no package`);
+      const packed = await packNamed(account, credentials, orderId, shipment.lines);
+      let list = packed.list;
+      const targets = () => list.filter(packed.isTarget);
       const toHandOver = [...new Set(targets().filter((i) => i.status === "packed" && i.package_id).map((i) => i.package_id!))];
       if (toHandOver.length) {
         for (let i = 0; i < toHandOver.length; i += 20) await readyToShip(account, credentials, toHandOver.slice(i, i + 20));

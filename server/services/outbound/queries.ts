@@ -1,3 +1,4 @@
+import { platformLogisticsOffered } from "./platform-logistics";
 import { and, asc, eq, ilike, ne, or, sql } from "drizzle-orm";
 import {
   orders,
@@ -196,7 +197,9 @@ export async function getOutbound(ctx: ServiceContext, id: string) {
         ne(outboundOrders.id, id),
       ),
     );
+  const platformLogistics = await platformLogisticsOffered(ctx, row.orderId);
   return {
+    platformLogistics,
     outbound: {
       ...row,
       warehouseCode: wh?.code ?? "",
