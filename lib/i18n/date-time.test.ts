@@ -21,7 +21,7 @@ describe("dayInZone", () => {
 });
 
 describe("date field defaults", () => {
-  it("no component defaults a day with the UTC day (toISOString().slice(0, 10)); they use useMerchantToday", async () => {
+  it("no component or route takes the UTC day (toISOString().slice(0, 10)); they use useMerchantToday / merchantToday", async () => {
     const fs = await import("node:fs");
     const path = await import("node:path");
     const root = path.resolve(import.meta.dirname, "../../components");
@@ -34,6 +34,7 @@ describe("date field defaults", () => {
       }
     };
     walk(root);
+    walk(path.resolve(import.meta.dirname, "../../app"));
     expect(offenders).toEqual([]);
     for (const f of ["finance/order-payments-card.tsx", "finance/rate-list.tsx", "finance/cost-form-dialog.tsx"]) {
       expect(fs.readFileSync(path.join(root, f), "utf8")).toContain("useMerchantToday()");

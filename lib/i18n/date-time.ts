@@ -1,6 +1,9 @@
 import { useFormatter, useTimeZone } from "next-intl";
 import { useCallback } from "react";
 import { DEFAULT_TIME_ZONE } from "./config";
+import { dayInZone } from "./day";
+
+export { dayInZone };
 
 /** A moment as the pages write it (the layout of `toLocaleString`): date and time to the second. */
 export const DATE_TIME = { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit" } as const;
@@ -14,24 +17,6 @@ type Moment = Date | string | number | null | undefined;
 export function useFormatDateTime(): (v: Moment) => string {
   const format = useFormatter();
   return useCallback((v: Moment) => (v === null || v === undefined || v === "" ? "" : format.dateTime(new Date(v), DATE_TIME)), [format]);
-}
-
-/** Formatters are costly to build: one per time zone. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * The calendar day (`YYYY-MM-DD`) that `at` falls on in `timeZone` — not the UTC day of
- * `toISOString().slice(0, 10)`, which is already tomorrow in Asia/Shanghai from 16:00 UTC.
- */
-export function dayInZone(timeZone: string, at: Date = new Date()): string {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    dayFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return `${get("year")}-${get("month")}-${get("day")}`;
 }
 
 /**

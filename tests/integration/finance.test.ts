@@ -1,4 +1,6 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { organizations } from "@/db/schema";
+import { dayInZone } from "@/lib/i18n/day";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { GET as financeRoute } from "@/app/api/finance/[entity]/route";
 import { DomainError } from "@/server/errors";
@@ -225,5 +227,18 @@ describe("finance router", () => {
     expect(otherCsv).not.toContain(o1.orderNo);
     expect(otherCsv.replace(/^\uFEFF/, "").trim().split(/\r?\n/)).toHaveLength(2); // header, totals of nothing
     expect((await call("/api/finance/order-profit?format=csv&from=2024-13-01", admin)).status).toBe(400);
+  });
+
+  it("export file names carry the merchant's day, not the UTC day", async () => {
+    const m = await orderMerchant();
+    // A zone whose day differs from UTC's right now: a day ahead from 10:00 UTC, a day behind before 11:00.
+    const zone = new Date().getUTCHours() >= 10 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
+    const day = dayInZone(zone);
+    expect(day).not.toBe(new Date().toISOString().slice(0, 10));
+    await testDb().update(organizations).set({ timezone: zone }).where(eq(organizations.id, m.org.orgId));
+    const res = await financeRoute(new Request("http://test.local/api/finance/order-profit?format=csv", { headers: { authorization: `Bearer ${await newApiKey(m.org, "admin")}` } }), {
+      params: Promise.resolve({ entity: "order-profit" }),
+    });
+    expect(res.headers.get("content-disposition")).toContain(`filename="order-profit-${day}.csv"`);
   });
 });

@@ -1,5 +1,6 @@
 import { tableFileResponse } from "@/server/api/file-response";
 import { handleRoute } from "@/server/api/handle-route";
+import { merchantToday } from "@/server/services/_lib/settings";
 import { exportStock } from "@/server/services/inventory/export";
 
 export const runtime = "nodejs";
@@ -15,7 +16,7 @@ export function GET(req: Request) {
       status: (url.searchParams.get("status") || "all") as "all",
       includeUnstocked: url.searchParams.get("includeUnstocked") === "1",
     });
-    const stamp = new Date().toISOString().slice(0, 10);
+    const stamp = await merchantToday(svc);
     return tableFileResponse(body, format, `stock-${stamp}.${format}`);
   });
 }

@@ -1,6 +1,7 @@
 import { isUuid } from "@/lib/validators/common";
 import { tableFileResponse } from "@/server/api/file-response";
 import { handleRoute } from "@/server/api/handle-route";
+import { merchantToday } from "@/server/services/_lib/settings";
 import { fieldError, notFound } from "@/server/errors";
 import { CUSTOMER_COLUMNS, exportCustomers, exportProducts, PRODUCT_COLUMNS } from "@/server/services/catalog/import";
 import { writeTable } from "@/server/services/_lib/tabular";
@@ -36,7 +37,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ entity: 
           enabled: enabled === "true" ? true : enabled === "false" ? false : undefined,
           accountId,
         });
-    const stamp = new Date().toISOString().slice(0, 10);
+    const stamp = template ? "" : await merchantToday(svc);
     const name = template ? `${entity}-template.${format}` : `${entity}-${stamp}.${format}`;
     return tableFileResponse(body, format, name);
   });

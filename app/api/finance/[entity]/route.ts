@@ -1,6 +1,7 @@
 import { OrderProfitFilter } from "@/lib/validators/finance";
 import { tableFileResponse } from "@/server/api/file-response";
 import { handleRoute } from "@/server/api/handle-route";
+import { merchantToday } from "@/server/services/_lib/settings";
 import { fieldError, notFound } from "@/server/errors";
 import { isUuid } from "@/lib/validators/common";
 import { SKU_COST_COLUMNS } from "@/server/services/finance/costs";
@@ -36,12 +37,12 @@ export async function GET(req: Request, { params }: { params: Promise<{ entity: 
       if (!isUuid(customerId)) throw fieldError("customerId", "invalidId");
       const { customer, body } = await exportCustomerStatement(svc, format, { customerId });
       const safeNum = customer.clientNum.replace(/[^A-Za-z0-9_-]/g, "_");
-      return tableFileResponse(body, format, `statement-${safeNum}-${new Date().toISOString().slice(0, 10)}.${format}`);
+      return tableFileResponse(body, format, `statement-${safeNum}-${await merchantToday(svc)}.${format}`);
     }
     if (entity !== "order-profit") throw notFound("export");
     const q = (k: string) => url.searchParams.get(k) || undefined;
     const filter = OrderProfitFilter.parse({ accountId: q("accountId"), platform: q("platform"), sku: q("sku"), country: q("country"), from: q("from"), to: q("to"), marginBelow: q("marginBelow") });
     const body = await exportOrderProfit(svc, format, filter);
-    return tableFileResponse(body, format, `order-profit-${new Date().toISOString().slice(0, 10)}.${format}`);
+    return tableFileResponse(body, format, `order-profit-${await merchantToday(svc)}.${format}`);
   });
 }

@@ -2,6 +2,7 @@ import { OrderFilterInput, parseOrderNos } from "@/lib/validators/orders";
 import { exportOrders } from "@/server/services/orders/bulk";
 import { tableFileResponse } from "@/server/api/file-response";
 import { handleRoute } from "@/server/api/handle-route";
+import { merchantToday } from "@/server/services/_lib/settings";
 
 export const runtime = "nodejs";
 
@@ -28,7 +29,7 @@ export function GET(req: Request) {
       country: q.get("country") || undefined,
     });
     const body = await exportOrders(svc, format, filter);
-    const stamp = new Date().toISOString().slice(0, 10);
+    const stamp = await merchantToday(svc);
     return tableFileResponse(body, format, `orders-${stamp}.${format}`);
   });
 }
