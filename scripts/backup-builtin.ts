@@ -92,7 +92,7 @@ export async function builtinBackup(url: string, out: string): Promise<{ rows: n
          group by n.nspname, c.relname order by n.nspname, c.relname`;
       const [hasDrizzle] = await tx<{ t: string | null }[]>`select to_regclass('drizzle.__drizzle_migrations')::text as t`;
       const migrations = hasDrizzle?.t
-        ? await tx<{ hash: string; createdAt: string }[]>`select hash, created_at::text as "createdAt" from drizzle.__drizzle_migrations order by created_at, id`
+        ? await tx<{ hash: string; createdAt: string }[]>`select hash, created_at::text as "createdAt" from drizzle.__drizzle_migrations order by id`
         : [];
       const seqs = await tx<{ schema: string; name: string }[]>`
         select schemaname as schema, sequencename as name from pg_sequences where schemaname = any(${SCHEMAS}) order by 1, 2`;
