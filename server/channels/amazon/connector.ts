@@ -277,24 +277,41 @@ export function createAmazonConnector(config: AmazonAppConfig = amazonAppConfigF
     },
 
     /**
-     * Finances v0: one page of listFinancialEventGroups (opened in [from − 21 days, to), NextToken
-     * paging), each group with all its events (listFinancialEventsByGroupId, NextToken paging), both at
-     * their 0.5/30 usage plans through the shared token buckets. See settlements.ts for what was verified.
+     * Finances v0: listFinancialEventGroups (opened in [from − 21 days, to), NextToken paging), one group
+     * a page with all its events (listFinancialEventsByGroupId, NextToken paging), both at their 0.5/30
+     * usage plans through the shared token buckets. See settlements.ts for what was verified.
      */
     async listSettlements({ account, credentials, from, to, cursor }) {
-      const query: Record<string, string | number | undefined> = { MaxResultsPerPage: Math.min(100, Math.max(1, cfg.pageSize)) };
-      if (!cursor) {
-        query.FinancialEventGroupStartedAfter = new Date(from.getTime() - GROUP_SPAN_MS).toISOString();
-        if (to.getTime() <= cfg.now() - LAST_UPDATED_BEFORE_LAG_MS) query.FinancialEventGroupStartedBefore = to.toISOString();
+      // One group a page (its events can run to many pages at 0.5/s): the cursor keeps the rest of the
+      // groups page Amazon answered and its NextToken.
+      type Walk = { groups: AmazonFinancialEventGroup[]; next: string | null };
+      let walk: Walk;
+      if (cursor) {
+        try {
+          walk = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Walk;
+        } catch {
+          throw new ChannelError("invalid_request", "Unreadable Amazon settlement cursor");
+        }
+      } else walk = { groups: [], next: null };
+      if (walk.groups.length === 0) {
+        const query: Record<string, string | number | undefined> = walk.next
+          ? { NextToken: walk.next }
+          : {
+              MaxResultsPerPage: Math.min(100, Math.max(1, cfg.pageSize)),
+              FinancialEventGroupStartedAfter: new Date(from.getTime() - GROUP_SPAN_MS).toISOString(),
+              FinancialEventGroupStartedBefore: to.getTime() <= cfg.now() - LAST_UPDATED_BEFORE_LAG_MS ? to.toISOString() : undefined,
+            };
+        const res = await spApiCall<{ payload?: { FinancialEventGroupList?: AmazonFinancialEventGroup[]; NextToken?: string } }>(cfg, account, credentials, {
+          operation: "listFinancialEventGroups",
+          method: "GET",
+          path: "/finances/v0/financialEventGroups",
+          query,
+        });
+        walk = { groups: res.payload?.FinancialEventGroupList ?? [], next: res.payload?.NextToken || null };
       }
-      const res = await spApiCall<{ payload?: { FinancialEventGroupList?: AmazonFinancialEventGroup[]; NextToken?: string } }>(cfg, account, credentials, {
-        operation: "listFinancialEventGroups",
-        method: "GET",
-        path: "/finances/v0/financialEventGroups",
-        query: cursor ? { NextToken: cursor } : query,
-      });
+      const [g, ...rest] = walk.groups;
       const settlements = [];
-      for (const g of res.payload?.FinancialEventGroupList ?? []) {
+      if (g) {
         const seen = new Map<string, number>();
         const lines = [];
         let next: string | undefined;
@@ -310,7 +327,8 @@ export function createAmazonConnector(config: AmazonAppConfig = amazonAppConfigF
         } while (next);
         settlements.push(groupSettlement(g, lines));
       }
-      return { settlements, nextCursor: res.payload?.NextToken || null };
+      const more: Walk = { groups: rest, next: walk.next };
+      return { settlements, nextCursor: rest.length || walk.next ? Buffer.from(JSON.stringify(more)).toString("base64url") : null };
     },
 
     async pushShipment({ account, credentials, order, shipment }) {
