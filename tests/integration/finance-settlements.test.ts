@@ -2,6 +2,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { channelAccounts, orderCharges, platformOrders, settlementLines, settlements } from "@/db/schema";
 import { addOrderCharge } from "@/server/services/finance/charges";
+import { listOrderProfit } from "@/server/services/finance/profit";
+import { setExchangeRate } from "@/server/services/finance/rates";
 import { importSettlements, listOrdersMissingSettlement, listSettlements, listUnmatchedLines, reconciliationSummary } from "@/server/services/finance/settlements";
 import { createConvertedOrder } from "@/server/services/orders/create-order";
 import { closeTestDb, createTestUser, keyCaller, newApiKey, sessionCaller, testDb } from "../helpers/db";
@@ -58,6 +60,9 @@ describe("settlement files and reconciliation", () => {
   it("refuses a file with any bad row (all listed, nothing written), imports a good one once, and reconciles it", async () => {
     const { m, lz1, lz2, order } = await lazadaMerchant();
     await addOrderCharge(m.ctx, { orderId: order.id, kind: "platform_fee", currency: "MYR", amount: "20" });
+    await setExchangeRate(m.ctx, { rateDate: "2020-01-01", currency: "MYR", rate: "1.5" });
+    const feeInProfit = async () => (await listOrderProfit(m.ctx, {})).items.find((r) => r.orderId === order.id)?.platformFees;
+    expect(await feeInProfit()).toBe("30.00"); // the typed-in 20 MYR × 1.5
     const bad = [
       HEADER,
       "lazada,LZ-P1,2026-11-01,MYR,80.50,LZ-1,sale,100.00,,",
@@ -117,6 +122,8 @@ describe("settlement files and reconciliation", () => {
     // The settled fees (12.30 commission + 2.20 transaction fee) replaced the typed-in 20 on LZ-1's order.
     const charges = await testDb().select().from(orderCharges).where(and(eq(orderCharges.orgId, m.org.orgId), eq(orderCharges.orderId, order.id)));
     expect(charges.map((c) => [c.kind, c.source, c.currency, c.amount])).toEqual([["platform_fee", "settlement", "MYR", "14.5000"]]);
+    // …and order profit (the stored figures) follows: 14.50 MYR × 1.5 = 21.75 CNY.
+    expect(await feeInProfit()).toBe("21.75");
     const attached = await testDb().select().from(settlementLines).where(and(eq(settlementLines.orgId, m.org.orgId), eq(settlementLines.platformOrderRef, lz1.id)));
     expect(attached).toHaveLength(4);
     expect(attached.every((l) => l.orderId === order.id)).toBe(true);
