@@ -412,7 +412,17 @@ export async function startLazadaSimulator(options: LazadaSimulatorOptions = {})
       faults.add(JSON.parse(await readBody(req)).faults as FaultRule[]);
       return sendJson(res, 200, { pending: faults.pending() });
     }
-    if (path === "/_sim/stats") return sendJson(res, 200, { stats, packs, duplicates, stock });
+    if (path === "/_sim/stats") return sendJson(res, 200, { stats, packs, handovers, duplicates, stock });
+    if (path === "/_sim/orders" && m === "POST") {
+      const b = JSON.parse(await readBody(req)) as Parameters<typeof seedOrders>[0];
+      const made = seedOrders({ ...b, sellerId: b.sellerId ?? groups.get("demo")!.find((x) => x.venture === (b.venture ?? "ph"))?.sellerId });
+      return sendJson(res, 200, { orders: made.map((o) => ({ orderId: o.order_id, items: o.items.length })) });
+    }
+    const one = /^\/_sim\/orders\/(\d+)$/.exec(path);
+    if (one && m === "GET") {
+      const o = orders.get(Number(one[1]));
+      return o ? sendJson(res, 200, o) : sendJson(res, 404, { error: "no such order" });
+    }
     // ---------- consent page ----------
     if (path === "/oauth/authorize") {
       const q = url.searchParams;
