@@ -11,7 +11,8 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", ".next/**", ".data/**", "tests/e2e/**"],
+    // .next*: the build folders of NEXT_DIST_DIR=.next-<you> (DEVELOPING) hold node_modules with tests of their own.
+    exclude: ["node_modules/**", ".next*/**", ".data/**", "tests/e2e/**"],
     globalSetup: ["tests/setup/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
