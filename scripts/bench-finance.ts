@@ -53,6 +53,7 @@ async function generate(orgId: string) {
   await db.transaction(async (tx) => {
     // Bulk load: no triggers or FK checks per row (the figures are marked stale once, below, as 0018 does).
     await tx.execute(sql`set local session_replication_role = replica`);
+    await tx.execute(sql`set local statement_timeout = 0`);
     const [wh] = await tx.insert(warehouses).values({ orgId, code: "BF1", name: "Bench warehouse" }).returning();
     await tx.insert(customers).values(Array.from({ length: 50 }, (_, i) => ({ orgId, clientNum: `F${i}`, companyName: `Buyer ${i}` })));
     const accounts = await tx
@@ -97,6 +98,7 @@ async function generate(orgId: string) {
         select g, gen_random_uuid(), now() - (g::float8 / ${N}::float8 * ${DAYS}::float8) * interval '1 day' - (g % 997) * interval '1 second',
                case when g % 10 < 7 then g % ${SHOPS}::int else null end, 1 + g % 2
           from generate_series(${from}::int, ${to}::int) g`);
+      await tx.execute(sql`analyze g_orders`);
       await tx.execute(sql`
         insert into platform_orders (id, org_id, account_id, platform, platform_order_id, platform_order_no, platform_status, normalized_status, currency,
                                      platform_created_at, platform_updated_at, raw, order_id)

@@ -184,12 +184,13 @@ CREATE POLICY tenant_isolation ON "finance_stale_ranges" AS PERMISSIVE FOR ALL
   WITH CHECK (org_id = nullif(current_setting('app.org_id', true), '')::uuid);--> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON "finance_stale_ranges" TO manifold_app;--> statement-breakpoint
 GRANT USAGE ON SEQUENCE "finance_stale_ranges_id_seq" TO manifold_app;--> statement-breakpoint
--- What makes stored figures out of date, marked in the transaction of the change (security invoker: the
+-- What makes stored figures out of date, marked in the transaction of the change (never for a merchant being
+-- deleted: its rows go with it, and a mark would point at no merchant) (security invoker: the
 -- rows are the changing merchant's, under its policy). One order: order_profit_stale (the upsert locks a
 -- row the refresher holds, so a change made while it computes is marked again after it commits). Many
 -- orders: one finance_stale_ranges row, expanded by the refresher (server/services/finance/facts.ts).
 CREATE FUNCTION finance_mark_order(p_org uuid, p_order uuid) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO order_profit_stale (org_id, order_id) VALUES (p_org, p_order)
+  INSERT INTO order_profit_stale (org_id, order_id) SELECT p_org, p_order WHERE EXISTS (SELECT 1 FROM organizations WHERE id = p_org)
   ON CONFLICT (org_id, order_id) DO UPDATE SET marked_at = excluded.marked_at
 $$;--> statement-breakpoint
 CREATE FUNCTION finance_stale_by_order_row() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -213,7 +214,8 @@ CREATE FUNCTION finance_stale_by_return_line() RETURNS trigger LANGUAGE plpgsql 
 BEGIN
   INSERT INTO order_profit_stale (org_id, order_id)
     SELECT r.org_id, r.order_id FROM returns r
-    WHERE (TG_OP <> 'DELETE' AND r.org_id = NEW.org_id AND r.id = NEW.return_id) OR (TG_OP <> 'INSERT' AND r.org_id = OLD.org_id AND r.id = OLD.return_id)
+    WHERE ((TG_OP <> 'DELETE' AND r.org_id = NEW.org_id AND r.id = NEW.return_id) OR (TG_OP <> 'INSERT' AND r.org_id = OLD.org_id AND r.id = OLD.return_id))
+      AND EXISTS (SELECT 1 FROM organizations WHERE id = r.org_id)
   ON CONFLICT (org_id, order_id) DO UPDATE SET marked_at = excluded.marked_at;
   RETURN NULL;
 END $$;--> statement-breakpoint
@@ -221,7 +223,7 @@ CREATE TRIGGER finance_stale AFTER INSERT OR UPDATE OR DELETE ON "return_lines" 
 CREATE FUNCTION finance_stale_by_platform_order() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO order_profit_stale (org_id, order_id)
-    SELECT o.org_id, o.id FROM orders o WHERE o.org_id = NEW.org_id AND o.platform_order_id = NEW.id
+    SELECT o.org_id, o.id FROM orders o WHERE o.org_id = NEW.org_id AND o.platform_order_id = NEW.id AND EXISTS (SELECT 1 FROM organizations WHERE id = NEW.org_id)
   ON CONFLICT (org_id, order_id) DO UPDATE SET marked_at = excluded.marked_at;
   RETURN NULL;
 END $$;--> statement-breakpoint
@@ -232,10 +234,12 @@ CREATE TRIGGER finance_stale AFTER UPDATE OF currency, account_id, platform ON "
 CREATE FUNCTION finance_stale_by_cost() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' THEN
-    INSERT INTO finance_stale_ranges (org_id, kind, product_id, from_at) VALUES (OLD.org_id, 'product', OLD.product_id, (OLD.effective_from - 1)::timestamp AT TIME ZONE 'UTC');
+    INSERT INTO finance_stale_ranges (org_id, kind, product_id, from_at) SELECT OLD.org_id, 'product', OLD.product_id, (OLD.effective_from - 1)::timestamp AT TIME ZONE 'UTC'
+      WHERE EXISTS (SELECT 1 FROM organizations WHERE id = OLD.org_id);
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    INSERT INTO finance_stale_ranges (org_id, kind, product_id, from_at) VALUES (NEW.org_id, 'product', NEW.product_id, (NEW.effective_from - 1)::timestamp AT TIME ZONE 'UTC');
+    INSERT INTO finance_stale_ranges (org_id, kind, product_id, from_at) SELECT NEW.org_id, 'product', NEW.product_id, (NEW.effective_from - 1)::timestamp AT TIME ZONE 'UTC'
+      WHERE EXISTS (SELECT 1 FROM organizations WHERE id = NEW.org_id);
   END IF;
   RETURN NULL;
 END $$;--> statement-breakpoint
@@ -244,10 +248,12 @@ CREATE TRIGGER finance_stale AFTER INSERT OR UPDATE OR DELETE ON "sku_costs" FOR
 CREATE FUNCTION finance_stale_by_receipt() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' AND OLD.kind IN ('receipt', 'opening') THEN
-    INSERT INTO finance_stale_ranges (org_id, kind, product_id, from_at) VALUES (OLD.org_id, 'product', OLD.product_id, OLD.created_at);
+    INSERT INTO finance_stale_ranges (org_id, kind, product_id, from_at) SELECT OLD.org_id, 'product', OLD.product_id, OLD.created_at
+      WHERE EXISTS (SELECT 1 FROM organizations WHERE id = OLD.org_id);
   END IF;
   IF TG_OP <> 'DELETE' AND NEW.kind IN ('receipt', 'opening') THEN
-    INSERT INTO finance_stale_ranges (org_id, kind, product_id, from_at) VALUES (NEW.org_id, 'product', NEW.product_id, NEW.created_at);
+    INSERT INTO finance_stale_ranges (org_id, kind, product_id, from_at) SELECT NEW.org_id, 'product', NEW.product_id, NEW.created_at
+      WHERE EXISTS (SELECT 1 FROM organizations WHERE id = NEW.org_id);
   END IF;
   RETURN NULL;
 END $$;--> statement-breakpoint
@@ -261,7 +267,8 @@ BEGIN
                           UNION ALL SELECT NEW.org_id, NEW.currency, NEW.quote_currency, NEW.rate_date WHERE TG_OP <> 'DELETE') x(org_id, currency, quote_currency, rate_date) LOOP
     INSERT INTO finance_stale_ranges (org_id, kind, currency, from_at, until_at)
     SELECT r.org_id, 'rate', r.currency, (r.rate_date - 1)::timestamp AT TIME ZONE 'UTC', (min(e.rate_date) + 2)::timestamp AT TIME ZONE 'UTC'
-    FROM exchange_rates e WHERE e.org_id = r.org_id AND e.currency = r.currency AND e.quote_currency = r.quote_currency AND e.rate_date > r.rate_date;
+    FROM exchange_rates e WHERE e.org_id = r.org_id AND e.currency = r.currency AND e.quote_currency = r.quote_currency AND e.rate_date > r.rate_date
+    HAVING EXISTS (SELECT 1 FROM organizations WHERE id = r.org_id);
   END LOOP;
   RETURN NULL;
 END $$;--> statement-breakpoint

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { orderLines, orders, outboundOrders } from "@/db/schema";
+import { orderLines, orders, organizations, outboundOrders } from "@/db/schema";
 import { type Decimal, dec } from "@/lib/decimal";
 import { refreshAllFinanceFacts } from "@/server/jobs/finance";
 import { addOrderCharge, deleteOrderCharge } from "@/server/services/finance/charges";
@@ -178,7 +178,7 @@ describe("stored finance figures", () => {
   });
 
   it("reads bring the last changes in first; the job refreshes every merchant; the country filter", async () => {
-    const { m, o1, o2 } = await financeMerchant();
+    const { m, o1, o2, usAccount } = await financeMerchant();
     expect(await pendingFacts(m.ctx)).toBeGreaterThan(0);
     // A read catches up (few stale orders) and reports nothing pending.
     const page = await listOrderProfit(m.ctx, {});
@@ -203,6 +203,11 @@ describe("stored finance figures", () => {
     const d = await financeDashboard(m.ctx, {});
     expect(d.byCountry.find((r) => r.key === "US")!.totals).toMatchObject({ orders: 1, profit: "319.09" });
     expect((await orderProfitTotals(m.ctx, { country: "US", marginBelow: "90" })).profit).toBe("319.09");
+    // Country with shop or platform reads the detail rows; without, the country roll-up.
+    expect(await orderProfitTotals(m.ctx, { country: "US", accountId: usAccount.id })).toMatchObject({ orders: 1, profit: "319.09" });
+    expect(await orderProfitTotals(m.ctx, { country: "US", platform: "shopify" })).toMatchObject({ orders: 1, profit: "319.09" });
+    expect(await orderProfitTotals(m.ctx, { country: "US", platform: "manual" })).toMatchObject({ orders: 0, profit: "0.00" });
+    expect((await financeDashboard(m.ctx, { accountId: usAccount.id })).byCountry.map((r) => [r.key, r.profit])).toEqual([["US", "319.09"]]);
     expect((await orderProfitTotals(m.ctx, { country: "US", marginBelow: "50" })).orders).toBe(0);
 
     // A SKU's totals over a range read whole months from the monthly sums and the edges from the daily ones:
@@ -218,5 +223,12 @@ describe("stored finance figures", () => {
         const d = await financeDashboard(m.ctx, r);
         expect(d.bySku.find((x) => x.key === sku)?.totals ?? { orders: 0 }, JSON.stringify({ sku, ...r })).toMatchObject({ orders: t.orders, ...(t.orders ? { profit: t.profit } : {}) });
       }
+
+    // A merchant can still be deleted: its orders, costs, rates and stock go without marking anything stale.
+    await testDb().delete(organizations).where(eq(organizations.id, m.org.orgId));
+    const [left] = await testDb().execute<{ n: number }>(sql`
+      select ((select count(*) from order_profit_stale where org_id = ${m.org.orgId}) + (select count(*) from finance_stale_ranges where org_id = ${m.org.orgId})
+        + (select count(*) from finance_daily where org_id = ${m.org.orgId}))::int as n`);
+    expect(left!.n).toBe(0);
   });
 });

@@ -192,12 +192,11 @@ export async function dailyGroups(ctx: OrgScope, f: { from?: string; to?: string
 /** The SKU view: the top `limit` SKUs by sales (items + shipping) and how many SKUs there are. */
 export async function skuGroups(ctx: OrgScope, f: { from?: string; to?: string; accountId?: string }, limit: number) {
   const src = skuRows(ctx, f);
-  const [top, [count]] = await Promise.all([
-    ctx.db.execute<MeasureRow & { sku: string }>(sql`
-      select r.sku, ${measures(true)} from (${src}) r group by r.sku
-      order by coalesce(sum(r.items_revenue), 0) + coalesce(sum(r.shipping), 0) desc, r.sku limit ${limit}`),
-    ctx.db.execute<{ n: number }>(sql`select count(distinct r.sku)::int as n from (${src}) r`),
-  ]);
+  // One pass: the groups, the top `limit` of them, and how many groups there are (a window over the groups).
+  const top = await ctx.db.execute<MeasureRow & { sku: string; n: number }>(sql`
+    select r.sku, ${measures(true)}, (count(*) over ())::int as n from (${src}) r group by r.sku
+    order by coalesce(sum(r.items_revenue), 0) + coalesce(sum(r.shipping), 0) desc, r.sku limit ${limit}`);
+  const count = top[0] ? { n: top[0].n } : undefined;
   const skus = top.map((r) => r.sku);
   const rates = skus.length
     ? await ctx.db.execute<{ sku: string; ks: string[] }>(sql`

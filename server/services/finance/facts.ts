@@ -23,6 +23,8 @@ import { reportingCurrency } from "./settings";
 const BATCH = 1_000;
 /** Reads bring at most this many stale orders up to date first; beyond it they say how many are pending. */
 export const CATCH_UP = 2_000;
+/** `pending` is exact up to this many orders ("10,000 or more" beyond). */
+export const PENDING_CAP = 10_000;
 
 const FIGURES = ["itemsRevenue", "shipping", "refunds", "platformFees", "productCost", "freight", "packaging", "otherCosts", "profit"] as const;
 type Figure = (typeof FIGURES)[number];
@@ -314,11 +316,15 @@ const lockMerchant = (tx: TxContext) => tx.db.execute(sql`select pg_advisory_xac
  */
 export const noJit = (tx: Pick<TxContext, "db">) => tx.db.execute(sql`select set_config('jit', 'off', true)`);
 
-/** How many of the merchant's orders wait for a refresh (a stale range counts as one until expanded). */
+/**
+ * How many of the merchant's orders wait for a refresh (a stale range counts as one until expanded),
+ * counted up to PENDING_CAP (every read asks; a backlog of a million must not make each read count it).
+ */
 export async function pendingFacts(ctx: Pick<ServiceContext, "db" | "orgId">): Promise<number> {
   const [r] = await ctx.db.execute<{ n: number }>(sql`
-    select ((select count(*) from order_profit_stale where org_id = ${ctx.orgId}) + (select count(*) from finance_stale_ranges where org_id = ${ctx.orgId}))::int as n`);
-  return r?.n ?? 0;
+    select ((select count(*) from (select 1 from order_profit_stale where org_id = ${ctx.orgId} limit ${PENDING_CAP}) s)
+          + (select count(*) from (select 1 from finance_stale_ranges where org_id = ${ctx.orgId} limit ${PENDING_CAP}) r))::int as n`);
+  return Math.min(r?.n ?? 0, PENDING_CAP);
 }
 
 /**
