@@ -4,6 +4,7 @@ import { DEMO_SHOPIFY_SHOP, simulatorUrl } from "@/server/channels/endpoints";
 import { DEMO_SHOP_ORDERS } from "../simulators/index";
 import { ShopifySimulator } from "../simulators/shopify/server";
 import { DEMO_USER, launch, newPage, signIn, browserTrpc } from "./browser";
+import { authorizeDemoAccount, convertedOrderNo, fetchOrders, mapBlockedSku, poll } from "./channel-steps";
 
 /**
  * The merchant's whole channel loop in a browser, against the Shopify simulator: authorize the demo
@@ -22,8 +23,6 @@ async function simJson<T>(path: string, body?: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** Dev servers compile each route on first use: generous waits. */
-const poll = <T>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 90_000, interval: 500, ...opts });
 
 /** tRPC through this test's signed-in page. */
 const trpc = <T>(path: string, input: unknown, mutation = false) => browserTrpc<T>(page, path, input, mutation);
@@ -50,42 +49,13 @@ afterAll(async () => {
 describe("channels in the browser", () => {
   it("authorizes the demo shop, fetches, maps the blocking SKU, converts, ships and pushes the tracking number", async () => {
     // 1. 授权验证: out to the platform's install page and back with "验证成功".
-    await page.goto("/channels");
-    const row = page.getByTestId("account-row-Shopify 演示店");
-    // A plain link to /api/oauth/shopify/start, which redirects to the platform (slow first compile in dev).
-    await page.goto((await row.getByTestId("account-authorize").getAttribute("href"))!);
-    expect(page.url().startsWith(SIM)).toBe(true);
-    await page.locator("#sim-install").click();
-    await page.waitForURL((u) => u.pathname === "/channels" && u.searchParams.get("auth") !== null);
-    await poll(() => page.getByTestId("auth-result").textContent()).toContain("验证成功");
-    await poll(() => row.getByTestId("account-status").textContent()).toBe("启用中");
-
+    const row = await authorizeDemoAccount(page, "Shopify 演示店", SIM, () => page.locator("#sim-install").click());
     // 2. 抓取订单 with a progress indicator until the pull finishes.
-    await row.getByTestId("account-fetch").click();
-    await page.getByTestId("fetch-start").click();
-    const status = page.getByTestId("fetch-status");
-    await poll(() => status.getAttribute("data-status"), { timeout: 60_000 }).toMatch(/ok|partial/);
-    expect(await status.textContent()).toContain("获取 4 个");
-    await page.keyboard.press("Escape");
-
+    expect(await fetchOrders(page, row)).toContain("获取 4 个");
     // 3. The socks order is blocked: its row says why and links to the mapping.
-    await page.goto("/channels/orders?state=pending");
-    const blocked = page.getByTestId("platform-orders-table").locator("tr", { hasText: "SOCKS-3PK" });
-    await poll(() => blocked.getByTestId("po-blocker").first().textContent()).toContain("SOCKS-3PK");
-    await blocked.getByTestId("po-map-sku").click();
-    await page.waitForURL((u) => u.pathname === "/channels/sku-mappings");
-    const form = page.getByTestId("mapping-form");
-    await poll(() => form.locator("#platformSku").inputValue()).toBe("SOCKS-3PK");
-    await form.getByTestId("mapping-sku-0").fill("00061001");
-    await form.getByTestId("mapping-qty-0").fill("1");
-    await form.getByTestId("form-submit").click();
-    await poll(() => page.getByTestId("sku-mappings-table").textContent()).toContain("SOCKS-3PK");
-
+    await mapBlockedSku(page, "/channels/orders?state=pending&platform=shopify", "SOCKS-3PK", "00061001");
     // 4. The blocked order converted at once (a mapping change retries what it blocked).
-    await page.goto("/channels/orders?state=processed");
-    const converted = page.getByTestId("platform-orders-table").locator("tr", { hasText: "SOCKS-3PK" });
-    await poll(() => converted.getByTestId("po-order-no").textContent()).toMatch(/^SO-/);
-    const orderNo = (await converted.getByTestId("po-order-no").textContent())!;
+    const orderNo = await convertedOrderNo(page, "/channels/orders?state=processed&platform=shopify", "SOCKS-3PK");
     expect(await page.getByTestId("po-count-pending").textContent()).toBe("0");
 
     // 5. The warehouse ships it (outbound: audit, ship with carrier + tracking).

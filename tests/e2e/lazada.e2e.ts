@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorUrl } from "@/server/channels/endpoints";
 import { startLazadaSimulator, type LazadaSimulator } from "../simulators/lazada/server";
 import { DEMO_USER, browserTrpc, launch, newPage, signIn } from "./browser";
+import { authorizeDemoAccount, convertedOrderNo, fetchOrders, mapBlockedSku, poll } from "./channel-steps";
 
 /**
  * Lazada in the browser, against the Lazada simulator (issue 12): authorize the demo PH shop (the
@@ -20,7 +21,6 @@ async function simJson<T>(path: string, body?: unknown): Promise<T> {
   if (!res.ok) throw new Error(`simulator ${path}: ${res.status}`);
   return (await res.json()) as T;
 }
-const poll = <T>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 90_000, interval: 500, ...opts });
 const trpc = <T>(path: string, input: unknown, mutation = false) => browserTrpc<T>(page, path, input, mutation);
 
 let socksOrder = 0;
@@ -44,41 +44,15 @@ afterAll(async () => {
 describe("Lazada in the browser", () => {
   it("authorizes, fetches, maps the blocking SKU, converts, books the platform's carrier, prints the label and hands the parcel over", async () => {
     // 1. 授权验证 on the (simulated) Lazada consent page and back with "验证成功".
-    await page.goto("/channels");
-    const row = page.getByTestId("account-row-Lazada 演示店");
-    await page.goto((await row.getByTestId("account-authorize").getAttribute("href"))!);
-    expect(page.url().startsWith(SIM)).toBe(true);
-    await page.locator("#confirm").click();
-    await page.waitForURL((u) => u.pathname === "/channels" && u.searchParams.get("auth") !== null);
-    await poll(() => page.getByTestId("auth-result").textContent()).toContain("验证成功");
-    await poll(() => row.getByTestId("account-status").textContent()).toBe("启用中");
+    const row = await authorizeDemoAccount(page, "Lazada 演示店", SIM, () => page.locator("#confirm").click());
     // The seller's other ventures are accounts of their own.
     await poll(() => page.getByTestId("account-row-Lazada 演示店 MY").count()).toBe(1);
-
     // 2. 抓取订单.
-    await row.getByTestId("account-fetch").click();
-    await page.getByTestId("fetch-start").click();
-    await poll(() => page.getByTestId("fetch-status").getAttribute("data-status"), { timeout: 60_000 }).toMatch(/ok|partial/);
-    await page.keyboard.press("Escape");
-
+    await fetchOrders(page, row);
     // 3. The socks order is blocked (SOCKS-3PK has no mapping on this account): map it from its row.
-    await page.goto(`/channels/orders?state=pending&orderNo=${socksOrder}`);
-    const blocked = page.getByTestId("platform-orders-table").locator("tr", { hasText: "SOCKS-3PK" });
-    await poll(() => blocked.getByTestId("po-blocker").first().textContent()).toContain("SOCKS-3PK");
-    await blocked.getByTestId("po-map-sku").click();
-    await page.waitForURL((u) => u.pathname === "/channels/sku-mappings");
-    const form = page.getByTestId("mapping-form");
-    await poll(() => form.locator("#platformSku").inputValue()).toBe("SOCKS-3PK");
-    await form.getByTestId("mapping-sku-0").fill("00061001");
-    await form.getByTestId("mapping-qty-0").fill("1");
-    await form.getByTestId("form-submit").click();
-    await poll(() => page.getByTestId("sku-mappings-table").textContent()).toContain("SOCKS-3PK");
-
+    await mapBlockedSku(page, `/channels/orders?state=pending&orderNo=${socksOrder}`, "SOCKS-3PK", "00061001");
     // 4. It converted.
-    await page.goto(`/channels/orders?state=processed&orderNo=${socksOrder}`);
-    const converted = page.getByTestId("platform-orders-table").locator("tr", { hasText: "SOCKS-3PK" });
-    await poll(() => converted.getByTestId("po-order-no").textContent()).toMatch(/^SO-/);
-    const orderNo = (await converted.getByTestId("po-order-no").textContent())!;
+    const orderNo = await convertedOrderNo(page, `/channels/orders?state=processed&orderNo=${socksOrder}`, "SOCKS-3PK");
 
     // 5. Outbound: audit, then the ship dialog books Lazada's carrier and fills in its tracking number.
     const outbound = await trpc<{ items: { id: string; status: string }[] }>("outbound.list", { search: orderNo });
