@@ -835,6 +835,10 @@ export class ShopifySimulator {
       const o = this.updateOrder(shop, Number(parts[4]), body as Parameters<ShopifySimulator["updateOrder"]>[2]);
       return sendJson(res, 200, { id: o.id });
     }
+    if (method === "POST" && sub === "payouts") {
+      const p = this.payout(shop, body as unknown as Parameters<ShopifySimulator["payout"]>[1]);
+      return sendJson(res, 200, { id: p.id, net: p.net, currency: p.currency });
+    }
     if (method === "POST" && sub === "faults") {
       this.faults.set(s.shop, body as FaultPlan);
       return sendJson(res, 200, { ok: true });
