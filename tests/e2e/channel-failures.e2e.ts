@@ -6,6 +6,7 @@ import { PULL_FAILURES_BEFORE_BACKOFF, pullRetryDelayMinutes } from "@/server/se
 import { MAX_ATTEMPTS } from "@/server/services/outbox/outbox";
 import { ShopifySimulator } from "../simulators/shopify/server";
 import { DEMO_USER, launch, newPage, signIn, browserTrpc } from "./browser";
+import { simClient } from "./channel-steps";
 
 /**
  * A marketplace that goes down, as the merchant's operator sees it on the accounts page (issue 15,
@@ -24,11 +25,7 @@ let sim: ShopifySimulator | null = null;
 let browser: Browser;
 let page: Page;
 
-async function simJson<T>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${SIM}${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`simulator ${path}: ${res.status}`);
-  return (await res.json()) as T;
-}
+const simJson = simClient(SIM);
 
 const poll = <T>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 90_000, interval: 500, ...opts });
 const trpc = <T>(path: string, input: unknown, mutation = false) => browserTrpc<T>(page, path, input, mutation);

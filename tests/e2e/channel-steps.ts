@@ -57,3 +57,12 @@ export async function convertedOrderNo(page: Page, processedUrl: string, platfor
   await poll(() => converted.getByTestId("po-order-no").textContent()).toMatch(/^SO-/);
   return (await converted.getByTestId("po-order-no").textContent())!;
 }
+
+/** A simulator's control API (`/_sim/…`): GET, or POST with a JSON body; a failed call names its path and status. */
+export const simClient =
+  (base: string) =>
+  async <T>(path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`simulator ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };

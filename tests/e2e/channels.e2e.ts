@@ -4,7 +4,7 @@ import { DEMO_SHOPIFY_SHOP, simulatorUrl } from "@/server/channels/endpoints";
 import { DEMO_SHOP_ORDERS } from "../simulators/index";
 import { ShopifySimulator } from "../simulators/shopify/server";
 import { DEMO_USER, launch, newPage, signIn, browserTrpc } from "./browser";
-import { authorizeDemoAccount, convertedOrderNo, fetchOrders, mapBlockedSku, poll } from "./channel-steps";
+import { authorizeDemoAccount, convertedOrderNo, fetchOrders, mapBlockedSku, poll, simClient } from "./channel-steps";
 
 /**
  * The merchant's whole channel loop in a browser, against the Shopify simulator: authorize the demo
@@ -17,11 +17,7 @@ let sim: ShopifySimulator | null = null;
 let browser: Browser;
 let page: Page;
 
-async function simJson<T>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${SIM}${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`simulator ${path}: ${res.status}`);
-  return (await res.json()) as T;
-}
+const simJson = simClient(SIM);
 
 
 /** tRPC through this test's signed-in page. */

@@ -4,7 +4,7 @@ import { simulatorUrl } from "@/server/channels/endpoints";
 import { dayInZone } from "@/lib/i18n/date-time";
 import { ShopifySimulator } from "../simulators/shopify/server";
 import { DEMO_USER, browserTrpc, launch, newPage, signIn } from "./browser";
-import { authorizeDemoAccount, convertedOrderNo, fetchOrders, poll } from "./channel-steps";
+import { authorizeDemoAccount, convertedOrderNo, fetchOrders, poll, simClient } from "./channel-steps";
 
 /**
  * Issue 13's loop for a marketplace order, in a browser, against the Shopify simulator (a shop of its
@@ -25,11 +25,7 @@ let browser: Browser;
 let page: Page;
 const trpc = <T>(path: string, input: unknown, mutation = false) => browserTrpc<T>(page, path, input, mutation);
 
-async function simJson<R>(path: string, body?: unknown): Promise<R> {
-  const res = await fetch(`${SIM}${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`simulator ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as R;
-}
+const simJson = simClient(SIM);
 
 beforeAll(async () => {
   const up = await fetch(`${SIM}/_sim/health`).then((r) => r.ok).catch(() => false);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatorUrl } from "@/server/channels/endpoints";
 import { startLazadaSimulator, type LazadaSimulator } from "../simulators/lazada/server";
 import { DEMO_USER, browserTrpc, launch, newPage, signIn } from "./browser";
-import { authorizeDemoAccount, convertedOrderNo, fetchOrders, mapBlockedSku, poll } from "./channel-steps";
+import { authorizeDemoAccount, convertedOrderNo, fetchOrders, mapBlockedSku, poll, simClient } from "./channel-steps";
 
 /**
  * Lazada in the browser, against the Lazada simulator (issue 12): authorize the demo PH shop (the
@@ -16,11 +16,7 @@ let sim: LazadaSimulator | null = null;
 let browser: Browser;
 let page: Page;
 
-async function simJson<T>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${SIM}${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`simulator ${path}: ${res.status}`);
-  return (await res.json()) as T;
-}
+const simJson = simClient(SIM);
 const trpc = <T>(path: string, input: unknown, mutation = false) => browserTrpc<T>(page, path, input, mutation);
 
 let socksOrder = 0;

@@ -1,7 +1,5 @@
 import { db } from "@/db";
-import { dispatchPull } from "@/server/jobs/boss";
-import { systemContext } from "@/server/context";
-import { startPull } from "@/server/services/channels/pull";
+import { pullOnHint } from "@/server/jobs/pull-hint";
 import { receiveWebhook } from "@/server/services/channels/webhooks";
 
 export const runtime = "nodejs";
@@ -16,14 +14,7 @@ export const dynamic = "force-dynamic";
 export async function POST(req: Request) {
   const rawBody = await req.text();
   const outcome = await receiveWebhook(db, "lazada", new Headers(req.headers), rawBody, {
-    onPullHint: async ({ orgId, accountId }) => {
-      try {
-        const { run, joined } = await startPull(systemContext(db, orgId, "channels.webhook"), { accountId, trigger: "webhook" });
-        if (!joined) await dispatchPull(db, { orgId, accountId, runId: run.id });
-      } catch {
-        // The account's next scheduled pull picks it up.
-      }
-    },
+    onPullHint: pullOnHint(db),
   });
   if (outcome.status === 200) return new Response(null, { status: 200 });
   return Response.json({ error: outcome.message ?? "rejected" }, { status: outcome.status });

@@ -1,9 +1,7 @@
 import { db } from "@/db";
 import { appUrlOrRefusal } from "@/server/channels/app-url";
 import { CALLBACK_URL_HEADER } from "@/server/channels/shopee/push";
-import { dispatchPull } from "@/server/jobs/boss";
-import { systemContext } from "@/server/context";
-import { startPull } from "@/server/services/channels/pull";
+import { pullOnHint } from "@/server/jobs/pull-hint";
 import { receiveWebhook } from "@/server/services/channels/webhooks";
 
 export const runtime = "nodejs";
@@ -27,14 +25,7 @@ export async function POST(req: Request) {
   const headers = new Headers(req.headers);
   headers.set(CALLBACK_URL_HEADER, `${appUrl}${PATH}`);
   const outcome = await receiveWebhook(db, "shopee", headers, rawBody, {
-    onPullHint: async ({ orgId, accountId }) => {
-      try {
-        const { run, joined } = await startPull(systemContext(db, orgId, "channels.webhook"), { accountId, trigger: "webhook" });
-        if (!joined) await dispatchPull(db, { orgId, accountId, runId: run.id });
-      } catch {
-        // The account's next scheduled pull picks it up.
-      }
-    },
+    onPullHint: pullOnHint(db),
   });
   if (outcome.status === 200) return new Response(null, { status: 204 });
   return Response.json({ error: outcome.message ?? "rejected" }, { status: outcome.status });
